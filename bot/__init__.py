@@ -1,0 +1,1 @@
+"""Telegram assistant reminding people seeking asylum in France of their legal deadlines."""

@@ -1,0 +1,131 @@
+"""Settings read from the environment and an optional `.env` file, validated at start.
+
+Nothing here is created at import time: `load_settings()` builds a fresh `Settings` each call, and a
+bad value becomes one `ConfigError` line naming the variable, so `python -m bot` can stop cleanly.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = f"sqlite:///{Path('data') / 'bot.sqlite3'}"
+DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+# BotFather tokens: the bot's numeric id, a colon, then 35 URL-safe characters.
+TOKEN_PATTERN = re.compile(r"^\d{5,20}:[A-Za-z0-9_-]{30,64}$")
+# Reminders are pushed at this local time; people must never be woken up by the bot.
+EARLIEST_REMINDER, LATEST_REMINDER = time(7, 0), time(21, 0)
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names it in one line."""
+
+
+class Settings(BaseSettings):
+    """Everything the operator can set, with safe defaults where a default makes sense."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
+    )
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base_url: str = DEFAULT_API_BASE_URL
+    database_url: str = DEFAULT_DATABASE_URL
+    bot_timezone: str = "Europe/Paris"
+    bot_operator_ids: Annotated[tuple[int, ...], NoDecode] = Field(default=())
+    reminder_time: time = time(9, 0)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not TOKEN_PATTERN.match(value.get_secret_value()):
+            raise ValueError("does not look like a BotFather token (digits, ':', then 35 characters)")
+        return value
+
+    @field_validator("telegram_api_base_url")
+    @classmethod
+    def _base_url_shape(cls, value: str) -> str:
+        if not re.match(r"^https?://[^\s/]+(/\S*)?$", value):
+            raise ValueError("must be an http(s) URL such as https://api.telegram.org/bot")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_scheme(cls, value: str) -> str:
+        scheme = value.split(":", 1)[0]
+        if scheme.split("+", 1)[0] not in ("sqlite", "postgresql", "postgres"):
+            raise ValueError("must start with sqlite:/// or postgresql://")
+        return value
+
+    @field_validator("bot_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("is not a known time zone (e.g. Europe/Paris)") from None
+        return value
+
+    @field_validator("bot_operator_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            if not all(re.fullmatch(r"\d{1,20}", part) for part in parts):
+                raise ValueError("must be Telegram user ids separated by commas, e.g. 1234,5678")
+            return tuple(int(part) for part in parts)
+        return value
+
+    @field_validator("reminder_time", mode="before")
+    @classmethod
+    def _reminder_time(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            if not re.fullmatch(r"\d{1,2}:\d{2}", value.strip()):
+                raise ValueError("must be a time of day as HH:MM, e.g. 09:00")
+            hours, minutes = (int(part) for part in value.strip().split(":"))
+            if hours > 23 or minutes > 59:
+                raise ValueError("must be a time of day as HH:MM, e.g. 09:00")
+            value = time(hours, minutes)
+        if isinstance(value, time) and not EARLIEST_REMINDER <= value <= LATEST_REMINDER:
+            raise ValueError("must be between 07:00 and 21:00 so nobody is woken at night")
+        return value
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        """Return the zone in which reminders are scheduled and dates shown."""
+        return ZoneInfo(self.bot_timezone)
+
+    def require_token(self) -> str:
+        """Return the bot token, or raise ConfigError when it is not set."""
+        if self.telegram_bot_token is None:
+            raise ConfigError(
+                "TELEGRAM_BOT_TOKEN: missing (create a bot with @BotFather and set its token)"
+            )
+        return self.telegram_bot_token.get_secret_value()
+
+
+def load_settings(env_file: str | Path | None = ".env", **overrides: Any) -> Settings:
+    """Build Settings from the environment (and `env_file`), or raise one-line ConfigError."""
+    try:
+        return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+    except ValidationError as error:
+        raise ConfigError(_describe(error)) from None
+
+
+def _describe(error: ValidationError) -> str:
+    """Turn the first validation problem into 'VARIABLE: what is wrong'."""
+    first = error.errors()[0]
+    name = str(first["loc"][0]).upper() if first["loc"] else "configuration"
+    message = str(first["msg"]).removeprefix("Value error, ")
+    if first["type"] == "literal_error":
+        message = f"must be one of {first['ctx']['expected']}"
+    elif first["type"].startswith("time"):
+        message = "must be a time of day as HH:MM, e.g. 09:00"
+    return f"{name}: {message}"

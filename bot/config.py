@@ -46,7 +46,9 @@ class Settings(BaseSettings):
     @classmethod
     def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and not TOKEN_PATTERN.match(value.get_secret_value()):
-            raise ValueError("does not look like a BotFather token (digits, ':', then 35 characters)")
+            raise ValueError(
+                "does not look like a BotFather token (digits, ':', then 35 characters)"
+            )
         return value
 
     @field_validator("telegram_api_base_url")

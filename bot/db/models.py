@@ -1,0 +1,111 @@
+"""Database tables: who to remind, the dates they gave us, and the reminders to send.
+
+Privacy is a core promise of this bot: no names, no file or case numbers (AGDREF, Ofpra, OFII), no
+addresses and no free text typed by the person are ever stored. A person is only a Telegram chat id
+plus a few coded answers (language, department, procedure, stage); key dates are dates and coded
+values; reminders carry rule ids and error codes, never message text. Anything added here must keep
+that promise: if a column could hold what a person typed, it does not belong in the database.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from bot.db.types import UTCDateTime
+
+# Set before any table is declared: SQLAlchemy names constraints when they attach to a table.
+# Named constraints let Alembic's batch mode rebuild SQLite tables and drop constraints by name.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+REMINDER_STATUSES = ("pending", "claimed", "sent", "failed", "cancelled")
+
+
+def utcnow() -> datetime:
+    """Return the current aware UTC time (default for bookkeeping columns only)."""
+    return datetime.now(UTC)
+
+
+class Person(SQLModel, table=True):
+    """Someone who started the bot in a private chat; identified by the chat id alone."""
+
+    __tablename__ = "persons"
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_type=sa.BigInteger, unique=True)
+    language: str | None = Field(default=None, max_length=16)
+    department: str | None = Field(default=None, max_length=3)
+    procedure: str | None = Field(default=None, max_length=16)
+    stage: str | None = Field(default=None, max_length=32)
+    consented_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # False once the person blocked the bot or sent /stop: nothing more is sent to them.
+    active: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_type=UTCDateTime, sa_column_kwargs={"onupdate": utcnow}
+    )
+
+
+class KeyDate(SQLModel, table=True):
+    """One event of the procedure as printed on the person's papers (local dates, Europe/Paris)."""
+
+    __tablename__ = "key_dates"
+    __table_args__ = (sa.UniqueConstraint("person_id", "event"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="persons.id", ondelete="CASCADE", index=True)
+    event: str = Field(max_length=48)
+    occurred_on: date
+    occurred_at: time | None = None
+    outcome: str | None = Field(default=None, max_length=16)
+    received: str | None = Field(default=None, max_length=8)
+    permit: str | None = Field(default=None, max_length=16)
+    opened_on: date | None = None
+    decided_on: date | None = None
+    # The person did not know the date: the earliest plausible one was used (deadlines err early).
+    estimated: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_type=UTCDateTime, sa_column_kwargs={"onupdate": utcnow}
+    )
+
+
+class Reminder(SQLModel, table=True):
+    """One message to send at `remind_at` about the deadline `due_at`; the database is the queue."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        sa.UniqueConstraint("person_id", "rule_id", "due_at", "remind_at"),
+        sa.CheckConstraint(sa.column("status").in_(REMINDER_STATUSES), name="status"),
+        # The dispatcher's sweep: pending (or lease-expired claimed) rows due before now.
+        sa.Index(None, "status", "remind_at"),
+    )
+
+    # SQLite only auto-increments a column declared exactly INTEGER PRIMARY KEY.
+    id: int | None = Field(
+        default=None,
+        primary_key=True,
+        sa_type=sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+    )
+    # No index of its own: the unique key (person_id, rule_id, ...) serves lookups and cascades.
+    person_id: int = Field(foreign_key="persons.id", ondelete="CASCADE")
+    rule_id: str = Field(max_length=64)
+    due_at: datetime = Field(sa_type=UTCDateTime)
+    remind_at: datetime = Field(sa_type=UTCDateTime)
+    status: str = Field(
+        default="pending", max_length=16, sa_column_kwargs={"server_default": "pending"}
+    )
+    attempts: int = Field(default=0, sa_column_kwargs={"server_default": sa.text("0")})
+    lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # An error code such as "forbidden" or "timeout", never an exception's text.
+    last_error: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -213,7 +213,10 @@ def _finish(
         rule.check_paper and Note.PRINTED_EXPIRY not in notes
     ):
         notes += (Note.CHECK_PAPER,)
+    # A window counted back from an expiry has no lower bound: the expiry itself lies ahead.
     start = cal.local_moment(event.on, event.at, context.zone)
+    if rule.direction is Direction.BEFORE:
+        start = None
     return Deadline(
         rule=rule,
         event=event,
@@ -235,7 +238,7 @@ def _act_before(rule: Rule, due: datetime, context: Context) -> datetime:
 
 
 def _reminders(
-    rule: Rule, start: datetime, due: datetime, context: Context
+    rule: Rule, start: datetime | None, due: datetime, context: Context
 ) -> tuple[datetime, ...]:
     """Return the reminder moments: lead days at the reminder time, lead hours outside the night."""
     moments = [
@@ -243,7 +246,7 @@ def _reminders(
         for lead in rule.remind_days
     ]
     moments += [_outside_night(cal.add_elapsed_hours(due, -lead)) for lead in rule.remind_hours]
-    return tuple(sorted({m for m in moments if start < m < due}))
+    return tuple(sorted({m for m in moments if (start is None or start < m) and m < due}))
 
 
 def _outside_night(moment: datetime) -> datetime:

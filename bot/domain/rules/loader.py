@@ -116,7 +116,8 @@ def _rule(raw: Mapping[str, Any], defaults: Mapping[str, Any], where: str) -> Ru
         valid_until=valid_until,
         in_force=_choice(InForce, raw, "in_force", where, InForce.CONFIRMED),
         postal_days=_integer(raw, "postal_days", where, minimum=0, default=0),
-        remind_days=_reminders(raw, "remind_days", defaults, where),
+        # Hour-based rules are reminded in hours only; the default lead days would be absurd.
+        remind_days=_reminders(raw, "remind_days", {} if unit is Unit.HOURS else defaults, where),
         remind_hours=_reminders(raw, "remind_hours", {}, where),
         confidence=str(raw.get("confidence", "")),
         status=str(raw.get("status", "")),

@@ -1,0 +1,129 @@
+"""`python -m bot <command>`: the operator's and association worker's command line."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, time
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.domain.calendar import PARIS
+from bot.domain.events import Outcome, Permit, Procedure, Received
+
+Command = Callable[[argparse.Namespace], int]
+USAGE_ERROR = 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line, run the command, and return its exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    command: Command = args.command
+    try:
+        return command(args)
+    except ConfigError as error:
+        print(f"Configuration error: {error}", file=sys.stderr)
+        return USAGE_ERROR
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the parser of every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Telegram assistant reminding people seeking asylum in France of deadlines.",
+    )
+    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+    run = commands.add_parser("run", help="start the bot (migrates the database first)")
+    run.set_defaults(command=_lazy("bot.cli.commands", "run"))
+    migrate = commands.add_parser(
+        "migrate", help="upgrade the database schema to the latest version"
+    )
+    migrate.set_defaults(command=_lazy("bot.cli.commands", "migrate"))
+    _add_deadlines(commands)
+    prefecture = commands.add_parser(
+        "prefecture", help="the prefecture competent for asylum in a department"
+    )
+    prefecture.add_argument("department", help="department number (01..95, 2A, 2B) or name")
+    prefecture.set_defaults(command=_lazy("bot.cli.commands", "prefecture"))
+    return parser
+
+
+def _add_deadlines(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Declare `deadlines EVENT=DATE... [options]`."""
+    parser = commands.add_parser(
+        "deadlines",
+        help="compute a person's deadlines from their dates",
+        description=(
+            "Compute every deadline from the dates printed on a person's papers. Example: "
+            "python -m bot deadlines certificate_issued=2026-03-02 "
+            "--procedure normal --department 93"
+        ),
+        epilog=(
+            "Events take YYYY-MM-DD (YYYY-MM-DDTHH:MM for entry_refused, "
+            "detention_decision_notified, "
+            "oqtf_notified, ofpra_interview). Options may follow the date: "
+            "ofpra_decision=2026-05-04,outcome=rejected,received=online,opened=2026-05-06"
+        ),
+    )
+    parser.add_argument(
+        "events", nargs="+", metavar="EVENT=DATE", help="e.g. certificate_issued=2026-03-02"
+    )
+    parser.add_argument("--department", required=True, help="department number, e.g. 93 or 2A")
+    parser.add_argument("--procedure", choices=[p.value for p in Procedure])
+    parser.add_argument("--outcome", choices=[o.value for o in Outcome], help="of the decision")
+    parser.add_argument(
+        "--received", choices=[r.value for r in Received], help="how the Ofpra decision came"
+    )
+    parser.add_argument("--opened", metavar="DATE", help="day an online decision was first opened")
+    parser.add_argument("--decided", metavar="DATE", help="date printed on the decision")
+    parser.add_argument(
+        "--permit", choices=[p.value for p in Permit], help="kind of residence document"
+    )
+    parser.add_argument(
+        "--today", type=_iso_date, help="count as if today were this date (default: today)"
+    )
+    parser.add_argument(
+        "--reminder-time", default=None, help="time of day reminders are sent (HH:MM)"
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.set_defaults(command=_lazy("bot.cli.commands", "deadlines"))
+
+
+def _iso_date(text: str) -> date:
+    """Parse a YYYY-MM-DD argument for argparse."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date as YYYY-MM-DD") from None
+
+
+def _lazy(module: str, name: str) -> Command:
+    """Import a command only when it runs, so `--help` and simple commands start fast."""
+
+    def command(args: argparse.Namespace) -> int:
+        from importlib import import_module
+
+        return int(getattr(import_module(module), name)(args))
+
+    return command
+
+
+def now_for(args: argparse.Namespace) -> datetime:
+    """Return the moment to count from: noon of --today, or the real current time."""
+    if getattr(args, "today", None):
+        return datetime.combine(args.today, time(12, 0), tzinfo=PARIS)
+    return datetime.now(PARIS)
+
+
+def configure_logging(settings: Settings) -> None:
+    """Send logs to stderr at the configured level (never any personal data)."""
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
+def settings_from_environment() -> Settings:
+    """Return validated settings (ConfigError is reported by `main`)."""
+    return load_settings()

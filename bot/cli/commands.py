@@ -1,0 +1,89 @@
+"""The subcommands of `python -m bot`; each returns a process exit code."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bot.cli import USAGE_ERROR, configure_logging, now_for, settings_from_environment
+from bot.cli.deadlines_output import plan_as_json, plan_as_text
+from bot.cli.event_args import EventArgumentError, parse_facts
+from bot.config import load_settings
+from bot.domain.engine import compute_plan
+from bot.domain.events import FactsError
+from bot.domain.prefectures import DepartmentError, find_department, prefecture_for
+from bot.domain.rules.loader import default_rulebook
+from bot.i18n import translator
+
+
+def run(args: argparse.Namespace) -> int:
+    """Validate the configuration, migrate the database, then start the bot."""
+    settings = settings_from_environment()
+    settings.require_token()
+    configure_logging(settings)
+    default_rulebook()
+    _migrate(settings.database_url)
+    print(
+        "Configuration valid and database ready. The Telegram part is not built yet: "
+        "use `python -m bot deadlines` to compute deadlines.",
+    )
+    return 0
+
+
+def migrate(args: argparse.Namespace) -> int:
+    """Upgrade the database to the latest schema and print its revision."""
+    settings = settings_from_environment()
+    configure_logging(settings)
+    revision = _migrate(settings.database_url)
+    print(f"Database at revision {revision}.")
+    return 0
+
+
+def _migrate(database_url: str) -> str | None:
+    """Run Alembic's upgrade to head and return the resulting revision."""
+    from bot.db.migrate import current_revision, upgrade_to_head
+
+    upgrade_to_head(database_url)
+    return current_revision(database_url)
+
+
+def deadlines(args: argparse.Namespace) -> int:
+    """Print a person's deadlines as a table or JSON; exit 2 on impossible input."""
+    book = default_rulebook()
+    reminder_time = load_settings(env_file=None).reminder_time
+    if args.reminder_time:
+        reminder_time = load_settings(env_file=None, reminder_time=args.reminder_time).reminder_time
+    try:
+        prefecture = prefecture_for(args.department)
+        facts = parse_facts(args.events, args)
+        facts = type(facts)(prefecture.department_code, facts.events, facts.procedure)
+        plan = compute_plan(facts, book, now=now_for(args), reminder_time=reminder_time)
+    except (EventArgumentError, FactsError, DepartmentError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return USAGE_ERROR
+    if args.json:
+        print(plan_as_json(plan))
+    else:
+        print(plan_as_text(plan, facts, prefecture, book, translator()))
+    return 0
+
+
+def prefecture(args: argparse.Namespace) -> int:
+    """Print the prefecture competent for asylum in a department."""
+    try:
+        found = find_department(args.department)
+    except DepartmentError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return USAGE_ERROR
+    print(f"{found.department_code} {found.department_name} ({found.region})")
+    print(f"Competent prefecture for asylum: {found.competent_prefecture}")
+    if found.france_asile_pilot:
+        print(
+            "Since 19 May 2025 claims are registered and introduced to Ofpra at the "
+            "Espace France Asile (Cergy-Pontoise)."
+        )
+    print(
+        "First step: a SPADA (first-reception association) gives the appointment; "
+        "do not go to the prefecture without it."
+    )
+    return 0

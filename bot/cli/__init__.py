@@ -41,6 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
         "migrate", help="upgrade the database schema to the latest version"
     )
     migrate.set_defaults(command=_lazy("bot.cli.commands", "migrate"))
+    health = commands.add_parser("health", help="exit 0 when the database is reachable, migrated")
+    health.set_defaults(command=_lazy("bot.cli.commands", "health"))
     _add_deadlines(commands)
     prefecture = commands.add_parser(
         "prefecture", help="the prefecture competent for asylum in a department"

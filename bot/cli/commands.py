@@ -47,6 +47,23 @@ def _migrate(database_url: str) -> str | None:
     return current_revision(database_url)
 
 
+def health(args: argparse.Namespace) -> int:
+    """Exit 0 when the database answers and is at the latest schema, else 1 (Docker HEALTHCHECK)."""
+    from bot.db.migrate import current_revision, head_revision
+
+    settings = settings_from_environment()
+    try:
+        current = current_revision(settings.database_url)
+    except Exception as error:  # noqa: BLE001 - any failure means unhealthy; say which kind
+        print(f"unhealthy: database unreachable ({type(error).__name__})", file=sys.stderr)
+        return 1
+    if current != head_revision():
+        print(f"unhealthy: database at {current}, expected {head_revision()}", file=sys.stderr)
+        return 1
+    print("healthy")
+    return 0
+
+
 def deadlines(args: argparse.Namespace) -> int:
     """Print a person's deadlines as a table or JSON; exit 2 on impossible input."""
     book = default_rulebook()

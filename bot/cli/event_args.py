@@ -55,17 +55,16 @@ def _kind(name: str) -> EventKind:
 def _moment(kind: EventKind, text: str) -> tuple[date, time | None]:
     """Parse a date, or a date and a time for events counted in hours."""
     text = text.replace(" ", "T")
+    timed = "T" in text
+    if timed and not kind.spec.timed:
+        raise EventArgumentError(f"{kind.value} takes a date only, without a time")
     try:
-        if "T" in text:
-            parsed = datetime.strptime(text, "%Y-%m-%dT%H:%M")
-            if not kind.spec.timed:
-                raise EventArgumentError(f"{kind.value} takes a date only, without a time")
-            return parsed.date(), parsed.time()
-        return datetime.strptime(text, "%Y-%m-%d").date(), None
+        parsed = datetime.strptime(text, "%Y-%m-%dT%H:%M" if timed else "%Y-%m-%d")
     except ValueError:
         raise EventArgumentError(
             f"{kind.value}: '{text}' is not a valid date ({DATE_FORMAT_HELP})"
         ) from None
+    return parsed.date(), parsed.time() if timed else None
 
 
 def _options(kind: EventKind, pairs: list[str], args: argparse.Namespace) -> dict[str, object]:

@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     reminder_time: time = time(9, 0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
+    @field_validator("telegram_bot_token", mode="before")
+    @classmethod
+    def _empty_token_is_missing(cls, value: Any) -> Any:
+        # `TELEGRAM_BOT_TOKEN=` (as in .env.example) means "not set", not a malformed token.
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("telegram_bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:

@@ -7,11 +7,12 @@ texts only where the caller asked for English; `available_locales()` lists what 
 from __future__ import annotations
 
 import gettext
+import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from babel import Locale
+from babel import Locale, negotiate_locale
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
@@ -61,3 +62,33 @@ def translator(locale: str = SOURCE_LOCALE) -> Translator:
         DOMAIN, localedir=LOCALES_DIR, languages=[locale], fallback=locale == SOURCE_LOCALE
     )
     return Translator(locale, catalog)
+
+
+@dataclass(frozen=True)
+class Language:
+    """A language the bot speaks, as listed in locales/languages.toml."""
+
+    code: str
+    native: str
+    english: str
+    reviewed: bool
+
+
+@cache
+def supported_languages() -> tuple[Language, ...]:
+    """Return the languages of locales/languages.toml, in the order listed."""
+    data = tomllib.loads((LOCALES_DIR / "languages.toml").read_text("utf-8"))
+    return tuple(Language(**entry) for entry in data["language"])
+
+
+def is_supported(code: str) -> bool:
+    """Tell whether the bot speaks this language code."""
+    return any(language.code == code for language in supported_languages())
+
+
+def negotiate(telegram_code: str | None) -> str | None:
+    """Return our language matching a Telegram `language_code` (e.g. "fr-FR" -> "fr")."""
+    if not telegram_code:
+        return None
+    available = [language.code for language in supported_languages()]
+    return negotiate_locale([telegram_code.replace("-", "_")], available, sep="_")

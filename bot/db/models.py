@@ -109,3 +109,20 @@ class Reminder(SQLModel, table=True):
     # An error code such as "forbidden" or "timeout", never an exception's text.
     last_error: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Dialog(SQLModel, table=True):
+    """Where a person is in a conversation with the bot, so any instance can take the next message.
+
+    `draft` is JSON of coded answers given so far (event names, ISO dates, option values): never
+    text the person typed. Written in the same transaction as the answer that changes it.
+    """
+
+    __tablename__ = "dialogs"
+
+    person_id: int = Field(primary_key=True, foreign_key="persons.id", ondelete="CASCADE")
+    step: str = Field(max_length=48)
+    draft: str = Field(default="{}", sa_type=sa.Text)
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_type=UTCDateTime, sa_column_kwargs={"onupdate": utcnow}
+    )

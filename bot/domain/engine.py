@@ -76,7 +76,9 @@ def _evaluate(rule: Rule, context: Context, computed: dict[str, Deadline]) -> De
     """Return the deadline of one rule for these facts, or None when it does not apply."""
     if rule.after_rule is not None:
         base = computed.get(rule.after_rule)
-        return None if base is None else _after_other(rule, base, context)
+        if base is None or not _applies(rule, context.facts, base.event):
+            return None
+        return _after_other(rule, base, context)
     event = context.facts.event(rule.event)
     printed = _printed_expiry(rule, context.facts)
     anchor_event = event or printed
@@ -213,27 +215,35 @@ def _finish(
         rule.check_paper and Note.PRINTED_EXPIRY not in notes
     ):
         notes += (Note.CHECK_PAPER,)
-    # A window counted back from an expiry has no lower bound: the expiry itself lies ahead.
+    # A window counted back from an expiry, or an appointment, has no lower bound for its
+    # reminders: the event itself lies ahead (past moments are dropped when rows are planned).
     start = cal.local_moment(event.on, event.at, context.zone)
-    if rule.direction is Direction.BEFORE:
-        start = None
+    ahead = rule.direction is Direction.BEFORE or rule.counting is Counting.APPOINTMENT
     return Deadline(
         rule=rule,
         event=event,
         due=due,
         opens=opens,
-        act_before=_act_before(rule, due, context),
-        reminders=_reminders(rule, start, due, context) if rule.asks_action else (),
+        act_before=_act_before(rule, due, None if ahead else start, context),
+        reminders=_reminders(rule, None if ahead else start, due, context)
+        if rule.asks_action
+        else (),
         notes=tuple(dict.fromkeys(notes)),
     )
 
 
-def _act_before(rule: Rule, due: datetime, context: Context) -> datetime:
-    """Return the last moment to send by post so the paper arrives in time (never after due)."""
+def _act_before(rule: Rule, due: datetime, start: datetime | None, context: Context) -> datetime:
+    """Return the last moment to post so the paper arrives in time (never after due).
+
+    When the post needs as long as the whole period, it is the day of the event itself: act at
+    once.
+    """
     if rule.postal_days == 0:
         return due
     day = due.date() - timedelta(days=rule.postal_days)
     day = cal.before_sunday_or_holiday(day, context.facts.department)
+    if start is not None:
+        day = max(day, start.date())
     return min(_end(day, context), due)
 
 
@@ -276,6 +286,10 @@ def _resolve_groups(deadlines: Iterable[Deadline]) -> list[Deadline]:
             groups.setdefault(deadline.rule.group, []).append(deadline)
     for candidates in groups.values():
         own = [d for d in candidates if d.event.kind is d.rule.event] or candidates
+        # The most recent paper counts (a renewed certificate replaces the first one); among
+        # alternatives counted from the same day, the earliest deadline wins.
+        latest = max(d.event.on for d in own)
+        own = [d for d in own if d.event.on == latest]
         winner = min(own, key=lambda d: d.due)
         others = tuple(d.rule.id for d in own if d is not winner)
         unsure = any(d.rule.in_force is InForce.UNCONFIRMED for d in own)

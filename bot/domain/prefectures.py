@@ -18,6 +18,7 @@ OVERSEAS = {
     "972": "Martinique",
     "973": "Guyane",
     "974": "La Réunion",
+    "975": "Saint-Pierre-et-Miquelon",
     "976": "Mayotte",
 }
 SOURCES = (

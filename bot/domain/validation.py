@@ -12,11 +12,43 @@ EARLIEST_PLAUSIBLE = date(1950, 1, 1)
 FURTHEST_AHEAD = timedelta(days=366 * 11)
 
 
+# A document cannot expire before it was issued.
+EXPIRY_AFTER: dict[EventKind, tuple[EventKind, ...]] = {
+    EventKind.CERTIFICATE_EXPIRES: (
+        EventKind.CERTIFICATE_ISSUED,
+        EventKind.CERTIFICATE_RENEWED,
+        EventKind.REEXAMINATION_CERTIFICATE_ISSUED,
+    ),
+    EventKind.PERMIT_EXPIRES: (
+        EventKind.PROTECTION_API_ISSUED,
+        EventKind.RENEWAL_API_ISSUED,
+        EventKind.RESIDENT_CARD_ISSUED,
+        EventKind.MULTIYEAR_CARD_ISSUED,
+    ),
+}
+
+
 def validate_facts(facts: Facts, *, today: date) -> None:
     """Raise FactsError with one clear sentence when the facts cannot be true."""
     for event in facts.events:
         _check_dates(event, today)
         _check_options(event, facts)
+    _check_expiries(facts)
+
+
+def _check_expiries(facts: Facts) -> None:
+    """Refuse an expiry date that is not after the issue date of the same document."""
+    for expiry_kind, issue_kinds in EXPIRY_AFTER.items():
+        expiry = facts.event(expiry_kind)
+        if expiry is None:
+            continue
+        for issue_kind in issue_kinds:
+            issued = facts.event(issue_kind)
+            if issued is not None and expiry.on <= issued.on:
+                raise FactsError(
+                    f"{expiry_kind.value}: {expiry.on.isoformat()} is not after "
+                    f"{issue_kind.value} {issued.on.isoformat()}"
+                )
 
 
 def _check_dates(event: Event, today: date) -> None:

@@ -15,7 +15,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bot.domain.events import EventKind
+from bot.domain.events import OPTION_TYPES, EventKind
+from bot.domain.prefectures import all_prefectures
 from bot.domain.rules.model import (
     Actor,
     Condition,
@@ -83,8 +84,13 @@ def _rule(raw: Mapping[str, Any], defaults: Mapping[str, Any], where: str) -> Ru
     duration = _integer(raw, "duration", where, minimum=0)
     if duration == 0 and counting is not Counting.APPOINTMENT:
         raise RulesError(f"{where}: duration must be > 0 (only 'appointment' rules may use 0)")
-    if counting is Counting.ELAPSED and unit is not Unit.HOURS:
-        raise RulesError(f"{where}: counting 'elapsed' needs unit 'hours'")
+    if (counting is Counting.ELAPSED) != (
+        unit is Unit.HOURS
+    ) and counting is not Counting.APPOINTMENT:
+        raise RulesError(f"{where}: unit 'hours' goes with counting 'elapsed', and only with it")
+    opens = _optional_integer(raw, "opens", where)
+    if opens is not None and opens <= duration:
+        raise RulesError(f"{where}: a window must open ('opens') before it closes ('duration')")
     sources = tuple(_texts(raw, "sources", where))
     if not sources:
         raise RulesError(f"{where}: at least one source is required")
@@ -104,7 +110,7 @@ def _rule(raw: Mapping[str, Any], defaults: Mapping[str, Any], where: str) -> Ru
         sources=sources,
         verified=_required_date(raw, "verified", where),
         direction=_choice(Direction, raw, "direction", where, Direction.AFTER),
-        opens=_optional_integer(raw, "opens", where),
+        opens=opens,
         conditions=_conditions(raw.get("when", {}), where),
         variants=tuple(_variant(v, where) for v in raw.get("variant", [])),
         expiry=_expiry(raw.get("expiry"), where),
@@ -148,8 +154,18 @@ def _conditions(raw: Any, where: str) -> tuple[Condition, ...]:
         if name not in CONDITION_NAMES:
             raise RulesError(f"{where}: unknown condition '{name}' in 'when'")
         values = [values] if isinstance(values, str) else values
+        unknown = sorted(str(value) for value in values if str(value) not in _allowed(name))
+        if unknown:
+            raise RulesError(f"{where}: unknown {name} {unknown} in 'when'")
         conditions.append(Condition(name, frozenset(str(value) for value in values)))
     return tuple(conditions)
+
+
+def _allowed(name: str) -> set[str]:
+    """Return the values a condition may test."""
+    if name == "department":
+        return set(all_prefectures())
+    return {member.value for member in OPTION_TYPES[name]}  # type: ignore[attr-defined]
 
 
 def _variant(raw: Mapping[str, Any], where: str) -> Variant:

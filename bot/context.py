@@ -1,0 +1,45 @@
+"""Typed callback context: handlers reach the services through `context.bot_data`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.domain.rules.model import RuleBook
+from bot.services import Services
+from bot.services.conversation import ConversationService
+
+
+@dataclass
+class BotData:
+    """What every handler needs; filled in by `post_init` (PTB creates it empty)."""
+
+    services: Services | None = None
+    conversation: ConversationService | None = None
+    book: RuleBook | None = None
+
+
+class BotContext(CallbackContext[ExtBot[None], dict, dict, BotData]):  # type: ignore[type-arg]
+    """CallbackContext with typed access to the services."""
+
+    @property
+    def services(self) -> Services:
+        """Return the use cases (set at start)."""
+        assert self.bot_data.services is not None, "services are built in post_init"
+        return self.bot_data.services
+
+    @property
+    def conversation(self) -> ConversationService:
+        """Return the conversation use cases."""
+        assert self.bot_data.conversation is not None, "services are built in post_init"
+        return self.bot_data.conversation
+
+    @property
+    def book(self) -> RuleBook:
+        """Return the deadline rules."""
+        assert self.bot_data.book is not None, "rules are loaded in post_init"
+        return self.bot_data.book
+
+
+BotApplication = Application[ExtBot[None], BotContext, dict, dict, BotData, object]  # type: ignore[type-arg]

@@ -1,0 +1,107 @@
+"""Queries over the tables; keyword-only, take a session, never commit (services own the unit)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.db.models import Dialog, KeyDate, Person, Reminder
+
+ACTIVE_REMINDER = ("pending",)
+
+
+async def person_by_chat(*, session: AsyncSession, chat_id: int) -> Person | None:
+    """Return the person of a private chat, if they consented."""
+    result = await session.exec(select(Person).where(Person.chat_id == chat_id))
+    return result.first()
+
+
+async def add_person(*, session: AsyncSession, person: Person) -> Person:
+    """Insert a person and return it with its id."""
+    session.add(person)
+    await session.flush()
+    return person
+
+
+async def key_dates(*, session: AsyncSession, person_id: int) -> Sequence[KeyDate]:
+    """Return a person's key dates, oldest first."""
+    query = select(KeyDate).where(KeyDate.person_id == person_id).order_by(col(KeyDate.occurred_on))
+    return (await session.exec(query)).all()
+
+
+async def key_date(*, session: AsyncSession, person_id: int, event: str) -> KeyDate | None:
+    """Return one key date of a person by event name."""
+    query = select(KeyDate).where(KeyDate.person_id == person_id, KeyDate.event == event)
+    return (await session.exec(query)).first()
+
+
+async def delete_key_date(*, session: AsyncSession, person_id: int, event: str) -> bool:
+    """Delete one key date; tell whether it existed."""
+    statement = sa.delete(KeyDate).where(
+        col(KeyDate.person_id) == person_id, col(KeyDate.event) == event
+    )
+    result = await session.exec(statement)  # type: ignore[call-overload]
+    return bool(result.rowcount)
+
+
+async def pending_reminders(*, session: AsyncSession, person_id: int) -> Sequence[Reminder]:
+    """Return the reminders not yet sent nor cancelled, soonest first."""
+    query = (
+        select(Reminder)
+        .where(Reminder.person_id == person_id, col(Reminder.status).in_(ACTIVE_REMINDER))
+        .order_by(col(Reminder.remind_at))
+    )
+    return (await session.exec(query)).all()
+
+
+async def cancel_reminders(*, session: AsyncSession, reminder_ids: Iterable[int]) -> None:
+    """Mark pending reminders cancelled (stale ones are never sent)."""
+    ids = list(reminder_ids)
+    if ids:
+        statement = (
+            sa.update(Reminder)
+            .where(col(Reminder.id).in_(ids), col(Reminder.status) == "pending")
+            .values(status="cancelled")
+        )
+        await session.exec(statement)  # type: ignore[call-overload]
+
+
+async def all_reminders(*, session: AsyncSession, person_id: int) -> Sequence[Reminder]:
+    """Return every reminder row of a person (for /mydata)."""
+    query = (
+        select(Reminder).where(Reminder.person_id == person_id).order_by(col(Reminder.remind_at))
+    )
+    return (await session.exec(query)).all()
+
+
+async def existing_reminder_keys(
+    *, session: AsyncSession, person_id: int
+) -> set[tuple[str, datetime, datetime]]:
+    """Return the unique keys (rule, due, remind) of every reminder row of a person."""
+    query = select(Reminder.rule_id, Reminder.due_at, Reminder.remind_at).where(
+        Reminder.person_id == person_id
+    )
+    return {(rule, due, remind) for rule, due, remind in (await session.exec(query)).all()}
+
+
+async def dialog(*, session: AsyncSession, person_id: int) -> Dialog | None:
+    """Return the conversation state of a person."""
+    return await session.get(Dialog, person_id)
+
+
+async def delete_dialog(*, session: AsyncSession, person_id: int) -> None:
+    """Forget the conversation state of a person."""
+    statement = sa.delete(Dialog).where(col(Dialog.person_id) == person_id)
+    await session.exec(statement)  # type: ignore[call-overload]
+
+
+async def delete_person(*, session: AsyncSession, person_id: int) -> None:
+    """Delete a person; their key dates, reminders and dialog go with them (ON DELETE CASCADE)."""
+    for table in (Reminder, KeyDate, Dialog):
+        statement = sa.delete(table).where(table.person_id == person_id)  # type: ignore[arg-type]
+        await session.exec(statement)  # type: ignore[call-overload]
+    await session.exec(sa.delete(Person).where(col(Person.id) == person_id))  # type: ignore[call-overload]

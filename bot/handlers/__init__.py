@@ -1,0 +1,153 @@
+"""Register every handler on the application; one table maps commands to handlers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot import callback_data as cb
+from bot.context import BotApplication, BotContext
+from bot.handlers import account, flow, plan_commands, start
+from bot.handlers.base import is_private, send, who
+from bot.views import errors
+from bot.views.calendar import CALENDAR_PREFIX
+from bot.views.menu import main_menu
+
+log = logging.getLogger(__name__)
+Handler = Callable[[Update, BotContext], Awaitable[None]]
+ButtonHandler = Callable[[Update, BotContext, str], Awaitable[None]]
+
+COMMAND_HANDLERS: dict[str, Handler] = {
+    "start": start.start_command,
+    "language": start.language_command,
+    "next": plan_commands.next_command,
+    "dates": plan_commands.dates_command,
+    "add": plan_commands.add_command,
+    "prefecture": plan_commands.prefecture_command,
+    "mydata": account.mydata_command,
+    "delete": account.delete_command,
+    "stop": account.stop_command,
+    "resume": account.resume_command,
+    "help": account.help_command,
+    "menu": account.menu_command,
+}
+
+BUTTON_HANDLERS: dict[str, ButtonHandler] = {
+    cb.LANGUAGE: start.language_chosen,
+    cb.CONSENT: start.consent_given,
+    cb.STAGE: flow.stage_chosen,
+    cb.ANSWER: flow.choice_chosen,
+    cb.EDIT: plan_commands.edit_pressed,
+    cb.REMOVE: plan_commands.remove_pressed,
+    cb.ADD: plan_commands.add_pressed,
+    cb.DELETE: account.delete_answered,
+}
+
+PRIVATE = filters.ChatType.PRIVATE
+NEW_MESSAGE = filters.UpdateType.MESSAGE
+
+
+def register(application: BotApplication) -> None:
+    """Add the handlers in priority order, and the error handler."""
+    for command, handler in COMMAND_HANDLERS.items():
+        application.add_handler(CommandHandler(command, handler, filters=PRIVATE & NEW_MESSAGE))
+    application.add_handler(CallbackQueryHandler(on_button))
+    application.add_handler(
+        MessageHandler(PRIVATE & NEW_MESSAGE & filters.TEXT & ~filters.COMMAND, flow.on_text)
+    )
+    application.add_handler(
+        MessageHandler(PRIVATE & NEW_MESSAGE & filters.COMMAND, on_unknown_command)
+    )
+    application.add_handler(MessageHandler(PRIVATE & filters.UpdateType.EDITED_MESSAGE, on_edited))
+    application.add_handler(MessageHandler(PRIVATE & NEW_MESSAGE, on_other))
+    application.add_handler(MessageHandler(~PRIVATE, on_group))
+    application.add_error_handler(on_error)  # type: ignore[arg-type]
+
+
+async def on_button(update: Update, context: BotContext) -> None:
+    """Decode a button press and route it; anything invalid gets a polite answer."""
+    query = update.callback_query
+    assert query is not None
+    if not is_private(update):
+        await query.answer()
+        return
+    if query.data and query.data.startswith(f"{CALENDAR_PREFIX}:"):
+        await flow.calendar_pressed(update, context, query.data)
+        return
+    pressed = cb.decode(query.data)
+    if pressed is None:
+        _, _, t = await who(update, context)
+        await query.answer(errors.stale_button(t))
+        return
+    if pressed.kind == cb.UNKNOWN:
+        await flow.unknown_pressed(update, context)
+    elif pressed.kind == cb.CANCEL:
+        await flow.cancel_pressed(update, context)
+    elif pressed.kind == cb.MENU:
+        await on_menu_button(update, context, pressed.value)
+    else:
+        await BUTTON_HANDLERS[pressed.kind](update, context, pressed.value)
+
+
+async def on_menu_button(update: Update, context: BotContext, command: str) -> None:
+    """Run the command a menu button stands for."""
+    query = update.callback_query
+    assert query is not None
+    handler = COMMAND_HANDLERS.get(command)
+    if handler is None:
+        _, _, t = await who(update, context)
+        await query.answer(errors.stale_button(t))
+        return
+    await query.answer()
+    await handler(update, context)
+
+
+async def on_unknown_command(update: Update, context: BotContext) -> None:
+    """Answer a command the bot does not have, with the menu."""
+    chat_id, profile, t = await who(update, context)
+    if profile is None:
+        await send(context, chat_id, errors.start_first(t))
+        return
+    await send(context, chat_id, errors.unknown_command(t))
+    await send(context, chat_id, main_menu(t))
+
+
+async def on_edited(update: Update, context: BotContext) -> None:
+    """Edited messages are not re-read: ask to send the answer again."""
+    chat_id, _, t = await who(update, context)
+    await send(context, chat_id, t.gettext("I only read new messages: please send it again."))
+
+
+async def on_other(update: Update, context: BotContext) -> None:
+    """Stickers, photos, voice notes, documents: point to the menu."""
+    chat_id, _, t = await who(update, context)
+    await send(context, chat_id, errors.not_understood(t))
+
+
+async def on_group(update: Update, context: BotContext) -> None:
+    """The bot is for private chats only: say so and leave groups."""
+    chat = update.effective_chat
+    if chat is None or chat.type == chat.CHANNEL:
+        return
+    _, _, t = await who(update, context)
+    await context.bot.send_message(chat.id, errors.private_only(t))
+    await context.bot.leave_chat(chat.id)
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """Log the error without personal data, and tell the person something went wrong."""
+    error = context.error
+    log.error(
+        "handler failed: %s",
+        type(error).__name__,
+        exc_info=(type(error), error, error.__traceback__) if error else None,
+    )
+    if isinstance(update, Update) and update.effective_chat and is_private(update):
+        try:
+            _, _, t = await who(update, context)
+            await send(context, update.effective_chat.id, errors.sorry(t))
+        except Exception:  # noqa: BLE001 - the error handler must never raise
+            log.warning("could not tell the person about the error")

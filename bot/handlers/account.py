@@ -1,0 +1,82 @@
+"""/mydata, /delete, /stop, /resume, /help, /menu."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.context import BotContext
+from bot.handlers.base import close_question, send, send_all, who
+from bot.views import account as views
+from bot.views import errors
+from bot.views.help import help_messages
+from bot.views.menu import main_menu
+
+
+async def mydata_command(update: Update, context: BotContext) -> None:
+    """Show everything stored about the person, readable, and as a JSON file."""
+    chat_id, profile, t = await who(update, context)
+    data = await context.services.people.export(chat_id) if profile else None
+    if data is None:
+        await send(context, chat_id, t.gettext("The bot keeps nothing about you."))
+        return
+    await send_all(context, chat_id, views.mydata_messages(t, data))
+    await context.bot.send_document(
+        chat_id, document=views.mydata_file(data), filename="my-data.json"
+    )
+
+
+async def delete_command(update: Update, context: BotContext) -> None:
+    """Ask to confirm erasing everything."""
+    chat_id, profile, t = await who(update, context)
+    if profile is None:
+        await send(context, chat_id, t.gettext("The bot keeps nothing about you."))
+        return
+    await send(context, chat_id, views.delete_confirm(t))
+
+
+async def delete_answered(update: Update, context: BotContext, value: str) -> None:
+    """Erase every row about the person, or keep everything."""
+    query = update.callback_query
+    assert query is not None
+    chat_id, profile, t = await who(update, context)
+    if profile is None or value not in ("y", "n"):
+        await query.answer(errors.stale_button(t))
+        return
+    await query.answer()
+    if value == "n":
+        await close_question(query.message, views.kept(t))
+        return
+    await context.services.people.erase(chat_id)
+    await close_question(query.message, views.deleted(t))
+
+
+async def stop_command(update: Update, context: BotContext) -> None:
+    """Pause reminders (the dates are kept)."""
+    chat_id, profile, t = await who(update, context)
+    if profile is None:
+        await send(context, chat_id, errors.start_first(t))
+        return
+    await context.services.people.update(chat_id, active=False)
+    await send(context, chat_id, views.stopped(t))
+
+
+async def resume_command(update: Update, context: BotContext) -> None:
+    """Restart reminders."""
+    chat_id, profile, t = await who(update, context)
+    if profile is None:
+        await send(context, chat_id, errors.start_first(t))
+        return
+    await context.services.people.update(chat_id, active=True)
+    await send(context, chat_id, views.resumed(t))
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    """Explain the words of the procedure and give the contacts."""
+    chat_id, _, t = await who(update, context)
+    await send_all(context, chat_id, help_messages(t), main_menu(t).keyboard)
+
+
+async def menu_command(update: Update, context: BotContext) -> None:
+    """Show the menu buttons."""
+    chat_id, profile, t = await who(update, context)
+    await send(context, chat_id, main_menu(t) if profile else errors.start_first(t))

@@ -1,0 +1,85 @@
+"""/start, the language picker, consent, and /language."""
+
+from __future__ import annotations
+
+from telegram import BotCommand, BotCommandScopeChat, Update
+
+from bot.context import BotContext
+from bot.handlers.base import replace_screen, send, who
+from bot.handlers.flow import ask
+from bot.i18n import is_supported, negotiate, supported_languages, translator
+from bot.views import account as account_views
+from bot.views import onboarding as views
+from bot.views.menu import command_list, main_menu
+
+
+async def start_command(update: Update, context: BotContext) -> None:
+    """Begin: the language picker for newcomers, the menu for people already here."""
+    chat_id, profile, t = await who(update, context)
+    # `/start <payload>` (deep links) is accepted; associations will use the payload later.
+    if profile is None:
+        user = update.effective_user
+        first = negotiate(user.language_code if user else None)
+        await send(context, chat_id, views.language_picker(t, supported_languages(), first))
+        return
+    if not profile.active:
+        await context.services.people.update(chat_id, active=True)
+        await send(context, chat_id, account_views.resumed(t))
+    state = await context.services.dialogs.get(chat_id)
+    if state is not None:
+        await ask(context, chat_id, t, state)
+        return
+    await send(context, chat_id, main_menu(t))
+
+
+async def language_command(update: Update, context: BotContext) -> None:
+    """Show the language picker again; the choice applies at once and to the next reminders."""
+    chat_id, profile, t = await who(update, context)
+    current = profile.language if profile else None
+    await send(context, chat_id, views.language_picker(t, supported_languages(), current))
+
+
+async def language_chosen(update: Update, context: BotContext, code: str) -> None:
+    """Before consent: show the privacy notice in that language. After: switch language."""
+    query = update.callback_query
+    assert query is not None
+    if not is_supported(code):
+        chat_id, _, t = await who(update, context)
+        await query.answer(t.gettext("This button is no longer valid."))
+        return
+    chat_id, profile, _ = await who(update, context)
+    t = translator(code)
+    await query.answer()
+    if profile is None:
+        await replace_screen(query.message, views.privacy_notice(t, code))
+        return
+    await context.services.people.update(chat_id, language=code)
+    await set_chat_commands(context, chat_id, code)
+    await replace_screen(query.message, views.Screen(account_views.language_changed(t)))
+    state = await context.services.dialogs.get(chat_id)
+    if state is not None:
+        await ask(context, chat_id, t, state)
+
+
+async def consent_given(update: Update, context: BotContext, code: str) -> None:
+    """Record consent (the first write about the person) and ask where they are."""
+    query = update.callback_query
+    assert query is not None
+    chat_id, profile, _ = await who(update, context)
+    t = translator(code if is_supported(code) else "en")
+    await query.answer()
+    if profile is not None:
+        await replace_screen(query.message, main_menu(translator(profile.language)))
+        return
+    await context.services.people.consent(chat_id, t.locale)
+    await set_chat_commands(context, chat_id, t.locale)
+    await replace_screen(query.message, views.Screen(t.gettext("Thank you. Let's start.")))
+    await context.conversation.begin(chat_id)
+    await send(context, chat_id, views.stage_picker(t))
+
+
+async def set_chat_commands(context: BotContext, chat_id: int, code: str) -> None:
+    """Give this chat the command list in the person's language (the "Menu" button lists it)."""
+    t = translator(code)
+    commands = [BotCommand(command, description) for command, description in command_list(t)]
+    await context.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id))

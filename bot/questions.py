@@ -1,0 +1,149 @@
+"""The questions the bot asks, as data: which dates each stage needs and how to ask for them.
+
+One table drives onboarding (`STAGE_QUESTIONS`), `/add` (`ADD_FLOWS`) and `/dates` corrections
+(`EDIT_QUESTIONS`). The prompts themselves are in `bot/views/questions.py` (gettext), keyed by id.
+Pure: no Telegram, no SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.domain.events import EventKind, Outcome, Permit, Procedure, Received
+from bot.domain.stages import Stage
+
+
+class Kind(StrEnum):
+    """How an answer is given."""
+
+    DATE = "date"  # calendar keyboard or typed
+    TIME = "time"  # typed HH:MM
+    CHOICE = "choice"  # buttons
+
+
+class Unknown(StrEnum):
+    """What "I don't know" does for a question."""
+
+    NOT_ALLOWED = "not_allowed"
+    SKIP = "skip"  # leave it out: the engine works without it
+    PRINTED = "printed"  # ask the date printed on the paper instead, and use it (earliest)
+    DAYS_AGO = "days_ago"  # assume it happened `unknown_days` ago (earliest plausible)
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question: which answer field it fills and how it may be answered."""
+
+    id: str
+    field: str  # on, at, procedure, outcome, received, permit, opened_on, decided_on, printed
+    event: EventKind | None
+    kind: Kind
+    choices: tuple[str, ...] = ()
+    unknown: Unknown = Unknown.NOT_ALLOWED
+    unknown_days: int = 0
+    future: bool = False  # the date may lie ahead (expiry, interview)
+    only_if: tuple[tuple[str, str], ...] = ()  # (answer id, value) that must hold to ask it
+
+    def applies(self, answers: Mapping[str, str]) -> bool:
+        """Tell whether the question is asked given the answers so far."""
+        return all(answers.get(key) == value for key, value in self.only_if)
+
+
+def _q(qid: str, **kwargs: object) -> Question:
+    """Build a question whose id is "<event>.<field>" or a plain name."""
+    event_name, _, field = qid.partition(".")
+    event = EventKind(event_name) if field else None
+    return Question(id=qid, field=field or qid, event=event, **kwargs)  # type: ignore[arg-type]
+
+
+QUESTIONS: dict[str, Question] = {
+    q.id: q
+    for q in (
+        _q("procedure", kind=Kind.CHOICE, choices=tuple(p.value for p in Procedure)),
+        _q("entered_france.on", kind=Kind.DATE, unknown=Unknown.SKIP),
+        _q("claim_presented.on", kind=Kind.DATE, unknown=Unknown.SKIP),
+        _q("certificate_issued.on", kind=Kind.DATE, unknown=Unknown.DAYS_AGO, unknown_days=20),
+        _q("certificate_expires.on", kind=Kind.DATE, unknown=Unknown.SKIP, future=True),
+        _q("ofpra_registration_letter.on", kind=Kind.DATE, unknown=Unknown.SKIP),
+        _q("ofpra_completion_request.on", kind=Kind.DATE, unknown=Unknown.PRINTED),
+        _q("ofpra_interview.on", kind=Kind.DATE, unknown=Unknown.SKIP, future=True),
+        _q("ofpra_interview.at", kind=Kind.TIME, unknown=Unknown.SKIP),
+        _q("ofpra_decision.outcome", kind=Kind.CHOICE, choices=tuple(o.value for o in Outcome)),
+        _q("ofpra_decision.received", kind=Kind.CHOICE, choices=tuple(r.value for r in Received)),
+        _q("ofpra_decision.on", kind=Kind.DATE, unknown=Unknown.PRINTED),
+        _q(
+            "ofpra_decision.opened_on",
+            kind=Kind.DATE,
+            unknown=Unknown.SKIP,
+            only_if=(("ofpra_decision.received", Received.ONLINE.value),),
+        ),
+        _q(
+            "ofpra_decision.decided_on",
+            kind=Kind.DATE,
+            unknown=Unknown.SKIP,
+            only_if=(("ofpra_decision.outcome", Outcome.CLOSURE.value),),
+        ),
+        _q("cnda_appeal_registered.on", kind=Kind.DATE, unknown=Unknown.SKIP),
+        _q(
+            "cnda_decision.outcome",
+            kind=Kind.CHOICE,
+            choices=(Outcome.REJECTED.value, Outcome.REFUGEE.value, Outcome.SUBSIDIARY.value),
+        ),
+        _q("cnda_decision.on", kind=Kind.DATE, unknown=Unknown.PRINTED),
+        _q("permit_expires.permit", kind=Kind.CHOICE, choices=tuple(p.value for p in Permit)),
+        _q("permit_expires.on", kind=Kind.DATE, unknown=Unknown.SKIP, future=True),
+    )
+}
+
+STAGE_QUESTIONS: dict[Stage, tuple[str, ...]] = {
+    Stage.NOT_REGISTERED: ("entered_france.on", "claim_presented.on"),
+    Stage.CERTIFICATE_RECEIVED: ("procedure", "certificate_issued.on", "certificate_expires.on"),
+    Stage.FILE_SENT: (
+        "procedure",
+        "certificate_issued.on",
+        "ofpra_registration_letter.on",
+        "certificate_expires.on",
+    ),
+    Stage.WAITING_INTERVIEW: (
+        "procedure",
+        "ofpra_registration_letter.on",
+        "ofpra_interview.on",
+        "ofpra_interview.at",
+        "certificate_expires.on",
+    ),
+    Stage.DECISION_RECEIVED: (
+        "ofpra_decision.outcome",
+        "ofpra_decision.received",
+        "ofpra_decision.on",
+        "ofpra_decision.opened_on",
+        "ofpra_decision.decided_on",
+        "certificate_expires.on",
+    ),
+    Stage.CNDA_APPEAL: ("cnda_appeal_registered.on", "certificate_expires.on"),
+    Stage.PROTECTED: ("permit_expires.permit", "permit_expires.on"),
+}
+
+# Stages offered in "Where are you now?", in the order of the procedure.
+PICKABLE_STAGES = tuple(STAGE_QUESTIONS)
+
+ADD_FLOWS: dict[str, tuple[str, ...]] = {
+    "completion": ("ofpra_completion_request.on",),
+    "interview": ("ofpra_interview.on", "ofpra_interview.at"),
+    "decision": STAGE_QUESTIONS[Stage.DECISION_RECEIVED][:5],
+    "closure": ("ofpra_decision.received", "ofpra_decision.on", "ofpra_decision.decided_on"),
+    "certificate": ("certificate_expires.on",),
+    "appeal": ("cnda_appeal_registered.on",),
+    "cnda_decision": ("cnda_decision.outcome", "cnda_decision.on"),
+    "permit": ("permit_expires.permit", "permit_expires.on"),
+}
+# Answers an /add flow fixes without asking (a closure is a decision whose outcome is known).
+ADD_PRESETS: dict[str, dict[str, str]] = {
+    "closure": {"ofpra_decision.outcome": Outcome.CLOSURE.value},
+}
+
+
+def edit_questions(event: EventKind) -> tuple[str, ...]:
+    """Return the questions that re-ask everything about one stored event."""
+    return tuple(qid for qid, q in QUESTIONS.items() if q.event is event)

@@ -1,0 +1,47 @@
+"""Use cases: async, own their unit of work, never import telegram."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.clock import Clock
+from bot.domain.rules.model import RuleBook
+from bot.services.dialogs import DialogService
+from bot.services.people import PeopleService
+from bot.services.plans import PlanService
+from bot.services.unit import Sessions
+
+
+@dataclass
+class Services:
+    """Every use case the handlers may call."""
+
+    people: PeopleService
+    plans: PlanService
+    dialogs: DialogService
+    clock: Clock
+    zone: ZoneInfo
+
+
+def build_services(
+    factory: async_sessionmaker[AsyncSession],
+    *,
+    book: RuleBook,
+    clock: Clock,
+    zone: ZoneInfo,
+    reminder_time: time,
+) -> Services:
+    """Wire the services over one session factory."""
+    sessions = Sessions(factory)
+    return Services(
+        people=PeopleService(sessions, clock),
+        plans=PlanService(sessions, book, clock, zone, reminder_time),
+        dialogs=DialogService(sessions),
+        clock=clock,
+        zone=zone,
+    )

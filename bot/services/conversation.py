@@ -1,0 +1,136 @@
+"""The conversation's use cases: stage, department, answers, flows, each written at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from bot import dialog
+from bot.clock import Clock
+from bot.dialog import STEP_DEPARTMENT, STEP_STAGE, DialogState
+from bot.domain.events import EventKind, FactsError
+from bot.domain.prefectures import Prefecture, find_department
+from bot.domain.stages import Stage
+from bot.questions import ADD_FLOWS, ADD_PRESETS, STAGE_QUESTIONS, Question, Unknown, edit_questions
+from bot.services.dialogs import DialogService
+from bot.services.people import PeopleService
+from bot.services.plans import PlanChange, PlanService
+
+
+@dataclass(frozen=True)
+class Step:
+    """What happened after an answer: the next question, or the saved change of plan."""
+
+    state: DialogState | None = None
+    change: PlanChange | None = None
+    answered: Question | None = None
+    estimated_on: date | None = None  # the date assumed after "I don't know"
+    problem: str | None = None  # "facts" when the dates contradict each other
+    flow: str | None = None  # the flow the answer belonged to
+
+
+@dataclass
+class ConversationService:
+    """Moves a person through questions; every step is stored before the reply is sent."""
+
+    people: PeopleService
+    plans: PlanService
+    dialogs: DialogService
+    clock: Clock
+
+    def today(self) -> date:
+        """Return today's date where the person lives (Europe/Paris)."""
+        return self.clock.now().astimezone(self.plans.zone).date()
+
+    async def begin(self, chat_id: int) -> DialogState:
+        """Start onboarding after consent: ask the stage."""
+        state = DialogState(STEP_STAGE)
+        await self.dialogs.put(chat_id, state)
+        return state
+
+    async def choose_stage(self, chat_id: int, stage: Stage) -> DialogState:
+        """Record the stage, then ask the department (or the stage's questions if known)."""
+        profile = await self.people.update(chat_id, stage=stage.value)
+        if profile.department is None:
+            state = DialogState(STEP_DEPARTMENT, flow=f"stage:{stage.value}")
+            await self.dialogs.put(chat_id, state)
+            return state
+        return await self._start(chat_id, f"stage:{stage.value}", STAGE_QUESTIONS[stage])
+
+    async def set_department(self, chat_id: int, text: str) -> tuple[Prefecture, DialogState]:
+        """Record the department typed (DepartmentError if unknown), then ask the stage's dates."""
+        prefecture = find_department(text)
+        profile = await self.people.update(chat_id, department=prefecture.department_code)
+        await self.plans.replan(chat_id)
+        stage = Stage(profile.stage) if profile.stage else Stage.NOT_REGISTERED
+        state = await self._start(chat_id, f"stage:{stage.value}", STAGE_QUESTIONS[stage])
+        return prefecture, state
+
+    async def start_add(self, chat_id: int, flow: str) -> DialogState:
+        """Start an /add flow (KeyError for an unknown flow)."""
+        return await self._start(chat_id, f"add:{flow}", ADD_FLOWS[flow], ADD_PRESETS.get(flow))
+
+    async def start_edit(self, chat_id: int, event: EventKind) -> DialogState:
+        """Re-ask everything about one stored date."""
+        return await self._start(chat_id, f"edit:{event.value}", edit_questions(event))
+
+    async def _start(
+        self, chat_id: int, flow: str, qids: tuple[str, ...], presets: dict[str, str] | None = None
+    ) -> DialogState:
+        """Store and return the first question of a flow."""
+        state = dialog.start(flow, qids, presets)
+        await self.dialogs.put(chat_id, state)
+        return state
+
+    async def answer(self, chat_id: int, value: str) -> Step:
+        """Record an answer; when the flow is complete, save the dates and recompute the plan."""
+        state = await self.dialogs.get(chat_id)
+        if state is None or state.question is None:
+            return Step()
+        asked = state.question
+        following = dialog.answer(state, value)
+        if not dialog.is_complete(following):
+            await self.dialogs.put(chat_id, following)
+            return Step(state=following, answered=asked)
+        events, removed, procedure = dialog.events_from_answers(
+            following.answers, today=self.today()
+        )
+        try:
+            change = await self.plans.save(
+                chat_id, events, remove=removed, procedure=procedure, finish_dialog=True
+            )
+        except FactsError:
+            restarted = dialog.start(state.flow, _flow_questions(state.flow))
+            await self.dialogs.put(chat_id, restarted)
+            return Step(state=restarted, problem="facts")
+        estimated = next((e.on for e in events if e.estimated and asked.event is e.kind), None)
+        return Step(change=change, answered=asked, estimated_on=estimated, flow=state.flow)
+
+    async def show_month(self, chat_id: int, month: date) -> DialogState | None:
+        """Remember the calendar month the person navigated to."""
+        state = await self.dialogs.get(chat_id)
+        if state is None or state.question is None:
+            return None
+        moved = replace(state, month=f"{month:%Y%m}")
+        await self.dialogs.put(chat_id, moved)
+        return moved
+
+    async def cancel(self, chat_id: int) -> None:
+        """Abandon the current questions (nothing of them is saved)."""
+        await self.dialogs.clear(chat_id)
+
+    def assumed_date(self, question: Question) -> date | None:
+        """Return the date "I don't know" stands for, when the question assumes one."""
+        if question.unknown is Unknown.DAYS_AGO:
+            return self.today() - timedelta(days=question.unknown_days)
+        return None
+
+
+def _flow_questions(flow: str) -> tuple[str, ...]:
+    """Return the questions of a flow from its stored name."""
+    kind, _, name = flow.partition(":")
+    if kind == "add":
+        return ADD_FLOWS[name]
+    if kind == "edit":
+        return edit_questions(EventKind(name))
+    return STAGE_QUESTIONS[Stage(name)]

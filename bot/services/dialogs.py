@@ -1,0 +1,45 @@
+"""Store and load the conversation state of a person (one row, written at once)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.db import repo
+from bot.db.models import Dialog
+from bot.dialog import DialogState
+from bot.services.unit import Sessions
+
+
+@dataclass
+class DialogService:
+    """Conversation state in the database: survives restarts, shared by every instance."""
+
+    sessions: Sessions
+
+    async def get(self, chat_id: int) -> DialogState | None:
+        """Return the person's conversation state, if a flow is in progress."""
+        async with self.sessions.begin() as session:
+            person = await repo.person_by_chat(session=session, chat_id=chat_id)
+            if person is None or person.id is None:
+                return None
+            row = await repo.dialog(session=session, person_id=person.id)
+            return None if row is None else DialogState.from_row(row.step, row.draft)
+
+    async def put(self, chat_id: int, state: DialogState) -> None:
+        """Save the state (the person must have consented)."""
+        async with self.sessions.begin() as session:
+            person = await repo.person_by_chat(session=session, chat_id=chat_id)
+            if person is None or person.id is None:
+                raise LookupError("no person for this chat")
+            row = await repo.dialog(session=session, person_id=person.id)
+            if row is None:
+                row = Dialog(person_id=person.id, step=state.step)
+            row.step, row.draft = state.step, state.to_json()
+            session.add(row)
+
+    async def clear(self, chat_id: int) -> None:
+        """Forget the state: the flow is over."""
+        async with self.sessions.begin() as session:
+            person = await repo.person_by_chat(session=session, chat_id=chat_id)
+            if person is not None and person.id is not None:
+                await repo.delete_dialog(session=session, person_id=person.id)

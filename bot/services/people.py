@@ -1,0 +1,135 @@
+"""Use cases on a person: consent, profile answers, pause, export, erase."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from bot.clock import Clock
+from bot.db import repo
+from bot.db.models import Person
+from bot.domain.events import Procedure
+from bot.services.plans import event_of
+from bot.services.profile import Profile
+from bot.services.unit import Sessions
+
+
+@dataclass
+class PeopleService:
+    """Everything about a person except their dates and plan."""
+
+    sessions: Sessions
+    clock: Clock
+
+    async def profile(self, chat_id: int) -> Profile | None:
+        """Return the person of a chat, or None when they never consented (or were erased)."""
+        async with self.sessions.begin() as session:
+            person = await repo.person_by_chat(session=session, chat_id=chat_id)
+            return None if person is None else _profile(person)
+
+    async def consent(self, chat_id: int, language: str) -> Profile:
+        """Record consent: the first time anything about the person is stored."""
+        async with self.sessions.begin() as session:
+            person = await repo.person_by_chat(session=session, chat_id=chat_id)
+            if person is None:
+                person = Person(chat_id=chat_id)
+            person.language, person.consented_at, person.active = language, self.clock.now(), True
+            await repo.add_person(session=session, person=person)
+            return _profile(person)
+
+    async def update(self, chat_id: int, **answers: Any) -> Profile:
+        """Change coded answers (language, department, stage, procedure, active)."""
+        allowed = {"language", "department", "stage", "procedure", "active"}
+        if not answers.keys() <= allowed:
+            raise ValueError(f"cannot update {sorted(answers.keys() - allowed)}")
+        async with self.sessions.begin() as session:
+            person = await repo.person_by_chat(session=session, chat_id=chat_id)
+            if person is None:
+                raise LookupError("no person for this chat")
+            for name, value in answers.items():
+                setattr(person, name, value.value if isinstance(value, Procedure) else value)
+            session.add(person)
+            return _profile(person)
+
+    async def erase(self, chat_id: int) -> bool:
+        """Delete every row about the person; tell whether there was anything."""
+        async with self.sessions.begin() as session:
+            person = await repo.person_by_chat(session=session, chat_id=chat_id)
+            if person is None or person.id is None:
+                return False
+            await repo.delete_person(session=session, person_id=person.id)
+            return True
+
+    async def export(self, chat_id: int) -> dict[str, Any] | None:
+        """Return everything stored about the person, as JSON-ready data."""
+        async with self.sessions.begin() as session:
+            person = await repo.person_by_chat(session=session, chat_id=chat_id)
+            if person is None or person.id is None:
+                return None
+            dates = await repo.key_dates(session=session, person_id=person.id)
+            reminders = await repo.all_reminders(session=session, person_id=person.id)
+            dialog = await repo.dialog(session=session, person_id=person.id)
+        return {
+            "person": _person_dict(person),
+            "dates": [_event_dict(row) for row in dates],
+            "reminders": [
+                {
+                    "rule": r.rule_id,
+                    "deadline": r.due_at.isoformat(),
+                    "remind_at": r.remind_at.isoformat(),
+                    "status": r.status,
+                }
+                for r in reminders
+            ],
+            "conversation": None if dialog is None else _draft(dialog.step, dialog.draft),
+        }
+
+
+def _profile(person: Person) -> Profile:
+    """Return the immutable view of a stored person."""
+    return Profile(
+        chat_id=person.chat_id,
+        language=person.language or "en",
+        department=person.department,
+        procedure=Procedure(person.procedure) if person.procedure else None,
+        stage=person.stage,
+        active=person.active,
+        consented_at=person.consented_at,
+        created_at=person.created_at,
+    )
+
+
+def _person_dict(person: Person) -> dict[str, Any]:
+    """Return the stored columns of a person that concern them."""
+    return {
+        "telegram_chat_id": person.chat_id,
+        "language": person.language,
+        "department": person.department,
+        "procedure": person.procedure,
+        "stage": person.stage,
+        "reminders_active": person.active,
+        "consented_at": person.consented_at.isoformat() if person.consented_at else None,
+        "created_at": person.created_at.isoformat(),
+    }
+
+
+def _event_dict(row: Any) -> dict[str, Any]:
+    """Return a stored date as plain data."""
+    event = event_of(row)
+    return {
+        "event": event.kind.value,
+        "date": event.on.isoformat(),
+        "time": event.at.isoformat(timespec="minutes") if event.at else None,
+        "outcome": event.outcome.value if event.outcome else None,
+        "received": event.received.value if event.received else None,
+        "permit": event.permit.value if event.permit else None,
+        "opened_on": event.opened_on.isoformat() if event.opened_on else None,
+        "decided_on": event.decided_on.isoformat() if event.decided_on else None,
+        "estimated": event.estimated,
+    }
+
+
+def _draft(step: str, draft: str) -> dict[str, Any]:
+    """Return a stored conversation state as data."""
+    return {"step": step, **json.loads(draft or "{}")}

@@ -1,0 +1,211 @@
+"""A person's dates and plan: save events, recompute deadlines, keep reminder rows in step."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import time
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.clock import Clock
+from bot.db import repo
+from bot.db.models import KeyDate, Person, Reminder
+from bot.domain.deadline import Deadline, Plan
+from bot.domain.engine import compute_plan
+from bot.domain.events import Event, EventKind, Facts, Procedure, parse_option
+from bot.domain.rules.model import RuleBook
+from bot.services.unit import Sessions
+
+
+@dataclass(frozen=True)
+class PlanChange:
+    """What a change of dates did to the deadlines."""
+
+    plan: Plan
+    added: tuple[Deadline, ...] = ()
+    removed: tuple[Deadline, ...] = ()
+    moved: tuple[tuple[Deadline, Deadline], ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        """Tell whether any deadline appeared, disappeared or moved."""
+        return bool(self.added or self.removed or self.moved)
+
+
+@dataclass(frozen=True)
+class PersonPlan:
+    """A person's facts and the plan computed from them."""
+
+    facts: Facts
+    plan: Plan
+
+
+@dataclass
+class PlanService:
+    """Use cases on a person's key dates and deadlines."""
+
+    sessions: Sessions
+    book: RuleBook
+    clock: Clock
+    zone: ZoneInfo
+    reminder_time: time
+
+    async def current(self, chat_id: int) -> PersonPlan | None:
+        """Return the person's facts and plan, or None if they have no department yet."""
+        async with self.sessions.begin() as session:
+            person = await repo.person_by_chat(session=session, chat_id=chat_id)
+            if person is None or person.department is None:
+                return None
+            facts = await self._facts(session, person)
+        return PersonPlan(facts, self._compute(facts))
+
+    async def events(self, chat_id: int) -> tuple[Event, ...]:
+        """Return the person's events as stored."""
+        async with self.sessions.begin() as session:
+            person = await repo.person_by_chat(session=session, chat_id=chat_id)
+            if person is None or person.id is None:
+                return ()
+            rows = await repo.key_dates(session=session, person_id=person.id)
+        return tuple(event_of(row) for row in rows)
+
+    async def save(
+        self,
+        chat_id: int,
+        events: Iterable[Event],
+        *,
+        remove: Iterable[EventKind] = (),
+        procedure: Procedure | None = None,
+        finish_dialog: bool = False,
+    ) -> PlanChange:
+        """Store new or corrected events, recompute the plan and the reminders, say what changed."""
+        async with self.sessions.begin() as session:
+            person = await _person(session, chat_id)
+            before = self._plan_or_none(await self._facts(session, person))
+            if procedure is not None:
+                person.procedure = procedure.value
+            for kind in remove:
+                await repo.delete_key_date(session=session, person_id=_id(person), event=kind.value)
+            for event in events:
+                await _upsert(session, _id(person), event)
+            await session.flush()
+            facts = await self._facts(session, person)
+            after = self._compute(facts)
+            await self._sync_reminders(session, _id(person), after)
+            if finish_dialog:
+                await repo.delete_dialog(session=session, person_id=_id(person))
+        return _diff(before, after)
+
+    async def replan(self, chat_id: int) -> PlanChange | None:
+        """Recompute after a change of department or language; None without a department."""
+        async with self.sessions.begin() as session:
+            person = await _person(session, chat_id)
+            if person.department is None:
+                return None
+            plan = self._compute(await self._facts(session, person))
+            await self._sync_reminders(session, _id(person), plan)
+        return PlanChange(plan)
+
+    def _compute(self, facts: Facts) -> Plan:
+        """Run the engine with the bot's zone and reminder time."""
+        return compute_plan(
+            facts, self.book, now=self.clock.now(), zone=self.zone, reminder_time=self.reminder_time
+        )
+
+    def _plan_or_none(self, facts: Facts | None) -> Plan | None:
+        """Compute a plan when there are facts to compute from."""
+        return None if facts is None else self._compute(facts)
+
+    async def _facts(self, session: AsyncSession, person: Person) -> Facts:
+        """Build domain facts from the stored rows."""
+        rows = await repo.key_dates(session=session, person_id=_id(person))
+        procedure = Procedure(person.procedure) if person.procedure else None
+        return Facts(person.department or "75", tuple(event_of(row) for row in rows), procedure)
+
+    async def _sync_reminders(self, session: AsyncSession, person_id: int, plan: Plan) -> None:
+        """Make the pending reminder rows match the plan: cancel stale ones, add new ones."""
+        now = self.clock.now()
+        wanted = {
+            (d.rule.id, d.due, moment): d
+            for d in plan.deadlines
+            if d.asks_action
+            for moment in d.reminders
+            if moment > now
+        }
+        # Aware datetimes compare and hash by instant, so stored UTC keys match computed Paris ones.
+        query = sa.select(Reminder).where(col(Reminder.person_id) == person_id)
+        existing = {
+            (row.rule_id, row.due_at, row.remind_at): row
+            for row in (await session.exec(query)).scalars()  # type: ignore[call-overload]
+        }
+        for key, row in existing.items():
+            if row.status == "pending" and key not in wanted:
+                row.status = "cancelled"
+            elif row.status == "cancelled" and key in wanted:
+                row.status = "pending"
+        for rule_id, due, moment in wanted.keys() - existing.keys():
+            session.add(
+                Reminder(person_id=person_id, rule_id=rule_id, due_at=due, remind_at=moment)
+            )
+
+
+def event_of(row: KeyDate) -> Event:
+    """Turn a stored key date into a domain event."""
+    options = {
+        name: parse_option(name, value)
+        for name in ("outcome", "received", "permit")
+        if (value := getattr(row, name)) is not None
+    }
+    return Event(
+        EventKind(row.event),
+        row.occurred_on,
+        at=row.occurred_at,
+        opened_on=row.opened_on,
+        decided_on=row.decided_on,
+        estimated=row.estimated,
+        **options,  # type: ignore[arg-type]
+    )
+
+
+async def _upsert(session: AsyncSession, person_id: int, event: Event) -> None:
+    """Insert or replace the key date of an event kind."""
+    row = await repo.key_date(session=session, person_id=person_id, event=event.kind.value)
+    if row is None:
+        row = KeyDate(person_id=person_id, event=event.kind.value, occurred_on=event.on)
+    row.occurred_on, row.occurred_at = event.on, event.at
+    row.outcome = event.outcome.value if event.outcome else None
+    row.received = event.received.value if event.received else None
+    row.permit = event.permit.value if event.permit else None
+    row.opened_on, row.decided_on, row.estimated = (
+        event.opened_on,
+        event.decided_on,
+        event.estimated,
+    )
+    session.add(row)
+
+
+async def _person(session: AsyncSession, chat_id: int) -> Person:
+    """Return the person or raise LookupError (handlers only call this after consent)."""
+    person = await repo.person_by_chat(session=session, chat_id=chat_id)
+    if person is None:
+        raise LookupError("no person for this chat")
+    return person
+
+
+def _id(person: Person) -> int:
+    """Return the database id of a stored person."""
+    assert person.id is not None
+    return person.id
+
+
+def _diff(before: Plan | None, after: Plan) -> PlanChange:
+    """Compare two plans rule by rule."""
+    old = {d.rule.id: d for d in before.deadlines} if before else {}
+    new = {d.rule.id: d for d in after.deadlines}
+    added = tuple(d for rule_id, d in new.items() if rule_id not in old)
+    removed = tuple(d for rule_id, d in old.items() if rule_id not in new)
+    moved = tuple((old[r], d) for r, d in new.items() if r in old and old[r].due != d.due)
+    return PlanChange(after, added, removed, moved)

@@ -1,0 +1,93 @@
+"""Formatting shared by every view: escaping, dates in the person's language, message size."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from babel.dates import format_date, format_time
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.i18n import RLM, Translator
+
+MAX_MESSAGE = 4096
+
+
+@dataclass(frozen=True)
+class Screen:
+    """One message to send: HTML text and optional buttons."""
+
+    text: str
+    keyboard: InlineKeyboardMarkup | None = None
+    extra: tuple[str, ...] = field(default=())  # more messages sent before it when text is long
+
+
+def esc(text: object) -> str:
+    """Escape anything for Telegram HTML."""
+    return html.escape(str(text), quote=False)
+
+
+def day(t: Translator, value: date) -> str:
+    """Return a date as words in the person's language ("23 mars 2026"), isolated in RTL."""
+    return t.isolate(format_date(value, format="long", locale=t.locale))
+
+
+def weekday_day(t: Translator, value: date) -> str:
+    """Return a date with its weekday ("lundi 23 mars 2026")."""
+    return t.isolate(format_date(value, format="full", locale=t.locale))
+
+
+def moment(t: Translator, value: datetime) -> str:
+    """Return a date and time, the time shown only when it is not the end of the day."""
+    if value.hour == 23 and value.minute == 59:
+        return weekday_day(t, value.date())
+    clock = format_time(value, format="short", locale=t.locale)
+    return t.isolate(f"{format_date(value.date(), format='full', locale=t.locale)} {clock}")
+
+
+def days_left(t: Translator, count: int) -> str:
+    """Return "in 3 days" / "today" / "2 days ago" in the person's language."""
+    if count == 0:
+        return t.gettext("today")
+    if count > 0:
+        return t.ngettext("in {n} day", "in {n} days", count).format(n=count)
+    return t.ngettext("{n} day ago", "{n} days ago", -count).format(n=-count)
+
+
+def rtl(t: Translator, text: str) -> str:
+    """Start right-to-left messages with a right-to-left mark so Telegram aligns them."""
+    return f"{RLM}{text}" if t.is_rtl else text
+
+
+def keyboard(rows: Iterable[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
+    """Build inline buttons from rows of (label, callback data)."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
+
+
+def split_long(paragraphs: Sequence[str], limit: int = MAX_MESSAGE) -> list[str]:
+    """Group paragraphs into messages under Telegram's limit (a paragraph is never cut in HTML)."""
+    messages: list[str] = []
+    current = ""
+    for paragraph in paragraphs:
+        candidate = f"{current}\n\n{paragraph}" if current else paragraph
+        if len(candidate) <= limit:
+            current = candidate
+            continue
+        if current:
+            messages.append(current)
+        # A single paragraph over the limit (never produced by our views) loses its tags rather
+        # than being cut inside one, which Telegram would refuse.
+        current = paragraph if len(paragraph) <= limit else _plain(paragraph)[: limit - 1] + "…"
+    if current:
+        messages.append(current)
+    return messages
+
+
+def _plain(text: str) -> str:
+    """Drop HTML tags, keeping escaped text escaped."""
+    return re.sub(r"<[^>]+>", "", text)

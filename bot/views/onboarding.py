@@ -1,0 +1,112 @@
+"""First contact: language picker, privacy notice, "Where are you now?", department."""
+
+from __future__ import annotations
+
+from bot import callback_data as cb
+from bot.domain.prefectures import Prefecture
+from bot.i18n import N_, Language, Translator
+from bot.questions import PICKABLE_STAGES
+from bot.views.common import Screen, esc, keyboard, rtl
+
+STAGE_LABELS: dict[str, str] = {
+    "not_registered": N_("Not yet registered at the prefecture"),
+    "certificate_received": N_("I received my asylum certificate"),
+    "file_sent": N_("I sent my file to Ofpra"),
+    "waiting_interview": N_("Waiting for the Ofpra interview"),
+    "decision_received": N_("I received Ofpra's decision"),
+    "cnda_appeal": N_("I appealed to the CNDA"),
+    "protected": N_("I am protected (residence permit)"),
+}
+
+
+def language_picker(t: Translator, languages: tuple[Language, ...], first: str | None) -> Screen:
+    """Return the language buttons, in their own names, the person's Telegram language first."""
+    ordered = sorted(languages, key=lambda language: language.code != first)
+    rows = [[(language.native, cb.encode(cb.LANGUAGE, language.code))] for language in ordered]
+    return Screen(rtl(t, t.gettext("Choose your language.")), keyboard(rows))
+
+
+def privacy_notice(t: Translator, code: str) -> Screen:
+    """Return the privacy notice with an explicit "I agree"; nothing is stored before it."""
+    text = t.gettext(
+        "<b>Before we start: what this bot keeps</b>\n\n"
+        "This bot reminds you of the deadlines of your asylum procedure.\n\n"
+        "It keeps only: your language, your department, the stage of your procedure and the "
+        "dates you give. Never your name, your file numbers or your address.\n\n"
+        "Only you can see them here; the people who run the bot can access the database "
+        "but never use it for anything else. Telegram carries the messages.\n\n"
+        "See everything we keep with /mydata. Erase everything at any time with /delete.\n\n"
+        'Nothing is kept until you press "I agree".'
+    )
+    rows = [
+        [(t.gettext("I agree"), cb.encode(cb.CONSENT, code))],
+        [(t.gettext("Change language"), cb.encode(cb.MENU, "language"))],
+    ]
+    return Screen(rtl(t, text), keyboard(rows))
+
+
+def stage_picker(t: Translator) -> Screen:
+    """Return "Where are you now?" with one button per stage."""
+    rows = [
+        [(t.gettext(STAGE_LABELS[stage.value]), cb.encode(cb.STAGE, stage.value))]
+        for stage in PICKABLE_STAGES
+    ]
+    return Screen(
+        rtl(t, t.gettext("<b>Where are you now in your asylum procedure?</b>")), keyboard(rows)
+    )
+
+
+def department_prompt(t: Translator) -> Screen:
+    """Ask for the department, typed as a number or a name."""
+    return Screen(
+        rtl(
+            t,
+            t.gettext(
+                "In which department do you live? Type its number or its name, "
+                "for example 93 or Seine-Saint-Denis."
+            ),
+        )
+    )
+
+
+def department_saved(t: Translator, prefecture: Prefecture) -> str:
+    """Confirm the department and show the competent prefecture."""
+    text = t.gettext("{code} {name}: the prefecture competent for asylum is {prefecture}.").format(
+        code=esc(prefecture.department_code),
+        name=esc(prefecture.department_name),
+        prefecture=esc(prefecture.competent_prefecture),
+    )
+    if prefecture.france_asile_pilot:
+        text += "\n" + t.gettext(
+            "Since 19 May 2025, claims here are registered and introduced to Ofpra at the "
+            "Espace France Asile in Cergy-Pontoise."
+        )
+    return rtl(t, text)
+
+
+def department_unknown(t: Translator) -> str:
+    """Say the department was not recognised, with an example."""
+    return rtl(
+        t,
+        t.gettext(
+            "I do not know this department. Type its number (01 to 95, 2A or 2B) or its name, "
+            "for example 69 or Rhône."
+        ),
+    )
+
+
+def department_overseas(t: Translator) -> str:
+    """Say plainly that overseas departments are not covered yet."""
+    return rtl(
+        t,
+        t.gettext(
+            "This is an overseas department: its asylum rules and deadlines differ and this bot "
+            "does not cover them yet. Please ask a local association or the prefecture. If you "
+            "live in metropolitan France, type that department instead."
+        ),
+    )
+
+
+def stage_label(t: Translator, stage: str | None) -> str:
+    """Return the plain-language label of a stage."""
+    return t.gettext(STAGE_LABELS[stage]) if stage in STAGE_LABELS else "-"

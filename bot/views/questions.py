@@ -1,0 +1,175 @@
+"""Render one question: what to look for on which paper, with the right buttons."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot import callback_data as cb
+from bot.dialog import DialogState
+from bot.i18n import N_, Translator
+from bot.questions import Kind, Question, Unknown
+from bot.views.calendar import calendar_keyboard
+from bot.views.common import Screen, day, esc, keyboard, rtl
+
+# Each prompt names the paper as it is printed in French, so the person can find it.
+PROMPTS: dict[str, str] = {
+    "procedure": N_(
+        "Which procedure is written on your asylum certificate "
+        "(<b>attestation de demande d'asile</b>)?"
+    ),
+    "entered_france.on": N_("On which day did you arrive in France?"),
+    "claim_presented.on": N_(
+        "On which day did you first go to the SPADA (the association that gives the "
+        "appointment at the prefecture)?"
+    ),
+    "certificate_issued.on": N_(
+        "On which day was your first asylum certificate (<b>attestation de demande "
+        "d'asile</b>) given to you? The date is printed on the certificate."
+    ),
+    "certificate_expires.on": N_(
+        "Until when is your current asylum certificate valid? Look for "
+        "<b>valable jusqu'au</b> on the certificate."
+    ),
+    "ofpra_registration_letter.on": N_(
+        "What is the date of Ofpra's letter confirming your file is registered "
+        "(<b>lettre d'introduction</b>, in your Ofpra online account)?"
+    ),
+    "ofpra_completion_request.on": N_(
+        "On which day did you receive Ofpra's letter asking you to complete your file? "
+        "For a registered letter, it is the day you signed for it."
+    ),
+    "ofpra_interview.on": N_(
+        "On which day is your Ofpra interview? It is on the convocation "
+        "(<b>convocation à un entretien</b>)."
+    ),
+    "ofpra_interview.at": N_("At what time is the interview? Type it like 14:30."),
+    "ofpra_decision.outcome": N_("What does Ofpra's decision (<b>décision de l'Ofpra</b>) say?"),
+    "ofpra_decision.received": N_("How did the decision reach you?"),
+    "ofpra_decision.on": N_(
+        "By registered letter: the day you signed the receipt, or the day the postman left the "
+        "first notice (<b>avis de passage</b>) if you were out. In the Ofpra online account: "
+        "the day the decision was put there. Which day was it?"
+    ),
+    "ofpra_decision.opened_on": N_(
+        "On which day did you first open the decision in your Ofpra online account? "
+        "(It counts as received that day, or 15 days after it was put there if that is earlier.)"
+    ),
+    "ofpra_decision.decided_on": N_(
+        "Which date is printed at the top of the closure decision (<b>décision de clôture</b>)? "
+        "The 9 months to ask for reopening run from that date."
+    ),
+    "ofpra_decision.printed": N_(
+        "Then type the date printed at the top of the decision: we will count from it, "
+        "the earliest possible day."
+    ),
+    "ofpra_completion_request.printed": N_(
+        "Then type the date printed on the letter: we will count from it, "
+        "the earliest possible day."
+    ),
+    "cnda_appeal_registered.on": N_(
+        "What is the date of the CNDA's acknowledgement that your appeal was registered "
+        "(<b>accusé de réception</b> of the Cour nationale du droit d'asile)?"
+    ),
+    "cnda_decision.outcome": N_("What does the decision of the CNDA say?"),
+    "cnda_decision.on": N_("On which day did you receive the CNDA's decision?"),
+    "cnda_decision.printed": N_(
+        "Then type the date printed on the decision: we will count from it, "
+        "the earliest possible day."
+    ),
+    "permit_expires.permit": N_("Which residence document do you have?"),
+    "permit_expires.on": N_("Until when is it valid? The end date is printed on the document."),
+}
+
+# Answers as the person recognises them, with the French words printed on the paper.
+CHOICES: dict[str, str] = {
+    "procedure:normal": N_("Normal (procédure normale)"),
+    "procedure:accelerated": N_("Accelerated (procédure accélérée)"),
+    "procedure:dublin": N_("Dublin (procédure Dublin)"),
+    "outcome:rejected": N_("Rejected (rejet)"),
+    "outcome:refugee": N_("Refugee status (statut de réfugié)"),
+    "outcome:subsidiary": N_("Subsidiary protection (protection subsidiaire)"),
+    "outcome:inadmissible": N_("Inadmissible (irrecevabilité)"),
+    "outcome:closure": N_("File closed (clôture)"),
+    "received:post": N_("Registered letter"),
+    "received:online": N_("Ofpra online account"),
+    "permit:resident": N_("Resident card (carte de résident)"),
+    "permit:multiyear": N_("Multi-year card (carte de séjour pluriannuelle)"),
+    "permit:api": N_("Temporary certificate (API)"),
+}
+
+UNKNOWN_LABEL = N_("I don't know")
+CANCEL_LABEL = N_("Cancel")
+TYPE_HINT = N_("Pick the day below, or type it like {example}.")
+
+
+def question_screen(t: Translator, state: DialogState, *, today: date) -> Screen:
+    """Return the message asking the current question."""
+    question = state.question
+    assert question is not None
+    text = t.gettext(PROMPTS[question.id])
+    if question.kind is Kind.CHOICE:
+        rows = [
+            [(choice_label(t, question, value), cb.encode(cb.ANSWER, value))]
+            for value in question.choices
+        ]
+        return Screen(rtl(t, text), keyboard(rows + _footer(t, question)))
+    if question.kind is Kind.TIME:
+        return Screen(rtl(t, text), keyboard(_footer(t, question)))
+    earliest, latest = date_bounds(question, state, today)
+    month = _shown_month(state, today, earliest, latest)
+    hint = t.gettext(TYPE_HINT).format(example=esc(f"{today:%d/%m/%Y}"))
+    markup = calendar_keyboard(t, month=month, today=today, earliest=earliest, latest=latest)
+    rows = [[(b.text, str(b.callback_data)) for b in row] for row in markup.inline_keyboard]
+    return Screen(rtl(t, f"{text}\n\n<i>{hint}</i>"), keyboard(rows + _footer(t, question)))
+
+
+def choice_label(t: Translator, question: Question, value: str) -> str:
+    """Return the label of one choice of a question."""
+    return t.gettext(CHOICES[f"{question.field}:{value}"])
+
+
+def date_bounds(question: Question, state: DialogState, today: date) -> tuple[date, date]:
+    """Return the plausible range of a date answer."""
+    earliest = date(today.year - 12, 1, 1)
+    latest = date(today.year + 11, 12, 31) if question.future else today
+    if question.field == "opened_on" and question.event is not None:
+        posted = state.answers.get(f"{question.event}.on", "")
+        earliest = date.fromisoformat(posted) if posted[:4].isdigit() else earliest
+    if question.field == "decided_on" and question.event is not None:
+        received = state.answers.get(f"{question.event}.on", "")
+        latest = date.fromisoformat(received) if received[:4].isdigit() else latest
+    return earliest, latest
+
+
+def _shown_month(state: DialogState, today: date, earliest: date, latest: date) -> date:
+    """Return the month the calendar shows: the one navigated to, else today's (bounded)."""
+    if state.month:
+        return date(int(state.month[:4]), int(state.month[4:]), 1)
+    anchor = min(max(today, earliest), latest)
+    return anchor.replace(day=1)
+
+
+def _footer(t: Translator, question: Question) -> list[list[tuple[str, str]]]:
+    """Return the "I don't know" and "Cancel" buttons where they apply."""
+    row = [(t.gettext(CANCEL_LABEL), cb.encode(cb.CANCEL))]
+    if question.unknown is not Unknown.NOT_ALLOWED:
+        row.insert(0, (t.gettext(UNKNOWN_LABEL), cb.encode(cb.UNKNOWN)))
+    return [row]
+
+
+def unknown_used(t: Translator, question: Question, used: date | None) -> str | None:
+    """Explain what "I don't know" did, and who can give the real date."""
+    if question.unknown is Unknown.DAYS_AGO and used is not None:
+        return rtl(
+            t,
+            t.gettext(
+                "We used the earliest plausible date, {date}: your deadline to send the file "
+                "to Ofpra may be very close. Your SPADA or the prefecture can tell you the "
+                "exact date printed on your certificate; correct it with /dates."
+            ).format(date=day(t, used)),
+        )
+    if question.unknown is Unknown.SKIP:
+        return rtl(
+            t, t.gettext("No problem: we will do without this date. Add it later with /dates.")
+        )
+    return None

@@ -5,7 +5,11 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: run test lint check migrate lock clean
+MO     := $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/messages.po))
+POT    := locales/messages.pot
+BABEL  := PYTHONPATH=. $(VENV)/bin/pybabel
+
+.PHONY: run test lint check migrate lock clean extract update-catalogs compile check-catalogs demo
 
 $(STAMP): requirements/dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -13,12 +17,36 @@ $(STAMP): requirements/dev.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.lock
 	@touch $@
 
-run: $(STAMP)  ## start the bot (reads .env and the environment)
+run: $(STAMP) compile  ## start the bot (reads .env and the environment)
 	$(PY) -m bot run
 
-test: $(STAMP)  ## lint, then the whole test suite
+demo: $(STAMP) compile  ## try the bot in this terminal, against a local fake Telegram
+	$(PY) -m bot demo $(if $(LANG_CODE),--lang $(LANG_CODE),)
+
+test: $(STAMP) compile check-catalogs  ## lint, then the whole test suite
 	$(PY) -m ruff check bot migrations tests bench
 	$(PY) -m pytest
+
+# Translations: English source texts in the code and the rules file -> locales/messages.pot ->
+# locales/<ll>/LC_MESSAGES/messages.po (committed) -> .mo (compiled here, never committed).
+extract: $(STAMP)  ## refresh the template from the code and the rules file
+	$(BABEL) -q extract -F locales/babel.cfg --no-location --no-wrap --sort-output --omit-header \
+		-k N_ -o $(POT) .
+
+update-catalogs: extract  ## merge the template into every language's catalog
+	$(BABEL) -q update -i $(POT) -d locales --no-wrap --no-fuzzy-matching --ignore-obsolete
+
+compile: $(MO)
+
+locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po | $(STAMP)
+	$(BABEL) -q compile -i $< -o $@
+
+check-catalogs: $(STAMP)  ## fail when the template is out of date with the code
+	@$(BABEL) -q extract -F locales/babel.cfg --no-location --no-wrap --sort-output --omit-header \
+		-k N_ -o .pot-check .
+	@cmp -s .pot-check $(POT) || { rm -f .pot-check; \
+		echo "locales/messages.pot is out of date: run 'make update-catalogs' and commit"; exit 1; }
+	@rm -f .pot-check
 
 lint: $(STAMP)
 	$(PY) -m ruff check bot migrations tests bench

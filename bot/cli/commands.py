@@ -17,16 +17,16 @@ from bot.i18n import translator
 
 
 def run(args: argparse.Namespace) -> int:
-    """Validate the configuration, migrate the database, then start the bot."""
+    """Validate the configuration, migrate the database, then run the bot (long polling)."""
     settings = settings_from_environment()
     settings.require_token()
     configure_logging(settings)
     default_rulebook()
     _migrate(settings.database_url)
-    print(
-        "Configuration valid and database ready. The Telegram part is not built yet: "
-        "use `python -m bot deadlines` to compute deadlines.",
-    )
+    from bot.app import ALLOWED_UPDATES, build_application
+
+    application = build_application(settings)
+    application.run_polling(allowed_updates=ALLOWED_UPDATES)
     return 0
 
 

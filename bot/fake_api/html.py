@@ -14,13 +14,37 @@ from dataclasses import dataclass, field
 from typing import Any
 
 ALLOWED_TAGS = frozenset(
-    {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a",
-     "tg-emoji", "code", "pre", "blockquote"}
+    {
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "ins",
+        "s",
+        "strike",
+        "del",
+        "span",
+        "tg-spoiler",
+        "a",
+        "tg-emoji",
+        "code",
+        "pre",
+        "blockquote",
+    }
 )
 _SIMPLE_TYPES = {
-    "b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline",
-    "ins": "underline", "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough",
-    "tg-spoiler": "spoiler", "span": "spoiler",
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "tg-spoiler": "spoiler",
+    "span": "spoiler",
 }
 _NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _NUMERIC_ENTITY = re.compile(r"&#(?:x([0-9a-fA-F]{1,6})|([0-9]{1,7}));")
@@ -108,9 +132,7 @@ def parse_html(source: str) -> ParsedText:
             parser.emit(char)
             parser.pos += 1
     if parser.stack:
-        raise HtmlError(
-            f"Can't find end tag corresponding to start tag \"{parser.stack[-1].name}\""
-        )
+        raise HtmlError(f'Can\'t find end tag corresponding to start tag "{parser.stack[-1].name}"')
     return _strip("".join(parser.plain), parser.entities)
 
 
@@ -126,12 +148,15 @@ def _start_tag(parser: _Parser) -> None:
     """Read a start tag and its attributes, and push it on the stack."""
     source, begin = parser.source, parser.pos
     end_of_name = begin + 1
-    while end_of_name < len(source) and not source[end_of_name].isspace() \
-            and source[end_of_name] != ">":
+    while (
+        end_of_name < len(source)
+        and not source[end_of_name].isspace()
+        and source[end_of_name] != ">"
+    ):
         end_of_name += 1
     if end_of_name >= len(source):
         raise HtmlError(f"Unclosed start tag at byte offset {parser.byte_offset(begin)}")
-    name = source[begin + 1:end_of_name].lower()
+    name = source[begin + 1 : end_of_name].lower()
     if name not in ALLOWED_TAGS:
         raise HtmlError(
             f'Unsupported start tag "{name}" at byte offset {parser.byte_offset(begin)}'
@@ -168,10 +193,13 @@ def _attributes(parser: _Parser, tag: str, begin: int) -> str | None:
 def _attribute(parser: _Parser, tag: str, begin: int) -> tuple[str, str]:
     """Read one `name`, `name=value` or `name="value"` attribute."""
     source, start = parser.source, parser.pos
-    while parser.pos < len(source) and not source[parser.pos].isspace() \
-            and source[parser.pos] not in "=>/\"'":
+    while (
+        parser.pos < len(source)
+        and not source[parser.pos].isspace()
+        and source[parser.pos] not in "=>/\"'"
+    ):
         parser.pos += 1
-    name = source[start:parser.pos].lower()
+    name = source[start : parser.pos].lower()
     if not name:
         raise HtmlError(
             f'Empty attribute name in the tag "{tag}" at byte offset {parser.byte_offset(begin)}'
@@ -222,7 +250,7 @@ def _end_tag(parser: _Parser) -> None:
     end = begin + 2
     while end < len(source) and not source[end].isspace() and source[end] != ">":
         end += 1
-    name = source[begin + 2:end].lower()
+    name = source[begin + 2 : end].lower()
     while end < len(source) and source[end].isspace():
         end += 1
     if end >= len(source) or source[end] != ">":
@@ -258,8 +286,12 @@ def _record(parser: _Parser, opened: _OpenTag) -> None:
             entity["language"] = language
     else:  # pre
         last = parser.entities[-1] if parser.entities else None
-        if last and last["type"] == "code" and last["offset"] == entity["offset"] \
-                and last["length"] == entity["length"]:
+        if (
+            last
+            and last["type"] == "code"
+            and last["offset"] == entity["offset"]
+            and last["length"] == entity["length"]
+        ):
             parser.entities.pop()
             entity.update({k: v for k, v in last.items() if k == "language"})
         entity["type"] = "pre"
@@ -269,13 +301,13 @@ def _record(parser: _Parser, opened: _OpenTag) -> None:
 def _inner_text(parser: _Parser, opened: _OpenTag) -> str:
     """Return the visible text inside an entity (an `<a>` without href links to its text)."""
     text = "".join(parser.plain).encode("utf-16-le")
-    return text[opened.offset * 2:parser.utf16 * 2].decode("utf-16-le")
+    return text[opened.offset * 2 : parser.utf16 * 2].decode("utf-16-le")
 
 
 def _strip(text: str, entities: list[dict[str, Any]]) -> ParsedText:
     """Strip surrounding whitespace like Telegram, shifting and clipping the entities."""
     stripped = text.strip()
-    lead = utf16_length(text[:len(text) - len(text.lstrip())])
+    lead = utf16_length(text[: len(text) - len(text.lstrip())])
     size = utf16_length(stripped)
     kept = []
     for entity in sorted(entities, key=lambda e: (e["offset"], -e["length"])):

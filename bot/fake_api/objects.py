@@ -100,7 +100,7 @@ def _content(rendered: dict[str, Any], message: ChatMessage) -> None:
 
 
 def member_update_json(
-    state: State, chat: Chat, actor: Person, old: str, new: str
+    state: State, chat: Chat, actor: dict[str, Any], old: str, new: str
 ) -> dict[str, Any]:
     """Render a ChatMemberUpdated about the bot (my_chat_member): blocked, unblocked, left."""
     bot = user_json(state.bot, is_bot=True)
@@ -109,7 +109,7 @@ def member_update_json(
         new_member["until_date"] = 0
     return {
         "chat": chat_json(chat),
-        "from": user_json(actor),
+        "from": actor,
         "date": int(time.time()),
         "old_chat_member": {"status": old, "user": bot},
         "new_chat_member": new_member,

@@ -175,8 +175,11 @@ class State:
         if isinstance(chat_id, str) and chat_id.startswith("@"):
             wanted = chat_id[1:].lower()
             return next(
-                (c for c in self.chats.values()
-                 if c.type != "private" and (c.username or "").lower() == wanted),
+                (
+                    c
+                    for c in self.chats.values()
+                    if c.type != "private" and (c.username or "").lower() == wanted
+                ),
                 None,
             )
         try:

@@ -99,9 +99,7 @@ class Validator:
                 raise bad_request(_MISSING.get(field.name, f"{field.name} is empty"))
         return values
 
-    def _param(
-        self, field: Field, raw: Any, uploads: Mapping[str, Upload], used: set[str]
-    ) -> Any:
+    def _param(self, field: Field, raw: Any, uploads: Mapping[str, Upload], used: set[str]) -> Any:
         """Convert one top-level parameter, trying its declared types in order."""
         types = field.types
         if isinstance(raw, str):
@@ -282,4 +280,3 @@ _PRIMITIVES: dict[str, Callable[[Any], bool]] = {
 def missing_message(name: str) -> str:
     """Return Telegram's description for a missing parameter `name`."""
     return _MISSING.get(name, f"{name} is empty")
-

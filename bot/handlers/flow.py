@@ -20,6 +20,8 @@ from bot.views.common import day
 from bot.views.menu import main_menu
 from bot.views.plan import change_report, summary
 
+STAGES = frozenset(stage.value for stage in Stage)
+
 
 async def ask(context: BotContext, chat_id: int, t: Translator, state: DialogState) -> None:
     """Send the question the person is at."""
@@ -41,7 +43,7 @@ async def stage_chosen(update: Update, context: BotContext, value: str) -> None:
     assert query is not None
     chat_id, profile, t = await who(update, context)
     state = await context.services.dialogs.get(chat_id)
-    if profile is None or state is None or state.step != STEP_STAGE or value not in Stage:
+    if profile is None or state is None or state.step != STEP_STAGE or value not in STAGES:
         await query.answer(errors.stale_button(t))
         return
     await query.answer()

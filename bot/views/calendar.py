@@ -35,7 +35,8 @@ NOOP = f"{CALENDAR_PREFIX}:x"
 MAX_BYTES = 64
 PREVIOUS, NEXT = "‹", "›"
 LRI = "\u2066"
-BLANK, UNAVAILABLE = " ", "·"
+# Telegram refuses blank button labels; the Braille blank renders empty but is not whitespace.
+BLANK, UNAVAILABLE = "\u2800", "·"
 TODAY_MARK = "•{day}•"
 NATIVE_DIGITS = {"arab": "٠١٢٣٤٥٦٧٨٩", "arabext": "۰۱۲۳۴۵۶۷۸۹", "beng": "০১২৩৪৫৬৭৮৯"}
 _DATA = re.compile(rf"{CALENDAR_PREFIX}:(?:m:([0-9]{{6}})|d:([0-9]{{8}})|x)")

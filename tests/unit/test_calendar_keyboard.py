@@ -15,6 +15,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import Translator
 from bot.views.calendar import (
+    BLANK,
     NOOP,
     CalendarAction,
     calendar_keyboard,
@@ -53,9 +54,9 @@ def test_march_2026_layout() -> None:
     rows = build().inline_keyboard
     assert texts(rows[0])[1] == "mars 2026"
     assert texts(rows[1]) == ["L", "M", "M", "J", "V", "S", "D"]
-    assert texts(rows[2]) == [" "] * 6 + ["1"]
+    assert texts(rows[2]) == [BLANK] * 6 + ["1"]
     assert texts(rows[3]) == ["2", "3", "4", "5", "6", "7", "8"]
-    assert texts(rows[-1]) == ["30", "31"] + [" "] * 5
+    assert texts(rows[-1]) == ["30", "31"] + [BLANK] * 5
     assert len(rows) == 2 + 6
     assert all(len(row) == 7 for row in rows[1:])
 
@@ -121,7 +122,7 @@ def test_navigation_stops_at_the_bounds() -> None:
     """No previous arrow in the earliest month, no next arrow in the latest month."""
     header = build(earliest=date(2026, 3, 20), latest=date(2026, 3, 25)).inline_keyboard[0]
     assert [header[0].callback_data, header[2].callback_data] == [NOOP, NOOP]
-    assert header[0].text.strip() == header[2].text.strip() == ""
+    assert header[0].text == header[2].text == BLANK
     header = build(earliest=date(2026, 2, 28), latest=date(2026, 4, 1)).inline_keyboard[0]
     assert [header[0].callback_data, header[2].callback_data] == ["cal:m:202602", "cal:m:202604"]
 

@@ -1,0 +1,120 @@
+"""Build the Telegram application: handlers, typed context, services created at start."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from telegram import BotCommand, Update
+from telegram.ext import Application, ContextTypes
+from telegram.request import BaseRequest, HTTPXRequest
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.context import BotApplication, BotContext, BotData
+from bot.db.engine import async_session_factory, create_async_engine
+from bot.domain.rules.loader import default_rulebook
+from bot.handlers import register
+from bot.i18n import supported_languages, translator
+from bot.services import build_services
+from bot.services.conversation import ConversationService
+from bot.views.menu import command_list
+
+log = logging.getLogger(__name__)
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
+
+
+@dataclass
+class Runtime:
+    """What the application owns beyond PTB: the database engine and the clock."""
+
+    settings: Settings
+    clock: Clock = field(default_factory=SystemClock)
+    engine: object | None = None
+
+
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    clock: Clock | None = None,
+) -> BotApplication:
+    """Return the application, ready to start; the database is opened in post_init."""
+    runtime = Runtime(settings, clock or SystemClock())
+    builder = (
+        Application.builder()
+        .token(settings.require_token())
+        .base_url(settings.telegram_api_base_url)
+        .context_types(ContextTypes(context=BotContext, bot_data=BotData))
+        .request(request or HTTPXRequest(connection_pool_size=16))
+        .get_updates_request(HTTPXRequest(read_timeout=40))
+        .post_init(lambda app: _post_init(app, runtime))
+        .post_shutdown(lambda app: _post_shutdown(app, runtime))
+    )
+    application: BotApplication = builder.build()  # type: ignore[assignment]
+    register(application)
+    return application
+
+
+async def _post_init(application: BotApplication, runtime: Runtime) -> None:
+    """Open the database, build the services, and publish the commands in each language."""
+    settings = runtime.settings
+    engine = create_async_engine(settings.database_url)
+    runtime.engine = engine
+    services = build_services(
+        async_session_factory(engine),
+        book=default_rulebook(),
+        clock=runtime.clock,
+        zone=settings.timezone,
+        reminder_time=settings.reminder_time,
+    )
+    data = application.bot_data
+    data.services, data.book = services, default_rulebook()
+    data.conversation = ConversationService(
+        services.people, services.plans, services.dialogs, runtime.clock
+    )
+    await _publish_commands(application)
+
+
+async def _publish_commands(application: BotApplication) -> None:
+    """Set the command list for every language we speak (and English by default)."""
+    for language in supported_languages():
+        t = translator(language.code)
+        commands = [BotCommand(c, d) for c, d in command_list(t)]
+        await application.bot.set_my_commands(commands, language_code=language.code.split("_")[0])
+    english = [BotCommand(c, d) for c, d in command_list(translator("en"))]
+    await application.bot.set_my_commands(english)
+
+
+async def _post_shutdown(application: BotApplication, runtime: Runtime) -> None:
+    """Close the database connections."""
+    engine = runtime.engine
+    if engine is not None:
+        await engine.dispose()  # type: ignore[attr-defined]
+
+
+@asynccontextmanager
+async def running(
+    application: BotApplication, *, poll_timeout: int = 10
+) -> AsyncIterator[BotApplication]:
+    """Run the bot with long polling inside an async block (tests, the demo); stop it after."""
+    await application.initialize()
+    try:
+        if application.post_init is not None:
+            await application.post_init(application)
+        assert application.updater is not None
+        await application.updater.start_polling(
+            poll_interval=0.0, timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES
+        )
+        await application.start()
+        try:
+            yield application
+        finally:
+            await application.updater.stop()
+            await application.stop()
+    finally:
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)
+        await application.shutdown()

@@ -43,6 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.set_defaults(command=_lazy("bot.cli.commands", "migrate"))
     health = commands.add_parser("health", help="exit 0 when the database is reachable, migrated")
     health.set_defaults(command=_lazy("bot.cli.commands", "health"))
+    demo = commands.add_parser(
+        "demo", help="chat with the bot in this terminal, against a local fake Telegram (no token)"
+    )
+    demo.add_argument("--lang", help="the Telegram app language of the demo person, e.g. fr, ar")
+    demo.set_defaults(command=_lazy("bot.cli.commands", "demo"))
     _add_deadlines(commands)
     prefecture = commands.add_parser(
         "prefecture", help="the prefecture competent for asylum in a department"

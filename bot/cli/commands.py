@@ -30,6 +30,13 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def demo(args: argparse.Namespace) -> int:
+    """Run the bot against the embedded fake Telegram, with a chat in this terminal."""
+    from bot.demo import main as demo_main
+
+    return demo_main(args.lang)
+
+
 def migrate(args: argparse.Namespace) -> int:
     """Upgrade the database to the latest schema and print its revision."""
     settings = settings_from_environment()

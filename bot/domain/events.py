@@ -180,12 +180,5 @@ class Facts:
         return Facts(self.department, kept + extra, self.procedure)
 
 
-@dataclass(frozen=True)
 class FactsError(ValueError):
     """The facts are impossible (a date in the future that must be past, a missing option)."""
-
-    message: str
-    details: dict[str, str] = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        return self.message

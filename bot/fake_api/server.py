@@ -55,7 +55,9 @@ class FakeTelegram:
         self.spec = load_spec()
         self.state = State(bot=Person(int(token.split(":")[0]), bot_first_name, None, bot_username))
         self.queue = UpdateQueue()
-        self.webhook = WebhookSender(self.queue, retry_delay=webhook_retry_delay)
+        self.webhook = WebhookSender(
+            self.queue, retry_delay=webhook_retry_delay, changed=self.state.changed
+        )
         self.limiter = RateLimiter(clock=clock, enforce=enforce_rate_limits)
         self.faults = Faults()
         self.validator = Validator(self.spec, strict=strict, checks=CHECKS)
@@ -225,6 +227,7 @@ class FakeTelegram:
             return transport.error(exc)
         record = RecordedRequest(entry.name, params, uploads, time.time(), request.method)
         self.requests.append(record)
+        self.state.changed.fire()
         try:
             result = await dispatch.call(self, entry, record)
         except ApiError as exc:

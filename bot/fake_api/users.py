@@ -43,7 +43,7 @@ class FakeUser:
 
     async def send_text(self, text: str) -> ChatMessage:
         """Send a text; a leading /command gets its bot_command entity, as clients send it."""
-        entities = ()
+        entities: tuple[dict[str, Any], ...] = ()
         if match := _COMMAND.match(text):
             entities = ({"type": "bot_command", "offset": 0, "length": utf16_length(match[0])},)
         return self._post(text=text, entities=entities)

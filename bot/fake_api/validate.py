@@ -191,17 +191,17 @@ class Validator:
                 raise _Invalid(entry.name, f'Can\'t find field "{field.name}"')
         checked: dict[str, Any] = {}
         for key, item in value.items():
-            field = entry.fields.get(key)
-            if field is None:
+            spec_field = entry.fields.get(key)
+            if spec_field is None:
                 if self.strict:
                     raise _Invalid(entry.name, f'unknown field "{key}"')
                 checked[key] = item
                 continue
             try:
-                checked[key] = self._any_of(field.types, item, uploads, used)
+                checked[key] = self._any_of(spec_field.types, item, uploads, used)
             except _Mismatch:
                 raise _Invalid(
-                    entry.name, f'Field "{key}" must be of type {_json_type(field.types)}'
+                    entry.name, f'Field "{key}" must be of type {_json_type(spec_field.types)}'
                 ) from None
         if entry.name in self.checks:
             self.checks[entry.name](checked)

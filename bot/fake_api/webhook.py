@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from bot.fake_api.errors import bad_request
+from bot.fake_api.state import Signal
 from bot.fake_api.updates import UpdateQueue
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -47,9 +48,13 @@ def check_webhook_url(url: str) -> None:
 class WebhookSender:
     """Deliver updates one at a time, in order, to the URL set by setWebhook."""
 
-    def __init__(self, queue: UpdateQueue, *, retry_delay: float) -> None:
-        """Deliver from `queue`; failed attempts wait `retry_delay`, doubling up to 1 s."""
+    def __init__(self, queue: UpdateQueue, *, retry_delay: float, changed: Signal) -> None:
+        """Deliver from `queue`; failed attempts wait `retry_delay`, doubling up to 1 s.
+
+        `changed` fires after each attempt, so tests can wait for deliveries.
+        """
         self.queue = queue
+        self.changed = changed
         self.retry_delay = retry_delay
         self.url = ""
         self.secret_token: str | None = None
@@ -134,6 +139,7 @@ class WebhookSender:
         except (aiohttp.ClientError, TimeoutError) as exc:
             error = f"Connection failed: {exc.__class__.__name__}"
         self.deliveries.append(Delivery(update["update_id"], status, error))
+        self.changed.fire()
         if status is not None and 200 <= status < 300:
             return True
         self.last_error_date = int(time.time())

@@ -64,6 +64,10 @@ async def on_text(update: Update, context: BotContext) -> None:
         await _department_typed(context, chat_id, t, text)
         return
     question = state.question if state else None
+    if state is not None and state.step == STEP_STAGE:
+        await send(context, chat_id, errors.use_buttons(t))
+        await ask(context, chat_id, t, state)
+        return
     if state is None or question is None:
         await send(context, chat_id, errors.not_understood(t))
         return

@@ -35,8 +35,9 @@ async def start_command(update: Update, context: BotContext) -> None:
 async def language_command(update: Update, context: BotContext) -> None:
     """Show the language picker again; the choice applies at once and to the next reminders."""
     chat_id, profile, t = await who(update, context)
-    current = profile.language if profile else None
-    await send(context, chat_id, views.language_picker(t, supported_languages(), current))
+    user = update.effective_user
+    first = profile.language if profile else negotiate(user.language_code if user else None)
+    await send(context, chat_id, views.language_picker(t, supported_languages(), first))
 
 
 async def language_chosen(update: Update, context: BotContext, code: str) -> None:

@@ -7,49 +7,15 @@ import json
 import sqlalchemy as sa
 from sqlmodel import SQLModel
 
-from bot.fake_api.users import FakeUser
 from tests.e2e.conftest import Harness
-
-
-async def _say(user: FakeUser, text: str) -> None:
-    """Send a message and wait until the bot answered it."""
-    before = len(user.messages)
-    await user.send_text(text)
-    await user.wait_for(before + 1)
-
-
-async def _press(user: FakeUser, label: str) -> None:
-    """Press a button and wait until the bot answered (a new message or an edit)."""
-    before = (len(user.messages), sum(m.edit_count for m in user.messages))
-    await user.press(label)
-    await user.wait_for(
-        lambda _: (len(user.messages), sum(m.edit_count for m in user.messages)) != before
-    )
-
-
-async def _onboard_english(user: FakeUser) -> None:
-    """Language, consent, stage, department, procedure, typed dates."""
-    await _say(user, "/start")
-    assert [b.text for b in user.buttons()][:2] == ["English", "Français"]
-    await _press(user, "English")
-    assert "what this bot keeps" in user.last_message.text
-    await _press(user, "I agree")
-    await user.wait_for(lambda m: "Where are you now" in (m.text or ""))
-    await _press(user, "I received my asylum certificate")
-    await user.wait_for(lambda m: "In which department" in (m.text or ""))
-    await _say(user, "93")
-    await user.wait_for(lambda m: "Which procedure" in (m.text or ""))
-    await _press(user, "Normal (procédure normale)")
-    await user.wait_for(lambda m: "first asylum certificate" in (m.text or ""))
-    await _say(user, "02/03/2026")
-    await user.wait_for(lambda m: "valable jusqu'au" in (m.text or ""))
+from tests.e2e.journeys import onboard_english, press, say
 
 
 async def test_onboarding_in_english_with_typed_dates(bot: Harness) -> None:
     """A newcomer reaches a summary with the 21-day deadline, documents and reminders."""
     user = bot.telegram.user(1001, language_code="en")
-    await _onboard_english(user)
-    await _press(user, "I don't know")
+    await onboard_english(user)
+    await press(user, "I don't know")
     summary = await user.wait_for(lambda m: "201 rue Carnot" in (m.text or ""))
     assert "Monday, March 23, 2026" in summary.text
     assert "in 20 days" in summary.text
@@ -60,10 +26,10 @@ async def test_onboarding_in_english_with_typed_dates(bot: Harness) -> None:
 async def test_nothing_is_stored_before_consent(bot: Harness) -> None:
     """Choosing a language writes nothing; the person row appears only after "I agree"."""
     user = bot.telegram.user(1002, language_code="en")
-    await _say(user, "/start")
-    await _press(user, "English")
+    await say(user, "/start")
+    await press(user, "English")
     assert _count_rows(bot.database_url) == 0
-    await _press(user, "I agree")
+    await press(user, "I agree")
     await user.wait_for(lambda m: "Where are you now" in (m.text or ""))
     assert _count_rows(bot.database_url) > 0
 
@@ -71,10 +37,10 @@ async def test_nothing_is_stored_before_consent(bot: Harness) -> None:
 async def test_mydata_and_delete_leave_no_row(bot: Harness) -> None:
     """/mydata shows the dates and sends a JSON file; /delete erases every row of every table."""
     user = bot.telegram.user(1003, language_code="en")
-    await _onboard_english(user)
-    await _press(user, "I don't know")
+    await onboard_english(user)
+    await press(user, "I don't know")
     await user.wait_for(lambda m: "201 rue Carnot" in (m.text or ""))
-    await _say(user, "/mydata")
+    await say(user, "/mydata")
     await bot.telegram.wait_until(lambda: len(user.documents) == 1)
     exported = json.loads(user.documents[0].data)
     assert exported["dates"][0] == {
@@ -88,8 +54,8 @@ async def test_mydata_and_delete_leave_no_row(bot: Harness) -> None:
         "decided_on": None,
         "estimated": False,
     }
-    await _say(user, "/delete")
-    await _press(user, "Yes, erase everything")
+    await say(user, "/delete")
+    await press(user, "Yes, erase everything")
     assert "Everything is erased" in user.last_message.text
     assert _count_rows(bot.database_url) == 0
 
@@ -97,7 +63,7 @@ async def test_mydata_and_delete_leave_no_row(bot: Harness) -> None:
 async def test_forged_and_stale_buttons_are_refused_politely(bot: Harness) -> None:
     """Forged callback data, another person's date, a stale stage button: polite refusal only."""
     user = bot.telegram.user(1004, language_code="en")
-    await _onboard_english(user)
+    await onboard_english(user)
     forged = (
         "de:certificate_expires",
         "zz:1",
@@ -112,7 +78,7 @@ async def test_forged_and_stale_buttons_are_refused_politely(bot: Harness) -> No
         await bot.telegram.wait_until(lambda n=answered: len(bot.telegram.callback_answers) >= n)
         assert bot.telegram.callback_answers[-1].text == "This button is no longer valid."
     # The question the person was at is still waiting for its answer.
-    await _press(user, "I don't know")
+    await press(user, "I don't know")
     await user.wait_for(lambda m: "201 rue Carnot" in (m.text or ""))
 
 

@@ -12,6 +12,12 @@ from bot.fake_api import FakeTelegram, FakeUser
 CHAT_ID = 42
 
 
+@pytest.fixture(autouse=True)
+def ptb_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opt in to PTB's timedelta periods: PTB 22.8 warns on every RetryAfter otherwise."""
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+
+
 @pytest.fixture
 async def server() -> AsyncIterator[FakeTelegram]:
     """Start a strict fake Bot API server on 127.0.0.1 and stop it after the test."""

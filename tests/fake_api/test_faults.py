@@ -13,10 +13,9 @@ from tests.fake_api.conftest import CHAT_ID
 
 
 async def test_429_becomes_retry_after(
-    server: FakeTelegram, bot: telegram.Bot, user: FakeUser, monkeypatch: pytest.MonkeyPatch
+    server: FakeTelegram, bot: telegram.Bot, user: FakeUser
 ) -> None:
     """An injected 429 carries parameters.retry_after; only the next call fails."""
-    monkeypatch.setenv("PTB_TIMEDELTA", "true")  # else PTB warns when reading retry_after
     server.fail("sendMessage", status=429, retry_after=7)
     with pytest.raises(RetryAfter) as caught:
         await bot.send_message(CHAT_ID, "x")
@@ -42,7 +41,7 @@ async def test_blocked_person_gives_forbidden(
 async def test_server_errors_become_network_errors(
     server: FakeTelegram, bot: telegram.Bot, user: FakeUser
 ) -> None:
-    """500 (JSON) and 502 (nginx HTML page) both surface as NetworkError; faults can target a chat."""
+    """500 (JSON) and 502 (nginx HTML) both surface as NetworkError; faults can target a chat."""
     server.fail("sendMessage", status=500, times=2, chat_id=CHAT_ID)
     for _ in range(2):
         with pytest.raises(NetworkError, match="Internal Server Error"):
@@ -66,7 +65,7 @@ async def test_delay_makes_ptb_time_out_but_the_message_still_arrives(
     assert [m.text for m in await user.wait_for(1, timeout=3)] == ["lent"]
 
 
-async def test_flood_limits_answer_429_when_enforced(user: FakeUser) -> None:
+async def test_flood_limits_answer_429_when_enforced() -> None:
     """Per chat: a burst of 3, then one per second; the clock is the test's."""
     now = [1000.0]
     async with FakeTelegram(enforce_rate_limits=True, clock=lambda: now[0]) as server:
@@ -82,7 +81,7 @@ async def test_flood_limits_answer_429_when_enforced(user: FakeUser) -> None:
     assert len(server.limiter.sends[CHAT_ID]) == 4
 
 
-async def test_global_flood_limit(user: FakeUser) -> None:
+async def test_global_flood_limit() -> None:
     """More than 30 sends in a second overall are refused, whatever the chats."""
     async with FakeTelegram(enforce_rate_limits=True, clock=lambda: 5.0) as server:
         for chat in range(1, 12):

@@ -22,7 +22,9 @@ async def test_send_message_returns_a_message_ptb_parses(
 ) -> None:
     """sendMessage answers a realistic Message and the person sees the plain text."""
     sent = await bot.send_message(
-        CHAT_ID, "<b>Rendez-vous</b> à l'OFPRA 😀", parse_mode=ParseMode.HTML,
+        CHAT_ID,
+        "<b>Rendez-vous</b> à l'OFPRA 😀",
+        parse_mode=ParseMode.HTML,
         reply_markup=keyboard(("OK", "dl:1:done")),
     )
     assert sent.message_id == 1
@@ -98,11 +100,17 @@ async def test_inline_button_needs_exactly_one_action(bot: telegram.Bot, user: F
 
 async def test_edit_with_same_content_is_not_modified(bot: telegram.Bot, user: FakeUser) -> None:
     """Editing to identical text and keyboard gives Telegram's "message is not modified"."""
-    sent = await bot.send_message(CHAT_ID, "<b>v1</b>", parse_mode="HTML", reply_markup=keyboard(("A", "a")))
+    sent = await bot.send_message(
+        CHAT_ID, "<b>v1</b>", parse_mode="HTML", reply_markup=keyboard(("A", "a"))
+    )
     await bot.edit_message_text("v2", CHAT_ID, sent.message_id, reply_markup=keyboard(("A", "a")))
     assert user.last_message.text == "v2" and user.last_message.edited
-    with pytest.raises(BadRequest, match="(?i)message is not modified: specified new message content"):
-        await bot.edit_message_text("v2", CHAT_ID, sent.message_id, reply_markup=keyboard(("A", "a")))
+    with pytest.raises(
+        BadRequest, match="(?i)message is not modified: specified new message content"
+    ):
+        await bot.edit_message_text(
+            "v2", CHAT_ID, sent.message_id, reply_markup=keyboard(("A", "a"))
+        )
     await bot.edit_message_text("v2", CHAT_ID, sent.message_id)  # dropping the keyboard is a change
     assert user.buttons() == []
     with pytest.raises(BadRequest, match="(?i)Message to edit not found"):

@@ -30,7 +30,8 @@ async def test_tokens_and_unknown_methods(server: FakeTelegram, http: httpx.Asyn
     """A wrong token is 401, a malformed one or an unknown method 404, all in Telegram's JSON."""
     wrong = await http.get(f"{server.base_url}987:WRONG/getMe")
     assert (wrong.status_code, wrong.json()) == (
-        401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
+        401,
+        {"ok": False, "error_code": 401, "description": "Unauthorized"},
     )
     assert (await http.get(f"{server.base_url}nonsense/getMe")).status_code == 404
     status, body = await post(http, server, "sendMesage")
@@ -52,9 +53,14 @@ async def test_json_body_and_query_string(
 ) -> None:
     """Parameters may come as a JSON body (native types) or in the query string."""
     status, body = await post(
-        http, server, "sendMessage",
-        json={"chat_id": CHAT_ID, "text": "json", "reply_markup": {
-            "inline_keyboard": [[{"text": "A", "callback_data": "a"}]]}},
+        http,
+        server,
+        "sendMessage",
+        json={
+            "chat_id": CHAT_ID,
+            "text": "json",
+            "reply_markup": {"inline_keyboard": [[{"text": "A", "callback_data": "a"}]]},
+        },
     )
     assert status == 200 and body["result"]["reply_markup"]["inline_keyboard"][0][0]["text"] == "A"
     status, body = await post(http, server, f"sendMessage?chat_id={CHAT_ID}&text=query")
@@ -67,37 +73,93 @@ async def test_json_body_and_query_string(
         ("sendMessage", {"text": "hi"}, "Bad Request: chat_id is empty"),
         ("sendMessage", {"chat_id": CHAT_ID}, "Bad Request: message text is empty"),
         ("sendMessage", {"chat_id": CHAT_ID, "text": ""}, "Bad Request: message text is empty"),
-        ("deleteMessage", {"chat_id": CHAT_ID, "message_id": "one"},
-         'Bad Request: field "message_id" must be of type Integer'),
-        ("sendMessage", {"chat_id": CHAT_ID, "text": "x", "reply_markup": "{not json"},
-         "Bad Request: can't parse reply keyboard markup JSON object"),
-        ("sendMessage", {"chat_id": CHAT_ID, "text": "x", "reply_markup": json.dumps(
-            {"inline_keyboard": [[{"callback_data": "a"}]]})},
-         "Bad Request: can't parse inline keyboard button: Can't find field \"text\""),
-        ("sendMessage", {"chat_id": CHAT_ID, "text": "x", "reply_markup": json.dumps(
-            {"inline_keyboard": [[{"text": "a", "callback_data": 5}]]})},
-         "Bad Request: can't parse inline keyboard button: "
-         'Field "callback_data" must be of type String'),
-        ("sendMessage", {"chat_id": CHAT_ID, "text": "x", "reply_markup": json.dumps(
-            {"inline_keyboard": [[{"text": "a", "callback_data": "a", "url": "https://x.org"}]]})},
-         "Bad Request: can't parse inline keyboard button: exactly one of the fields "
-         "callback_data, url must be used"),
-        ("sendMessage", {"chat_id": CHAT_ID, "text": "x", "parse_mode": "html5"},
-         "Bad Request: unsupported parse_mode html5"),
-        ("sendMessage", {"chat_id": CHAT_ID, "text": "x", "reply_parameters": '{"message_id": 9}'},
-         "Bad Request: message to be replied not found"),
-        ("setMyCommands", {"commands": '[{"command": "Start", "description": "go"}]'},
-         "Bad Request: BOT_COMMAND_INVALID"),
-        ("setMyCommands", {"commands": '[{"command": "start", "description": ""}]'},
-         "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID"),
-        ("setMyCommands", {"commands": "[]", "scope": '{"type": "everyone"}'},
-         'Bad Request: can\'t parse BotCommandScope: unsupported type "everyone"'),
-        ("setMyCommands", {"commands": "[]", "language_code": "fa_AF"},
-         "Bad Request: invalid language code specified"),
-        ("sendChatAction", {"chat_id": CHAT_ID, "action": "dancing"},
-         "Bad Request: wrong parameter action in request"),
-        ("getFile", {"file_id": "nope"},
-         "Bad Request: wrong file_id or the file is temporarily unavailable"),
+        (
+            "deleteMessage",
+            {"chat_id": CHAT_ID, "message_id": "one"},
+            'Bad Request: field "message_id" must be of type Integer',
+        ),
+        (
+            "sendMessage",
+            {"chat_id": CHAT_ID, "text": "x", "reply_markup": "{not json"},
+            "Bad Request: can't parse reply keyboard markup JSON object",
+        ),
+        (
+            "sendMessage",
+            {
+                "chat_id": CHAT_ID,
+                "text": "x",
+                "reply_markup": json.dumps({"inline_keyboard": [[{"callback_data": "a"}]]}),
+            },
+            "Bad Request: can't parse inline keyboard button: Can't find field \"text\"",
+        ),
+        (
+            "sendMessage",
+            {
+                "chat_id": CHAT_ID,
+                "text": "x",
+                "reply_markup": json.dumps(
+                    {"inline_keyboard": [[{"text": "a", "callback_data": 5}]]}
+                ),
+            },
+            "Bad Request: can't parse inline keyboard button: "
+            'Field "callback_data" must be of type String',
+        ),
+        (
+            "sendMessage",
+            {
+                "chat_id": CHAT_ID,
+                "text": "x",
+                "reply_markup": json.dumps(
+                    {
+                        "inline_keyboard": [
+                            [{"text": "a", "callback_data": "a", "url": "https://x.org"}]
+                        ]
+                    }
+                ),
+            },
+            "Bad Request: can't parse inline keyboard button: exactly one of the fields "
+            "callback_data, url must be used",
+        ),
+        (
+            "sendMessage",
+            {"chat_id": CHAT_ID, "text": "x", "parse_mode": "html5"},
+            "Bad Request: unsupported parse_mode html5",
+        ),
+        (
+            "sendMessage",
+            {"chat_id": CHAT_ID, "text": "x", "reply_parameters": '{"message_id": 9}'},
+            "Bad Request: message to be replied not found",
+        ),
+        (
+            "setMyCommands",
+            {"commands": '[{"command": "Start", "description": "go"}]'},
+            "Bad Request: BOT_COMMAND_INVALID",
+        ),
+        (
+            "setMyCommands",
+            {"commands": '[{"command": "start", "description": ""}]'},
+            "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID",
+        ),
+        (
+            "setMyCommands",
+            {"commands": "[]", "scope": '{"type": "everyone"}'},
+            'Bad Request: can\'t parse BotCommandScope: unsupported type "everyone"',
+        ),
+        (
+            "setMyCommands",
+            {"commands": "[]", "language_code": "fa_AF"},
+            "Bad Request: invalid language code specified",
+        ),
+        (
+            "sendChatAction",
+            {"chat_id": CHAT_ID, "action": "dancing"},
+            "Bad Request: wrong parameter action in request",
+        ),
+        (
+            "getFile",
+            {"file_id": "nope"},
+            "Bad Request: wrong file_id or the file is temporarily unavailable",
+        ),
     ],
 )
 async def test_bad_requests_use_telegrams_words(
@@ -129,7 +191,9 @@ async def test_files_sent_by_people_can_be_downloaded(
 ) -> None:
     """getFile gives a file_path served under base_file_url, like Telegram."""
     sent = await user.send_document("titre.pdf", b"%PDF-1.4 data", "application/pdf")
-    status, body = await post(http, server, "getFile", data={"file_id": sent.media["document"]["file_id"]})
+    status, body = await post(
+        http, server, "getFile", data={"file_id": sent.media["document"]["file_id"]}
+    )
     assert status == 200
     download = await http.get(f"{server.base_file_url}{server.token}/{body['result']['file_path']}")
     assert download.content == b"%PDF-1.4 data"

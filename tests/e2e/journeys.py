@@ -1,0 +1,57 @@
+"""Steps of a person's journey, shared by the end-to-end tests."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.fake_api.users import FakeUser
+
+
+SETTLE = 0.15  # seconds without a Bot API call before the bot counts as done answering
+
+
+async def say(user: FakeUser, text: str) -> None:
+    """Send a message and wait until the bot has finished answering it."""
+    before = _seen(user)
+    await user.send_text(text)
+    await _answered(user, before)
+
+
+async def press(user: FakeUser, label: str) -> None:
+    """Press a button and wait until the bot has finished answering (messages and edits)."""
+    before = _seen(user)
+    await user.press(label)
+    await _answered(user, before)
+
+
+def _seen(user: FakeUser) -> tuple[int, int]:
+    """Return how many messages and edits the person has seen."""
+    return len(user.messages), sum(m.edit_count for m in user.messages)
+
+
+async def _answered(user: FakeUser, before: tuple[int, int]) -> None:
+    """Wait for a first reaction, then until the bot makes no call for a moment."""
+    await user.wait_for(lambda _: _seen(user) != before)
+    while True:
+        calls = len(user.server.requests)
+        await asyncio.sleep(SETTLE)
+        if len(user.server.requests) == calls:
+            return
+
+
+async def onboard_english(user: FakeUser) -> None:
+    """Language, consent, stage, department, procedure, typed dates."""
+    await say(user, "/start")
+    assert [b.text for b in user.buttons()][:2] == ["English", "Français"]
+    await press(user, "English")
+    assert "what this bot keeps" in user.last_message.text
+    await press(user, "I agree")
+    await user.wait_for(lambda m: "Where are you now" in (m.text or ""))
+    await press(user, "I received my asylum certificate")
+    await user.wait_for(lambda m: "In which department" in (m.text or ""))
+    await say(user, "93")
+    await user.wait_for(lambda m: "Which procedure" in (m.text or ""))
+    await press(user, "Normal (procédure normale)")
+    await user.wait_for(lambda m: "first asylum certificate" in (m.text or ""))
+    await say(user, "02/03/2026")
+    await user.wait_for(lambda m: "valable jusqu'au" in (m.text or ""))

@@ -6,7 +6,7 @@ Pure data: no Telegram, no SQL. The names of `EventKind` are the ones used on th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, time
 from enum import StrEnum
 from typing import Any

@@ -6,7 +6,6 @@ import asyncio
 
 from bot.fake_api.users import FakeUser
 
-
 SETTLE = 0.15  # seconds without a Bot API call before the bot counts as done answering
 
 

@@ -10,7 +10,7 @@ from tests.e2e.journeys import onboard_english, press, say
 
 
 async def test_onboarding_by_calendar_in_french(bot: Harness) -> None:
-    """French person: picker offers Français first, every screen is French, dates picked by tapping."""
+    """French: Français offered first, every screen in French, dates picked by tapping."""
     fr = translator("fr")
     user = bot.telegram.user(2001, language_code="fr-FR")
     await say(user, "/start")
@@ -43,7 +43,7 @@ async def test_onboarding_by_calendar_in_french(bot: Harness) -> None:
 
 
 async def test_wrong_dates_are_explained_and_asked_again(bot: Harness) -> None:
-    """An impossible date, a future date for a past event, and junk: each explained, then asked again."""
+    """An impossible date, a future date for a past event, junk: explained, then asked again."""
     user = bot.telegram.user(2002, language_code="en")
     await onboard_english(user)
     await press(user, "I don't know")
@@ -59,14 +59,14 @@ async def test_wrong_dates_are_explained_and_asked_again(bot: Harness) -> None:
         reply = await user.wait_for(lambda m, p=problem: p in (m.text or ""))
         assert "like 03/03/2026" in reply.text
         await user.wait_for(
-            lambda m: (
-                "first asylum certificate" in (m.text or "") and m.message_id > reply.message_id
+            lambda m, after=reply.message_id: (
+                "first asylum" in (m.text or "") and m.message_id > after
             )
         )
 
 
 async def test_correction_and_removal_say_what_changed(bot: Harness) -> None:
-    """Changing a date recomputes and reports the move; removing one reports what no longer applies."""
+    """Changing a date reports the move; removing one reports what no longer applies."""
     user = bot.telegram.user(2003, language_code="en")
     await onboard_english(user)
     await press(user, "I don't know")
@@ -83,7 +83,7 @@ async def test_correction_and_removal_say_what_changed(bot: Harness) -> None:
 
 
 async def test_new_decision_online_then_next_with_calendar_file(bot: Harness) -> None:
-    """/add a rejection put online on 20 Feb, opened 24 Feb: CNDA deadlines appear; /next sends .ics."""
+    """/add a rejection posted online 20 Feb, opened 24 Feb: CNDA deadlines; /next sends .ics."""
     user = bot.telegram.user(2004, language_code="en")
     await onboard_english(user)
     await press(user, "I don't know")

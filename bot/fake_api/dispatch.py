@@ -61,7 +61,8 @@ async def call(server: FakeTelegram, entry: Entry, record: RecordedRequest) -> A
     if handler is None:
         server.unhandled.append(entry.name)
         raise ApiError(501, f"Not Implemented: the fake Bot API has no {entry.name}")
-    chat = server.state.find_chat(values["chat_id"]) if is_send(entry.name) else None
+    chat_id = values.get("chat_id")
+    chat = server.state.find_chat(chat_id) if is_send(entry.name) and chat_id else None
     if chat is not None:
         server.limiter.check(chat.id, group=chat.type in ("group", "supergroup"))
     result = await handler(server, values)

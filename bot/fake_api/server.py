@@ -135,11 +135,30 @@ class FakeTelegram:
         *,
         first_name: str = "Test",
         language_code: str | None = "fr",
-        **details: Any,
+        last_name: str | None = None,
+        username: str | None = None,
+        user_id: int | None = None,
+        chat_type: str | None = None,
+        title: str | None = None,
+        chat_username: str | None = None,
     ) -> FakeUser:
-        """Return the simulated person of a chat (private if chat_id > 0), creating both."""
+        """Return the simulated person of a chat, creating both on first use.
+
+        chat_id > 0 is a private chat with user `chat_id`; -100... a supergroup, other negative
+        ids a group (or pass `chat_type`, e.g. "channel"); in groups the person gets `user_id`
+        (or a generated one).
+        """
         return make_user(
-            self, chat_id, first_name=first_name, language_code=language_code, **details
+            self,
+            chat_id,
+            first_name=first_name,
+            language_code=language_code,
+            last_name=last_name,
+            username=username,
+            user_id=user_id,
+            chat_type=chat_type,
+            title=title,
+            chat_username=chat_username,
         )
 
     def fail(

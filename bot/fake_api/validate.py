@@ -192,6 +192,8 @@ class Validator:
         checked: dict[str, Any] = {}
         for key, item in value.items():
             spec_field = entry.fields.get(key)
+            if item is None and spec_field is not None and not spec_field.required:
+                continue  # Telegram reads null as absent
             if spec_field is None:
                 if self.strict:
                     raise _Invalid(entry.name, f'unknown field "{key}"')

@@ -1,0 +1,38 @@
+"""A restart in the middle of the questions: the person continues where they were."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.app import build_application, running
+from bot.clock import ManualClock
+from bot.config import load_settings
+from bot.db.migrate import upgrade_to_head
+from bot.fake_api.server import FakeTelegram
+from tests.e2e.conftest import START
+from tests.e2e.journeys import press, say
+
+
+async def test_conversation_survives_a_restart(telegram: FakeTelegram, tmp_path: Path) -> None:
+    """Stage chosen, bot restarted, then the department typed: the questions go on."""
+    url = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
+    upgrade_to_head(url)
+    settings = load_settings(
+        env_file=None,
+        telegram_bot_token=telegram.token,
+        telegram_api_base_url=telegram.base_url,
+        database_url=url,
+    )
+    user = telegram.user(3001, language_code="en")
+    async with running(build_application(settings, clock=ManualClock(START)), poll_timeout=1):
+        await say(user, "/start")
+        await press(user, "English")
+        await press(user, "I agree")
+        await press(user, "I received Ofpra's decision")
+        assert "In which department" in user.last_message.text
+    async with running(build_application(settings, clock=ManualClock(START)), poll_timeout=1):
+        await say(user, "75")
+        await user.wait_for(lambda m: "What does Ofpra's decision" in (m.text or ""))
+        await press(user, "File closed (clôture)")
+        await user.wait_for(lambda m: "How did the decision reach you" in (m.text or ""))
+    assert telegram.protocol_errors == []

@@ -6,6 +6,8 @@ ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 RUN python -m venv /venv
 COPY requirements/base.lock /tmp/base.lock
 RUN /venv/bin/pip install --require-hashes -r /tmp/base.lock
+COPY locales /locales
+RUN /venv/bin/pybabel -q compile -d /locales -D messages
 
 FROM python:3.11-slim
 ENV PATH=/venv/bin:$PATH \
@@ -18,7 +20,7 @@ COPY --from=build /venv /venv
 WORKDIR /app
 COPY --chown=bot:bot bot ./bot
 COPY --chown=bot:bot migrations ./migrations
-COPY --chown=bot:bot locales ./locales
+COPY --from=build --chown=bot:bot /locales ./locales
 COPY --chown=bot:bot alembic.ini pyproject.toml ./
 USER bot
 VOLUME ["/data"]

@@ -1,10 +1,15 @@
 """A local fake Telegram Bot API server, strict like Telegram, for tests and the demo.
 
-async with FakeTelegram() as server:
-    app = Application.builder().token(server.token).base_url(server.base_url).build()
-    user = server.user(42)
-    await user.send_command("start")
-    await user.wait_for(1)
+    async with FakeTelegram() as server:
+        app = (Application.builder().token(server.token)
+               .base_url(server.base_url).base_file_url(server.base_file_url).build())
+        person = server.user(42, first_name="Amina", language_code="fr")
+        await person.send_command("start")
+        reply = await person.wait_for(lambda m: "Bonjour" in m.text)
+        await person.press("Fait")
+        assert server.protocol_errors == []
+
+Needs aiohttp (a test/demo dependency); nothing in the production bot imports this package.
 """
 
 from bot.fake_api.dispatch import ProtocolError, RecordedRequest

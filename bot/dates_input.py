@@ -21,8 +21,19 @@ MAX_LENGTH = 100
 # dateparser covers every planned language (checked with dateparser 1.5); an unknown one falls
 # back to numeric dates only. "prs" is Dari's ISO 639-3 code; Babel calls Dari `fa_AF`.
 DATEPARSER_LANGUAGES = {
-    "fr": "fr", "en": "en", "ar": "ar", "fa": "fa", "prs": "fa", "ps": "ps", "ru": "ru",
-    "uk": "uk", "tr": "tr", "bn": "bn", "ti": "ti", "ka": "ka", "sq": "sq",
+    "fr": "fr",
+    "en": "en",
+    "ar": "ar",
+    "fa": "fa",
+    "prs": "fa",
+    "ps": "ps",
+    "ru": "ru",
+    "uk": "uk",
+    "tr": "tr",
+    "bn": "bn",
+    "ti": "ti",
+    "ka": "ka",
+    "sq": "sq",
 }
 PAPER_LANGUAGE = "fr"
 PLAUSIBLE_YEARS = range(1900, 2101)  # a Solar Hijri year such as 1404 lands outside: impossible
@@ -30,16 +41,27 @@ PLAUSIBLE_YEARS = range(1900, 2101)  # a Solar Hijri year such as 1404 lands out
 # Invisible characters phones insert (bidi marks and isolates, zero-width space and joiner, BOM).
 # ZWNJ (U+200C) is kept: it is part of Persian spelling.
 _INVISIBLE = dict.fromkeys(
-    map(ord, "\u200b\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068"
-             "\u2069\u061c\ufeff\u00ad")
+    map(
+        ord,
+        "\u200b\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068"
+        "\u2069\u061c\ufeff\u00ad",
+    )
 )
-_SEPARATORS = str.maketrans({
-    "\u060d": "/",  # Arabic date separator
-    "\u066b": ".",  # Arabic decimal separator, typed between parts on Persian keyboards
-    "\u2044": "/", "\u2215": "/",
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
-    "\u2236": ":",
-})
+_SEPARATORS = str.maketrans(
+    {
+        "\u060d": "/",  # Arabic date separator
+        "\u066b": ".",  # Arabic decimal separator, typed between parts on Persian keyboards
+        "\u2044": "/",
+        "\u2215": "/",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u2236": ":",
+    }
+)
 _NUMERIC_DATE = re.compile(
     r"(?<![0-9])(?<![0-9][./-])([0-9]{1,4}) ?[./-] ?([0-9]{1,4}) ?[./-] ?([0-9]{1,4})"
     r"(?![0-9])(?! ?[./-] ?[0-9])"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from uuid import uuid4
@@ -9,6 +10,9 @@ from uuid import uuid4
 import pytest
 
 from tests.support.postgres import PostgresCluster, missing_reason
+
+# As in bot/__main__.py: PTB periods as timedelta (no deprecation warning on every 429).
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 
 @pytest.fixture

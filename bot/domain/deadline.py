@@ -35,6 +35,7 @@ class Deadline:
     reminders: tuple[datetime, ...] = ()
     notes: tuple[Note, ...] = ()
     alternatives: tuple[str, ...] = ()
+    done: bool = False  # already met: shown as such, never reminded
 
     @property
     def asks_action(self) -> bool:
@@ -60,8 +61,8 @@ class Plan:
     now: datetime
 
     def upcoming(self) -> tuple[Deadline, ...]:
-        """Return the deadlines still ahead, soonest first."""
-        return tuple(d for d in self.deadlines if d.is_open(self.now))
+        """Return the deadlines still ahead and not done, soonest first."""
+        return tuple(d for d in self.deadlines if d.is_open(self.now) and not d.done)
 
     def next_steps(self) -> tuple[Deadline, ...]:
         """Return what the person must do, soonest first (their own open deadlines)."""

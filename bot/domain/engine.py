@@ -42,8 +42,13 @@ def compute_plan(
     now: datetime,
     zone: ZoneInfo = cal.PARIS,
     reminder_time: time = time(9, 0),
+    done: frozenset[str] = frozenset(),
 ) -> Plan:
-    """Compute every deadline, the current stage and the next steps for one person."""
+    """Compute every deadline, the current stage and the next steps for one person.
+
+    Rules in `done` are already met (the person said so, or their stage implies it): they are
+    kept in the plan, marked done, without reminders.
+    """
     prefecture_for(facts.department)
     validate_facts(facts, today=now.astimezone(zone).date())
     facts = _with_derived_events(facts)
@@ -55,7 +60,10 @@ def compute_plan(
     others = [rule for rule in book.rules if rule.expiry is None]
     computed = {deadline.rule.id: deadline for deadline in first}
     second = _resolve_groups(_evaluate_all(others, context, computed))
-    deadlines = tuple(sorted(first + second, key=lambda d: (d.due, d.rule.id)))
+    deadlines = tuple(
+        replace(d, done=True, reminders=()) if d.rule.id in done else d
+        for d in sorted(first + second, key=lambda d: (d.due, d.rule.id))
+    )
     return Plan(deadlines=deadlines, stage=current_stage(facts), now=now.astimezone(zone))
 
 

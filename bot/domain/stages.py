@@ -60,6 +60,44 @@ def stage_of(event: Event) -> Stage:
     return _STAGE_OF_EVENT.get(event.kind, Stage.NOT_REGISTERED)
 
 
+# Steps a person has necessarily taken once they are at a stage: their deadlines are done.
+_DONE_AT: tuple[tuple[Stage, frozenset[str]], ...] = (
+    (
+        Stage.CERTIFICATE_RECEIVED,
+        frozenset({"border_regularisation_visa_8d", "late_claim_90d_accelerated"}),
+    ),
+    (
+        Stage.FILE_SENT,
+        frozenset(
+            {"ofpra_filing_21_days", "eu_pact_lodging_21_days", "ofpra_filing_france_asile_pole"}
+        ),
+    ),
+    (Stage.DECISION_RECEIVED, frozenset({"ofpra_interview_attendance"})),
+)
+_PROCEDURE_ORDER = (
+    Stage.NOT_REGISTERED,
+    Stage.CERTIFICATE_RECEIVED,
+    Stage.FILE_SENT,
+    Stage.WAITING_INTERVIEW,
+    Stage.DECISION_RECEIVED,
+    Stage.CNDA_APPEAL,
+    Stage.PROTECTED,
+)
+
+
+def done_at(*stages: Stage) -> frozenset[str]:
+    """Return the rules already met by someone who reached any of these stages.
+
+    A re-examination is a new procedure: being at that stage completes nothing of it.
+    """
+    reached = max((_PROCEDURE_ORDER.index(s) for s in stages if s in _PROCEDURE_ORDER), default=0)
+    done: set[str] = set()
+    for stage, rules in _DONE_AT:
+        if _PROCEDURE_ORDER.index(stage) <= reached:
+            done |= rules
+    return frozenset(done)
+
+
 def current_stage(facts: Facts) -> Stage:
     """Return the stage of the latest event (ties go to the later stage).
 

@@ -67,6 +67,7 @@ class FakeTelegram:
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
         self._closing: asyncio.Event | None = None
+        self._busy = 0  # calls being handled, long polls aside
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -208,6 +209,26 @@ class FakeTelegram:
         except TimeoutError:
             raise AssertionError(f"condition still false after {timeout} s") from None
 
+    async def wait_idle(self, quiet: float = 0.15, timeout: float = 5.0) -> None:
+        """Wait until the bot has fetched every update, has no call in progress (long polls
+        aside) and has made no call for `quiet` seconds: it has finished answering."""
+        try:
+            async with asyncio.timeout(timeout):
+                while True:
+                    if self._busy or self.queue.pending():
+                        await self.state.changed.wait()
+                        continue
+                    try:
+                        async with asyncio.timeout(quiet):
+                            await self.state.changed.wait()
+                    except TimeoutError:
+                        return
+        except TimeoutError:
+            raise AssertionError(
+                f"the bot was still busy after {timeout} s "
+                f"({self._busy} calls in progress, {len(self.queue.pending())} updates pending)"
+            ) from None
+
     @property
     def callback_answers(self) -> list[CallbackAnswer]:
         """Every answerCallbackQuery accepted, in order."""
@@ -247,6 +268,8 @@ class FakeTelegram:
         record = RecordedRequest(entry.name, params, uploads, time.time(), request.method)
         self.requests.append(record)
         self.state.changed.fire()
+        busy = entry.name != "getUpdates"
+        self._busy += busy
         try:
             result = await dispatch.call(self, entry, record)
         except ApiError as exc:
@@ -260,6 +283,7 @@ class FakeTelegram:
             record.status = 200
             return transport.ok(result)
         finally:
+            self._busy -= busy
             self.state.changed.fire()  # wake wait_for / wait_until after every call
 
     async def _on_file(self, request: web.Request) -> web.StreamResponse:

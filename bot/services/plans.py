@@ -18,6 +18,7 @@ from bot.domain.deadline import Deadline, Plan
 from bot.domain.engine import compute_plan
 from bot.domain.events import Event, EventKind, Facts, Procedure, parse_option
 from bot.domain.rules.model import RuleBook
+from bot.domain.stages import Stage, current_stage, done_at
 from bot.services.unit import Sessions
 
 
@@ -61,7 +62,7 @@ class PlanService:
             if person is None or person.department is None:
                 return None
             facts = await self._facts(session, person)
-        return PersonPlan(facts, self._compute(facts))
+        return PersonPlan(facts, self._compute(facts, person.stage))
 
     async def events(self, chat_id: int) -> tuple[Event, ...]:
         """Return the person's events as stored."""
@@ -84,7 +85,7 @@ class PlanService:
         """Store new or corrected events, recompute the plan and the reminders, say what changed."""
         async with self.sessions.begin() as session:
             person = await _person(session, chat_id)
-            before = self._plan_or_none(await self._facts(session, person))
+            before = self._plan_or_none(await self._facts(session, person), person.stage)
             if procedure is not None:
                 person.procedure = procedure.value
             for kind in remove:
@@ -93,7 +94,7 @@ class PlanService:
                 await _upsert(session, _id(person), event)
             await session.flush()
             facts = await self._facts(session, person)
-            after = self._compute(facts)
+            after = self._compute(facts, person.stage)
             await self._sync_reminders(session, _id(person), after)
             if finish_dialog:
                 await repo.delete_dialog(session=session, person_id=_id(person))
@@ -105,19 +106,25 @@ class PlanService:
             person = await _person(session, chat_id)
             if person.department is None:
                 return None
-            plan = self._compute(await self._facts(session, person))
+            plan = self._compute(await self._facts(session, person), person.stage)
             await self._sync_reminders(session, _id(person), plan)
         return PlanChange(plan)
 
-    def _compute(self, facts: Facts) -> Plan:
-        """Run the engine with the bot's zone and reminder time."""
+    def _compute(self, facts: Facts, picked: str | None = None) -> Plan:
+        """Run the engine; steps implied by the stage the person picked (or reached) are done."""
+        stages = [current_stage(facts)] + ([Stage(picked)] if picked else [])
         return compute_plan(
-            facts, self.book, now=self.clock.now(), zone=self.zone, reminder_time=self.reminder_time
+            facts,
+            self.book,
+            now=self.clock.now(),
+            zone=self.zone,
+            reminder_time=self.reminder_time,
+            done=done_at(*stages),
         )
 
-    def _plan_or_none(self, facts: Facts | None) -> Plan | None:
+    def _plan_or_none(self, facts: Facts | None, picked: str | None) -> Plan | None:
         """Compute a plan when there are facts to compute from."""
-        return None if facts is None else self._compute(facts)
+        return None if facts is None else self._compute(facts, picked)
 
     async def _facts(self, session: AsyncSession, person: Person) -> Facts:
         """Build domain facts from the stored rows."""

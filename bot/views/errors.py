@@ -13,7 +13,7 @@ DATE_PROBLEMS: dict[str, str] = {
     "impossible": N_("This date does not exist in the calendar."),
     "incomplete": N_("The day, the month and the year are all needed."),
     "too_early": N_("This date is too far in the past for this question."),
-    "too_late": N_("This date is too far ahead (or in the future) for this question."),
+    "too_late": N_("This date is not possible for this question: check the year."),
     "too_long": N_("This message is too long to be a date."),
 }
 

@@ -51,8 +51,8 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
     (
         N_("Aide juridictionnelle"),
         N_(
-            "Legal aid: the state pays your lawyer. Ask the CNDA within 15 days of Ofpra's "
-            "decision."
+            "Legal aid: the state pays your lawyer. Ask the CNDA within 15 days of receiving "
+            "Ofpra's decision."
         ),
     ),
     (
@@ -83,7 +83,7 @@ CONTACTS = N_(
     "Ofpra: 201 rue Carnot, 94136 Fontenay-sous-Bois Cedex, 01 58 68 10 10, "
     "ofpra.gouv.fr\n"
     "CNDA: Montreuil, the address is on Ofpra's decision; legal-aid office fax 01 48 18 43 11\n"
-    "Residence permits (ANEF) help line: 0 806 001 620 (free)"
+    "Residence permits (ANEF) help line: 0 806 001 620 (free service, price of a normal call)"
 )
 
 

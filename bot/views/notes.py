@@ -22,8 +22,9 @@ NOTE_TEXTS: dict[Note, str] = {
         "or your SPADA can tell you the real date."
     ),
     Note.FROM_RECEIPT: N_(
-        "Counted from the day you received the decision; the date printed on the decision may be "
-        "earlier, and that one counts. Check it."
+        "Counted from the day you received the decision, because its printed date was not given. "
+        "This deadline runs from the date printed on the decision, which may be earlier: check "
+        "it and correct it with /dates."
     ),
     Note.DEEMED_NOTIFIED: N_(
         "The decision was not opened in your Ofpra online account: it counts as received "

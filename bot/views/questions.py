@@ -48,7 +48,8 @@ PROMPTS: dict[str, str] = {
     "ofpra_decision.on": N_(
         "By registered letter: the day you signed the receipt, or the day the postman left the "
         "first notice (<b>avis de passage</b>) if you were out. In the Ofpra online account: "
-        "the day the decision was put there. Which day was it?"
+        "the day the decision was put there (the next question asks when you first opened it). "
+        "Which day was it?"
     ),
     "ofpra_decision.opened_on": N_(
         "On which day did you first open the decision in your Ofpra online account? "

@@ -2,40 +2,27 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from bot.fake_api.users import FakeUser
-
-SETTLE = 0.15  # seconds without a Bot API call before the bot counts as done answering
 
 
 async def say(user: FakeUser, text: str) -> None:
-    """Send a message and wait until the bot has finished answering it."""
+    """Send a message and wait for the bot's first reaction to it."""
     before = _seen(user)
     await user.send_text(text)
-    await _answered(user, before)
+    await user.wait_for(lambda _: _seen(user) != before)
 
 
 async def press(user: FakeUser, label: str) -> None:
-    """Press a button and wait until the bot has finished answering (messages and edits)."""
+    """Wait until a button with that label is shown, press it, wait for the first reaction."""
+    await user.wait_for(lambda m: any(label in (b.text, b.callback_data) for b in m.buttons))
     before = _seen(user)
     await user.press(label)
-    await _answered(user, before)
+    await user.wait_for(lambda _: _seen(user) != before)
 
 
 def _seen(user: FakeUser) -> tuple[int, int]:
     """Return how many messages and edits the person has seen."""
     return len(user.messages), sum(m.edit_count for m in user.messages)
-
-
-async def _answered(user: FakeUser, before: tuple[int, int]) -> None:
-    """Wait for a first reaction, then until the bot makes no call for a moment."""
-    await user.wait_for(lambda _: _seen(user) != before)
-    while True:
-        calls = len(user.server.requests)
-        await asyncio.sleep(SETTLE)
-        if len(user.server.requests) == calls:
-            return
 
 
 async def onboard_english(user: FakeUser) -> None:

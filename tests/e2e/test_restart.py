@@ -29,7 +29,7 @@ async def test_conversation_survives_a_restart(telegram: FakeTelegram, tmp_path:
         await press(user, "English")
         await press(user, "I agree")
         await press(user, "I received Ofpra's decision")
-        assert "In which department" in user.last_message.text
+        await user.wait_for(lambda m: "In which department" in (m.text or ""))
     async with running(build_application(settings, clock=ManualClock(START)), poll_timeout=1):
         await say(user, "75")
         await user.wait_for(lambda m: "What does Ofpra's decision" in (m.text or ""))

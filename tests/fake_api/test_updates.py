@@ -131,7 +131,19 @@ async def test_application_long_polling_answers_start(server: FakeTelegram) -> N
         await app.updater.start_polling(poll_interval=0, timeout=5)
         await person.send_command("start", "ref42")
         reply = await person.wait_for(lambda m: m.text.startswith("Bonjour"))
+        await person.send_command("start")
+        await server.wait_idle()  # fetched, answered, then quiet
+        assert [m.text for m in person.messages] == ["Bonjour ref42", "Bonjour"]
         await app.updater.stop()
         await app.stop()
     assert reply.text == "Bonjour ref42" and reply.parse_mode == "HTML"
     assert server.protocol_errors == []
+
+
+async def test_wait_idle_fails_when_nobody_fetches_updates(
+    server: FakeTelegram, user: FakeUser
+) -> None:
+    """Without a bot polling, pending updates keep the server from being idle."""
+    await user.send_text("allô ?")
+    with pytest.raises(AssertionError, match="1 updates pending"):
+        await server.wait_idle(timeout=0.2)

@@ -60,7 +60,7 @@ def question(qid: str) -> Question:
     """Return a question by id, including the follow-ups "<event>.printed"."""
     if qid.endswith(".printed"):
         event = EventKind(qid.removesuffix(".printed"))
-        return Question(id=qid, field="printed", event=event, kind=Kind.DATE)
+        return Question(id=qid, field="printed", event=event, kind=Kind.DATE, unknown=Unknown.SKIP)
     return QUESTIONS[qid]
 
 
@@ -125,7 +125,7 @@ def _event(kind: EventKind, fields: dict[str, str], today: date) -> Event | None
         rule = QUESTIONS[f"{kind.value}.on"]
         if rule.unknown is Unknown.DAYS_AGO:
             on = today - timedelta(days=rule.unknown_days)
-        elif rule.unknown is Unknown.PRINTED and fields.get("printed"):
+        elif rule.unknown is Unknown.PRINTED and fields.get("printed") not in (None, UNKNOWN):
             on = date.fromisoformat(fields["printed"])
         else:
             return None

@@ -169,8 +169,21 @@ def unknown_used(t: Translator, question: Question, used: date | None) -> str | 
                 "exact date printed on your certificate; correct it with /dates."
             ).format(date=day(t, used)),
         )
+    if question.field == "printed":
+        return rtl(
+            t,
+            t.gettext(
+                "Without any date this deadline cannot be counted, and it may be very close. "
+                "Take the letter to an association or your SPADA today: they can read the date "
+                "and help you act in time."
+            ),
+        )
     if question.unknown is Unknown.SKIP:
         return rtl(
-            t, t.gettext("No problem: we will do without this date. Add it later with /dates.")
+            t,
+            t.gettext(
+                "No problem: we will do without this date. If you find it (on the paper, or by "
+                "asking your SPADA or an association), add it with /dates."
+            ),
         )
     return None

@@ -165,3 +165,33 @@ async def test_reminders_in_the_past_are_not_planned(wired) -> None:
     exported = await services.people.export(CHAT)
     assert exported is not None
     assert all(r["remind_at"] > "2026-03-20T12" for r in exported["reminders"])
+
+
+async def test_dont_know_the_day_received_uses_the_printed_date(wired) -> None:
+    """Decision received on an unknown day: the date printed on it is used, marked estimated."""
+    services, conversation, _, _ = wired
+    await services.people.consent(CHAT, "en")
+    await conversation.choose_stage(CHAT, Stage.DECISION_RECEIVED)
+    await conversation.set_department(CHAT, "75")
+    for answer in ("rejected", "post", UNKNOWN, "2026-02-20"):
+        step = await conversation.answer(CHAT, answer)
+    step = await conversation.answer(CHAT, UNKNOWN)  # certificate expiry
+    assert step.change is not None
+    appeal = step.change.plan.find("cnda_appeal_1_month")
+    assert appeal is not None and appeal.event.estimated
+    assert appeal.due.date() == date(
+        2026, 3, 23
+    )  # 20 Feb + 1 month = 20 March (Fri), franc: 21 (Sat) -> Mon 23
+
+
+async def test_no_date_at_all_for_a_decision_saves_nothing_wrong(wired) -> None:
+    """Neither the day received nor the printed date: no decision date is invented."""
+    services, conversation, _, _ = wired
+    await services.people.consent(CHAT, "en")
+    await conversation.choose_stage(CHAT, Stage.DECISION_RECEIVED)
+    await conversation.set_department(CHAT, "75")
+    for answer in ("rejected", "post", UNKNOWN, UNKNOWN, UNKNOWN):
+        step = await conversation.answer(CHAT, answer)
+    assert step.change is not None
+    assert step.change.plan.find("cnda_appeal_1_month") is None
+    assert await services.plans.events(CHAT) == ()

@@ -23,8 +23,9 @@ run: $(STAMP) compile  ## start the bot (reads .env and the environment)
 demo: $(STAMP) compile  ## try the bot in this terminal, against a local fake Telegram
 	$(PY) -m bot demo $(if $(LANG_CODE),--lang $(LANG_CODE),)
 
-test: $(STAMP) compile check-catalogs  ## lint, then the whole test suite
+test: $(STAMP) compile check-catalogs  ## lint and type-check, then the whole test suite
 	$(PY) -m ruff check bot migrations tests bench
+	$(PY) -m mypy
 	$(PY) -m pytest
 
 # Translations: English source texts in the code and the rules file -> locales/messages.pot ->

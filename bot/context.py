@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from telegram.ext import Application, CallbackContext, ExtBot
+from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.domain.rules.model import RuleBook
 from bot.services import Services
@@ -20,7 +20,7 @@ class BotData:
     book: RuleBook | None = None
 
 
-class BotContext(CallbackContext[ExtBot[None], dict, dict, BotData]):  # type: ignore[type-arg]
+class BotContext(CallbackContext[ExtBot[None], dict, dict, BotData]):
     """CallbackContext with typed access to the services."""
 
     @property
@@ -42,4 +42,4 @@ class BotContext(CallbackContext[ExtBot[None], dict, dict, BotData]):  # type: i
         return self.bot_data.book
 
 
-BotApplication = Application[ExtBot[None], BotContext, dict, dict, BotData, object]  # type: ignore[type-arg]
+BotApplication = Application[ExtBot[None], BotContext, dict, dict, BotData, JobQueue[BotContext]]

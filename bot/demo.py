@@ -116,7 +116,8 @@ class Printer:
         """Print one bot message as plain text, then its buttons numbered."""
         if message.document is not None:
             document = message.document
-            self.out.write(f"\n[file: {document.filename}, {len(document.data)} bytes]\n")
+            size = len(document.data or b"")
+            self.out.write(f"\n[file: {document.filename}, {size} bytes]\n")
         body = to_terminal(message.raw_text or message.text or message.caption or "")
         edited = " (edited)" if message.edit_count else ""
         self.out.write(f"\nbot{edited}:\n{body}\n")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from datetime import date, datetime, time
+from typing import Any
 
 from bot.domain.events import Event, EventKind, Facts, Procedure, parse_option
 
@@ -67,7 +68,7 @@ def _moment(kind: EventKind, text: str) -> tuple[date, time | None]:
     return parsed.date(), parsed.time() if timed else None
 
 
-def _options(kind: EventKind, pairs: list[str], args: argparse.Namespace) -> dict[str, object]:
+def _options(kind: EventKind, pairs: list[str], args: argparse.Namespace) -> dict[str, Any]:
     """Collect the options of one event: inline ones first, then the global flags."""
     given: dict[str, str] = {}
     for pair in pairs:
@@ -92,7 +93,7 @@ def _field(key: str) -> str:
     return DATE_OPTIONS.get(key, key)
 
 
-def _value(kind: EventKind, key: str, value: str) -> object:
+def _value(kind: EventKind, key: str, value: str) -> Any:
     """Convert an option's text to its typed value, refusing options the event does not take."""
     if not _accepts(kind, key):
         raise EventArgumentError(f"{kind.value} does not take the option {key}")

@@ -44,7 +44,7 @@ async def delete_key_date(*, session: AsyncSession, person_id: int, event: str) 
     statement = sa.delete(KeyDate).where(
         col(KeyDate.person_id) == person_id, col(KeyDate.event) == event
     )
-    result = await session.exec(statement)  # type: ignore[call-overload]
+    result = await session.exec(statement)
     return bool(result.rowcount)
 
 
@@ -67,7 +67,7 @@ async def cancel_reminders(*, session: AsyncSession, reminder_ids: Iterable[int]
             .where(col(Reminder.id).in_(ids), col(Reminder.status) == "pending")
             .values(status="cancelled")
         )
-        await session.exec(statement)  # type: ignore[call-overload]
+        await session.exec(statement)
 
 
 async def all_reminders(*, session: AsyncSession, person_id: int) -> Sequence[Reminder]:
@@ -96,12 +96,12 @@ async def dialog(*, session: AsyncSession, person_id: int) -> Dialog | None:
 async def delete_dialog(*, session: AsyncSession, person_id: int) -> None:
     """Forget the conversation state of a person."""
     statement = sa.delete(Dialog).where(col(Dialog.person_id) == person_id)
-    await session.exec(statement)  # type: ignore[call-overload]
+    await session.exec(statement)
 
 
 async def delete_person(*, session: AsyncSession, person_id: int) -> None:
     """Delete a person; their key dates, reminders and dialog go with them (ON DELETE CASCADE)."""
     for table in (Reminder, KeyDate, Dialog):
         statement = sa.delete(table).where(table.person_id == person_id)  # type: ignore[arg-type]
-        await session.exec(statement)  # type: ignore[call-overload]
-    await session.exec(sa.delete(Person).where(col(Person.id) == person_id))  # type: ignore[call-overload]
+        await session.exec(statement)
+    await session.exec(sa.delete(Person).where(col(Person.id) == person_id))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
@@ -17,8 +18,8 @@ from bot.views.calendar import CALENDAR_PREFIX
 from bot.views.menu import main_menu
 
 log = logging.getLogger(__name__)
-Handler = Callable[[Update, BotContext], Awaitable[None]]
-ButtonHandler = Callable[[Update, BotContext, str], Awaitable[None]]
+Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
+ButtonHandler = Callable[[Update, BotContext, str], Coroutine[Any, Any, None]]
 
 COMMAND_HANDLERS: dict[str, Handler] = {
     "start": start.start_command,
@@ -64,7 +65,7 @@ def register(application: BotApplication) -> None:
     application.add_handler(MessageHandler(PRIVATE & filters.UpdateType.EDITED_MESSAGE, on_edited))
     application.add_handler(MessageHandler(PRIVATE & NEW_MESSAGE, on_other))
     application.add_handler(MessageHandler(~PRIVATE, on_group))
-    application.add_error_handler(on_error)  # type: ignore[arg-type]
+    application.add_error_handler(on_error)
 
 
 async def on_button(update: Update, context: BotContext) -> None:

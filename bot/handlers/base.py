@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardMarkup, MaybeInaccessibleMessage, Message, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest
 
@@ -61,9 +61,9 @@ async def send_all(
         )
 
 
-async def close_question(query_message: Message | None, note: str) -> None:
+async def close_question(query_message: MaybeInaccessibleMessage | None, note: str) -> None:
     """Remove the buttons of an answered question and show the answer under it."""
-    if query_message is None or query_message.text_html is None:
+    if not isinstance(query_message, Message) or query_message.text_html is None:
         return
     try:
         await query_message.edit_text(
@@ -73,9 +73,9 @@ async def close_question(query_message: Message | None, note: str) -> None:
         _ignore_not_modified(error)
 
 
-async def replace_screen(message: Message | None, screen: Screen) -> None:
+async def replace_screen(message: MaybeInaccessibleMessage | None, screen: Screen) -> None:
     """Replace a message's text and buttons (e.g. the language picker becomes the notice)."""
-    if message is None:
+    if not isinstance(message, Message):
         return
     try:
         await message.edit_text(

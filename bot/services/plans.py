@@ -173,7 +173,7 @@ def event_of(row: KeyDate) -> Event:
         opened_on=row.opened_on,
         decided_on=row.decided_on,
         estimated=row.estimated,
-        **options,  # type: ignore[arg-type]
+        **options,
     )
 
 

@@ -165,7 +165,7 @@ def _allowed(name: str) -> set[str]:
     """Return the values a condition may test."""
     if name == "department":
         return set(all_prefectures())
-    return {member.value for member in OPTION_TYPES[name]}  # type: ignore[attr-defined]
+    return {member.value for member in OPTION_TYPES[name]}
 
 
 def _variant(raw: Mapping[str, Any], where: str) -> Variant:
@@ -240,7 +240,7 @@ def _choice(
     if value is None and default is not None:
         return default
     try:
-        return kind(value)
+        return kind(str(value))
     except ValueError:
         allowed = ", ".join(member.value for member in kind)
         raise RulesError(f"{where}: unknown {key} '{value}' (expected one of: {allowed})") from None

@@ -18,6 +18,9 @@ from bot.db.engine import async_session_factory, create_async_engine
 from bot.domain.rules.loader import default_rulebook
 from bot.handlers import register
 from bot.i18n import supported_languages, translator
+from bot.scheduling.dispatcher import Dispatcher
+from bot.scheduling.jobs import schedule_dispatch
+from bot.scheduling.rate_limit import SendRateLimiter
 from bot.services import build_services
 from bot.services.conversation import ConversationService
 from bot.views.menu import command_list
@@ -48,7 +51,8 @@ def build_application(
         .token(settings.require_token())
         .base_url(settings.telegram_api_base_url)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
-        .request(request or HTTPXRequest(connection_pool_size=16))
+        .request(request or HTTPXRequest(connection_pool_size=64))
+        .rate_limiter(SendRateLimiter(settings.per_instance_rate))
         .get_updates_request(HTTPXRequest(read_timeout=40))
         .post_init(lambda app: _post_init(app, runtime))
         .post_shutdown(lambda app: _post_shutdown(app, runtime))
@@ -75,7 +79,12 @@ async def _post_init(application: BotApplication, runtime: Runtime) -> None:
     data.conversation = ConversationService(
         services.people, services.plans, services.dialogs, runtime.clock
     )
+    data.dispatcher = Dispatcher(
+        services.plans.sessions, application.bot, data.book, runtime.clock, settings.timezone
+    )
+    data.dispatch_interval = settings.dispatch_interval
     await _publish_commands(application)
+    schedule_dispatch(application, settings.dispatch_interval)
 
 
 async def _publish_commands(application: BotApplication) -> None:

@@ -21,10 +21,12 @@ ADD = "ad"  # ad:<flow>            add a new letter or event
 DELETE = "dl"  # dl:y | dl:n       confirm erasing everything
 MENU = "mn"  # mn:<command>        a menu button instead of a typed command
 CANCEL = "cx"  # cx                stop the current questions
+DONE = "rd"  # rd:<rule id>        "Done" under a reminder
+TOMORROW = "rt"  # rt:<rule id>    "Remind me tomorrow"
 
 MAX_BYTES = 64
 _PATTERN = re.compile(r"^(?P<kind>[a-z]{2})(?::(?P<value>[A-Za-z0-9_.-]{1,48}))?$")
-_NEEDS_VALUE = {LANGUAGE, CONSENT, STAGE, ANSWER, EDIT, REMOVE, ADD, DELETE, MENU}
+_NEEDS_VALUE = {LANGUAGE, CONSENT, STAGE, ANSWER, EDIT, REMOVE, ADD, DELETE, MENU, DONE, TOMORROW}
 _NO_VALUE = {UNKNOWN, CANCEL}
 
 

@@ -41,6 +41,17 @@ class Settings(BaseSettings):
     bot_operator_ids: Annotated[tuple[int, ...], NoDecode] = Field(default=())
     reminder_time: time = time(9, 0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # The reminder dispatcher runs at least this often (seconds), and at each due moment.
+    dispatch_interval: float = Field(default=60.0, gt=0, le=3600)
+    # Telegram's budget for this token (messages/s), shared by BOT_INSTANCES; 0 turns pacing off.
+    telegram_global_rate: float = Field(default=30.0, ge=0, le=1000)
+    bot_instances: int = Field(default=1, ge=1, le=100)
+    # Webhook mode (`python -m bot run --webhook`): the public HTTPS URL Telegram posts to, and the
+    # secret it must send back in X-Telegram-Bot-Api-Secret-Token with every update.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
@@ -104,6 +115,39 @@ class Settings(BaseSettings):
         if isinstance(value, time) and not EARLIEST_REMINDER <= value <= LATEST_REMINDER:
             raise ValueError("must be between 07:00 and 21:00 so nobody is woken at night")
         return value
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _secret_shape(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            return None
+        if isinstance(value, str) and not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", value):
+            raise ValueError("must be 16 to 256 characters among A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("webhook_url", mode="before")
+    @classmethod
+    def _webhook_url_shape(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            return None
+        if isinstance(value, str) and not re.match(r"^https?://[^\s/]+(/\S*)?$", value):
+            raise ValueError("must be the public https:// URL Telegram will post updates to")
+        return value
+
+    @property
+    def per_instance_rate(self) -> float | None:
+        """Return this instance's share of Telegram's global budget (None: no pacing)."""
+        return self.telegram_global_rate / self.bot_instances if self.telegram_global_rate else None
+
+    def require_webhook(self) -> tuple[str, str]:
+        """Return the webhook URL and secret, or raise ConfigError naming what is missing."""
+        if self.webhook_url is None:
+            raise ConfigError("WEBHOOK_URL: missing (the public https:// URL for webhook mode)")
+        if self.webhook_secret is None:
+            raise ConfigError(
+                "WEBHOOK_SECRET: missing (16+ random characters, checked on every update)"
+            )
+        return self.webhook_url, self.webhook_secret.get_secret_value()
 
     @property
     def timezone(self) -> ZoneInfo:

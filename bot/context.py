@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.domain.rules.model import RuleBook
+from bot.scheduling.dispatcher import Dispatcher
 from bot.services import Services
 from bot.services.conversation import ConversationService
 
@@ -18,9 +20,11 @@ class BotData:
     services: Services | None = None
     conversation: ConversationService | None = None
     book: RuleBook | None = None
+    dispatcher: Dispatcher | None = None
+    dispatch_interval: float = 60.0
 
 
-class BotContext(CallbackContext[ExtBot[None], dict, dict, BotData]):
+class BotContext(CallbackContext[ExtBot[dict[str, Any]], dict, dict, BotData]):
     """CallbackContext with typed access to the services."""
 
     @property
@@ -36,10 +40,23 @@ class BotContext(CallbackContext[ExtBot[None], dict, dict, BotData]):
         return self.bot_data.conversation
 
     @property
+    def dispatcher(self) -> Dispatcher:
+        """Return the reminder dispatcher."""
+        assert self.bot_data.dispatcher is not None, "the dispatcher is built in post_init"
+        return self.bot_data.dispatcher
+
+    @property
+    def dispatch_interval(self) -> float:
+        """Return how often the dispatcher runs at least, in seconds."""
+        return self.bot_data.dispatch_interval
+
+    @property
     def book(self) -> RuleBook:
         """Return the deadline rules."""
         assert self.bot_data.book is not None, "rules are loaded in post_init"
         return self.bot_data.book
 
 
-BotApplication = Application[ExtBot[None], BotContext, dict, dict, BotData, JobQueue[BotContext]]
+BotApplication = Application[
+    ExtBot[dict[str, Any]], BotContext, dict, dict, BotData, JobQueue[BotContext]
+]

@@ -27,6 +27,8 @@ SQLModel.metadata.naming_convention = {
 }
 
 REMINDER_STATUSES = ("pending", "claimed", "sent", "failed", "cancelled")
+# lead: before the deadline; missed: the day after, once, what can still be done; snooze: asked.
+REMINDER_KINDS = ("lead", "missed", "snooze")
 
 
 def utcnow() -> datetime:
@@ -85,6 +87,7 @@ class Reminder(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("person_id", "rule_id", "due_at", "remind_at"),
         sa.CheckConstraint(sa.column("status").in_(REMINDER_STATUSES), name="status"),
+        sa.CheckConstraint(sa.column("kind").in_(REMINDER_KINDS), name="kind"),
         # The dispatcher's sweep: pending (or lease-expired claimed) rows due before now.
         sa.Index(None, "status", "remind_at"),
     )
@@ -100,6 +103,7 @@ class Reminder(SQLModel, table=True):
     rule_id: str = Field(max_length=64)
     due_at: datetime = Field(sa_type=UTCDateTime)
     remind_at: datetime = Field(sa_type=UTCDateTime)
+    kind: str = Field(default="lead", max_length=8, sa_column_kwargs={"server_default": "lead"})
     status: str = Field(
         default="pending", max_length=16, sa_column_kwargs={"server_default": "pending"}
     )
@@ -126,3 +130,13 @@ class Dialog(SQLModel, table=True):
     updated_at: datetime = Field(
         default_factory=utcnow, sa_type=UTCDateTime, sa_column_kwargs={"onupdate": utcnow}
     )
+
+
+class CompletedStep(SQLModel, table=True):
+    """A deadline the person marked done ("Done" under a reminder): no more reminders for it."""
+
+    __tablename__ = "completed_steps"
+
+    person_id: int = Field(primary_key=True, foreign_key="persons.id", ondelete="CASCADE")
+    rule_id: str = Field(primary_key=True, max_length=64)
+    completed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

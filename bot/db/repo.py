@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.db.models import Dialog, KeyDate, Person, Reminder
+from bot.db.models import CompletedStep, Dialog, KeyDate, Person, Reminder
 
 ACTIVE_REMINDER = ("pending",)
 
@@ -88,6 +88,12 @@ async def existing_reminder_keys(
     return {(rule, due, remind) for rule, due, remind in (await session.exec(query)).all()}
 
 
+async def completed_rules(*, session: AsyncSession, person_id: int) -> frozenset[str]:
+    """Return the ids of the rules the person marked done."""
+    query = select(CompletedStep.rule_id).where(CompletedStep.person_id == person_id)
+    return frozenset((await session.exec(query)).all())
+
+
 async def dialog(*, session: AsyncSession, person_id: int) -> Dialog | None:
     """Return the conversation state of a person."""
     return await session.get(Dialog, person_id)
@@ -101,7 +107,7 @@ async def delete_dialog(*, session: AsyncSession, person_id: int) -> None:
 
 async def delete_person(*, session: AsyncSession, person_id: int) -> None:
     """Delete a person; their key dates, reminders and dialog go with them (ON DELETE CASCADE)."""
-    for table in (Reminder, KeyDate, Dialog):
+    for table in (Reminder, KeyDate, Dialog, CompletedStep):
         statement = sa.delete(table).where(table.person_id == person_id)  # type: ignore[arg-type]
         await session.exec(statement)
     await session.exec(sa.delete(Person).where(col(Person.id) == person_id))

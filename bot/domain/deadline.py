@@ -36,6 +36,7 @@ class Deadline:
     notes: tuple[Note, ...] = ()
     alternatives: tuple[str, ...] = ()
     done: bool = False  # already met: shown as such, never reminded
+    missed_at: datetime | None = None  # when to say, once, what can still be done if not met
 
     @property
     def asks_action(self) -> bool:

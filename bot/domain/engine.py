@@ -61,7 +61,7 @@ def compute_plan(
     computed = {deadline.rule.id: deadline for deadline in first}
     second = _resolve_groups(_evaluate_all(others, context, computed))
     deadlines = tuple(
-        replace(d, done=True, reminders=()) if d.rule.id in done else d
+        replace(d, done=True, reminders=(), missed_at=None) if d.rule.id in done else d
         for d in sorted(first + second, key=lambda d: (d.due, d.rule.id))
     )
     return Plan(deadlines=deadlines, stage=current_stage(facts), now=now.astimezone(zone))
@@ -236,6 +236,7 @@ def _finish(
         reminders=_reminders(rule, None if ahead else start, due, context)
         if rule.asks_action
         else (),
+        missed_at=_missed_moment(rule, due, context),
         notes=tuple(dict.fromkeys(notes)),
     )
 
@@ -265,6 +266,26 @@ def _reminders(
     ]
     moments += [_outside_night(cal.add_elapsed_hours(due, -lead)) for lead in rule.remind_hours]
     return tuple(sorted({m for m in moments if (start is None or start < m) and m < due}))
+
+
+def _missed_moment(rule: Rule, due: datetime, context: Context) -> datetime | None:
+    """Return when to tell, once, what can still be done after a deadline that was not met.
+
+    Only for deadlines the person is reminded of; not for appointments (we cannot know whether
+    the person went). The morning after a last day; an hour after an hour-based deadline, but
+    never at night.
+    """
+    reminded = rule.remind_days or rule.remind_hours
+    if not rule.asks_action or not reminded or rule.counting is Counting.APPOINTMENT:
+        return None
+    if rule.counting is Counting.ELAPSED:
+        later = cal.add_elapsed_hours(due, 1)
+        local = later.timetz().replace(tzinfo=None)
+        if local >= QUIET_FROM or local < QUIET_UNTIL:
+            morning = later.date() + timedelta(days=1 if local >= QUIET_FROM else 0)
+            return datetime.combine(morning, QUIET_UNTIL, context.zone)
+        return later
+    return datetime.combine(due.date() + timedelta(days=1), context.reminder_time, context.zone)
 
 
 def _outside_night(moment: datetime) -> datetime:

@@ -11,7 +11,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot import callback_data as cb
 from bot.context import BotApplication, BotContext
-from bot.handlers import account, flow, plan_commands, start
+from bot.handlers import account, flow, plan_commands, reminders, start
 from bot.handlers.base import is_private, send, who
 from bot.views import errors
 from bot.views.calendar import CALENDAR_PREFIX
@@ -45,6 +45,8 @@ BUTTON_HANDLERS: dict[str, ButtonHandler] = {
     cb.REMOVE: plan_commands.remove_pressed,
     cb.ADD: plan_commands.add_pressed,
     cb.DELETE: account.delete_answered,
+    cb.DONE: reminders.done_pressed,
+    cb.TOMORROW: reminders.tomorrow_pressed,
 }
 
 PRIVATE = filters.ChatType.PRIVATE

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import time
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
 from bot.db import repo
-from bot.db.models import KeyDate, Person, Reminder
+from bot.db.models import CompletedStep, KeyDate, Person, Reminder
 from bot.domain.deadline import Deadline, Plan
 from bot.domain.engine import compute_plan
 from bot.domain.events import Event, EventKind, Facts, Procedure, parse_option
@@ -61,8 +61,8 @@ class PlanService:
             person = await repo.person_by_chat(session=session, chat_id=chat_id)
             if person is None or person.department is None:
                 return None
-            facts = await self._facts(session, person)
-        return PersonPlan(facts, self._compute(facts, person.stage))
+            facts, plan = await self._plan(session, person)
+        return PersonPlan(facts, plan)
 
     async def events(self, chat_id: int) -> tuple[Event, ...]:
         """Return the person's events as stored."""
@@ -85,7 +85,7 @@ class PlanService:
         """Store new or corrected events, recompute the plan and the reminders, say what changed."""
         async with self.sessions.begin() as session:
             person = await _person(session, chat_id)
-            before = self._plan_or_none(await self._facts(session, person), person.stage)
+            _, before = await self._plan(session, person)
             if procedure is not None:
                 person.procedure = procedure.value
             for kind in remove:
@@ -93,55 +93,90 @@ class PlanService:
             for event in events:
                 await _upsert(session, _id(person), event)
             await session.flush()
-            facts = await self._facts(session, person)
-            after = self._compute(facts, person.stage)
+            _, after = await self._plan(session, person)
             await self._sync_reminders(session, _id(person), after)
             if finish_dialog:
                 await repo.delete_dialog(session=session, person_id=_id(person))
         return _diff(before, after)
 
     async def replan(self, chat_id: int) -> PlanChange | None:
-        """Recompute after a change of department or language; None without a department."""
+        """Recompute after a change of department, stage or a step done; None without department."""
         async with self.sessions.begin() as session:
             person = await _person(session, chat_id)
             if person.department is None:
                 return None
-            plan = self._compute(await self._facts(session, person), person.stage)
+            _, plan = await self._plan(session, person)
             await self._sync_reminders(session, _id(person), plan)
         return PlanChange(plan)
 
-    def _compute(self, facts: Facts, picked: str | None = None) -> Plan:
-        """Run the engine; steps implied by the stage the person picked (or reached) are done."""
-        stages = [current_stage(facts)] + ([Stage(picked)] if picked else [])
-        return compute_plan(
+    async def mark_done(self, chat_id: int, rule_id: str) -> Plan | None:
+        """Record that the person met a deadline of their plan; None if it is not in their plan."""
+        async with self.sessions.begin() as session:
+            person = await _person(session, chat_id)
+            _, plan = await self._plan(session, person)
+            deadline = plan.find(rule_id)
+            if deadline is None or not deadline.asks_action:
+                return None
+            if not deadline.done:
+                session.add(CompletedStep(person_id=_id(person), rule_id=rule_id))
+                await session.flush()
+            _, plan = await self._plan(session, person)
+            await self._sync_reminders(session, _id(person), plan)
+        return plan
+
+    async def snooze(self, chat_id: int, rule_id: str, moment: datetime) -> bool:
+        """Plan one more reminder of an open deadline at `moment`; tell whether it was planned."""
+        async with self.sessions.begin() as session:
+            person = await _person(session, chat_id)
+            _, plan = await self._plan(session, person)
+            deadline = plan.find(rule_id)
+            if deadline is None or deadline.done or not deadline.asks_action:
+                return False
+            if not self.clock.now() < moment < deadline.due:
+                return False
+            existing = await repo.existing_reminder_keys(session=session, person_id=_id(person))
+            if (rule_id, deadline.due, moment) not in existing:
+                session.add(
+                    Reminder(
+                        person_id=_id(person),
+                        rule_id=rule_id,
+                        due_at=deadline.due,
+                        remind_at=moment,
+                        kind="snooze",
+                    )
+                )
+        return True
+
+    async def _plan(self, session: AsyncSession, person: Person) -> tuple[Facts, Plan]:
+        """Load the person's dates and completed steps, and compute their plan.
+
+        Steps implied by the stage the person picked (or reached) and steps they marked done
+        are done: shown as such, never reminded.
+        """
+        rows = await repo.key_dates(session=session, person_id=_id(person))
+        procedure = Procedure(person.procedure) if person.procedure else None
+        facts = Facts(person.department or "75", tuple(event_of(row) for row in rows), procedure)
+        completed = await repo.completed_rules(session=session, person_id=_id(person))
+        stages = [current_stage(facts)] + ([Stage(person.stage)] if person.stage else [])
+        plan = compute_plan(
             facts,
             self.book,
             now=self.clock.now(),
             zone=self.zone,
             reminder_time=self.reminder_time,
-            done=done_at(*stages),
+            done=done_at(*stages) | completed,
         )
-
-    def _plan_or_none(self, facts: Facts | None, picked: str | None) -> Plan | None:
-        """Compute a plan when there are facts to compute from."""
-        return None if facts is None else self._compute(facts, picked)
-
-    async def _facts(self, session: AsyncSession, person: Person) -> Facts:
-        """Build domain facts from the stored rows."""
-        rows = await repo.key_dates(session=session, person_id=_id(person))
-        procedure = Procedure(person.procedure) if person.procedure else None
-        return Facts(person.department or "75", tuple(event_of(row) for row in rows), procedure)
+        return facts, plan
 
     async def _sync_reminders(self, session: AsyncSession, person_id: int, plan: Plan) -> None:
-        """Make the pending reminder rows match the plan: cancel stale ones, add new ones."""
+        """Make the pending reminder rows match the plan: cancel stale ones, add new ones.
+
+        A reminder whose date, deadline or rule changed is cancelled, never sent. Reminders the
+        person asked for ("remind me tomorrow") stay while their deadline is unchanged and open.
+        """
         now = self.clock.now()
-        wanted = {
-            (d.rule.id, d.due, moment): d
-            for d in plan.deadlines
-            if d.asks_action
-            for moment in d.reminders
-            if moment > now
-        }
+        wanted = _wanted_reminders(plan, now)
+        still_open = {(d.rule.id, d.due) for d in plan.deadlines if d.asks_action and not d.done}
         # Aware datetimes compare and hash by instant, so stored UTC keys match computed Paris ones.
         query = sa.select(Reminder).where(col(Reminder.person_id) == person_id)
         existing = {
@@ -149,14 +184,39 @@ class PlanService:
             for row in (await session.exec(query)).scalars()  # type: ignore[call-overload]
         }
         for key, row in existing.items():
-            if row.status == "pending" and key not in wanted:
+            if row.kind == "snooze":
+                keep = (row.rule_id, row.due_at) in still_open
+            else:
+                keep = wanted.get(key) == row.kind
+            if row.status == "pending" and not keep:
                 row.status = "cancelled"
-            elif row.status == "cancelled" and key in wanted:
+            elif row.status == "cancelled" and keep and row.remind_at > now:
                 row.status = "pending"
-        for rule_id, due, moment in wanted.keys() - existing.keys():
-            session.add(
-                Reminder(person_id=person_id, rule_id=rule_id, due_at=due, remind_at=moment)
-            )
+        for (rule_id, due, moment), kind in wanted.items():
+            if (rule_id, due, moment) not in existing:
+                session.add(
+                    Reminder(
+                        person_id=person_id,
+                        rule_id=rule_id,
+                        due_at=due,
+                        remind_at=moment,
+                        kind=kind,
+                    )
+                )
+
+
+def _wanted_reminders(plan: Plan, now: datetime) -> dict[tuple[str, datetime, datetime], str]:
+    """Return the reminder rows the plan calls for, by unique key, with their kind."""
+    wanted: dict[tuple[str, datetime, datetime], str] = {}
+    for deadline in plan.deadlines:
+        if not deadline.asks_action or deadline.done:
+            continue
+        for moment in deadline.reminders:
+            if moment > now:
+                wanted[(deadline.rule.id, deadline.due, moment)] = "lead"
+        if deadline.missed_at is not None and deadline.missed_at > now:
+            wanted[(deadline.rule.id, deadline.due, deadline.missed_at)] = "missed"
+    return wanted
 
 
 def event_of(row: KeyDate) -> Event:

@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from telegram.request import HTTPXRequest
 
 from bot.app import build_application, running
 from bot.clock import ManualClock
@@ -48,9 +49,13 @@ async def bot(telegram: FakeTelegram, tmp_path: Path) -> AsyncIterator[Harness]:
         telegram_bot_token=telegram.token,
         telegram_api_base_url=telegram.base_url,
         database_url=url,
+        dispatch_interval=0.1,  # the tests move the clock; the dispatcher notices within 0.1 s
+        telegram_global_rate=0,
     )
     clock = ManualClock(START)
-    application = build_application(settings, clock=clock)
+    # Short timeouts so an injected delay becomes a TimedOut quickly.
+    request = HTTPXRequest(connection_pool_size=32, read_timeout=1.0, write_timeout=1.0)
+    application = build_application(settings, clock=clock, request=request)
     async with running(application, poll_timeout=1):
         yield Harness(telegram, application, url, clock)
     assert telegram.protocol_errors == [], "the bot made malformed Bot API calls"

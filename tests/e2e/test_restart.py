@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from bot.app import build_application, running
@@ -9,8 +10,8 @@ from bot.clock import ManualClock
 from bot.config import load_settings
 from bot.db.migrate import upgrade_to_head
 from bot.fake_api.server import FakeTelegram
-from tests.e2e.conftest import START
-from tests.e2e.journeys import press, say
+from tests.e2e.conftest import PARIS, START
+from tests.e2e.journeys import onboard_english, press, say
 
 
 async def test_conversation_survives_a_restart(telegram: FakeTelegram, tmp_path: Path) -> None:
@@ -36,3 +37,30 @@ async def test_conversation_survives_a_restart(telegram: FakeTelegram, tmp_path:
         await press(user, "File closed (clôture)")
         await user.wait_for(lambda m: "How did the decision reach you" in (m.text or ""))
     assert telegram.protocol_errors == []
+
+
+async def test_reminders_missed_while_down_are_sent_once_on_start(
+    telegram: FakeTelegram, tmp_path: Path
+) -> None:
+    """Bot stopped before 5 March, started on 12 March: one reminder (the latest), not two."""
+    url = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
+    upgrade_to_head(url)
+    settings = load_settings(
+        env_file=None,
+        telegram_bot_token=telegram.token,
+        telegram_api_base_url=telegram.base_url,
+        database_url=url,
+        dispatch_interval=0.1,
+        telegram_global_rate=0,
+    )
+    user = telegram.user(3002, language_code="en")
+    async with running(build_application(settings, clock=ManualClock(START)), poll_timeout=1):
+        await onboard_english(user)
+        await press(user, "I don't know")
+        await user.wait_for(lambda m: "201 rue Carnot" in (m.text or ""))
+    later = ManualClock(datetime(2026, 3, 12, 9, 30, tzinfo=PARIS))
+    async with running(build_application(settings, clock=later), poll_timeout=1):
+        reminder = await user.wait_for(lambda m: "Reminder: Monday, March 23" in (m.text or ""))
+        assert "(in 11 days)" in reminder.text
+        await telegram.wait_idle(quiet=0.5)
+    assert sum("Reminder:" in (m.text or "") for m in user.messages) == 1

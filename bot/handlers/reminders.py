@@ -1,0 +1,45 @@
+"""The buttons under a reminder: "Done" and "Remind me tomorrow"."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from telegram import Update
+
+from bot.context import BotContext
+from bot.handlers.base import close_question, send, who
+from bot.views import errors
+from bot.views import reminder as views
+
+
+async def done_pressed(update: Update, context: BotContext, rule_id: str) -> None:
+    """Mark one of the person's own deadlines done: its reminders stop; show the next step."""
+    query = update.callback_query
+    assert query is not None
+    chat_id, profile, t = await who(update, context)
+    plan = await context.services.plans.mark_done(chat_id, rule_id) if profile else None
+    if plan is None:
+        await query.answer(errors.stale_button(t))
+        return
+    await query.answer()
+    await close_question(query.message, "✅")
+    await send(context, chat_id, views.done_text(t, plan))
+
+
+async def tomorrow_pressed(update: Update, context: BotContext, rule_id: str) -> None:
+    """Plan one more reminder tomorrow at the usual time, if the deadline is still ahead then."""
+    query = update.callback_query
+    assert query is not None
+    chat_id, profile, t = await who(update, context)
+    plans = context.services.plans
+    if profile is None or (await plans.current(chat_id)) is None:
+        await query.answer(errors.stale_button(t))
+        return
+    local_now = context.services.clock.now().astimezone(plans.zone)
+    tomorrow = datetime.combine(
+        local_now.date() + timedelta(days=1), plans.reminder_time, tzinfo=plans.zone
+    )
+    planned = await plans.snooze(chat_id, rule_id, tomorrow)
+    await query.answer()
+    await close_question(query.message, "⏰")
+    await send(context, chat_id, views.tomorrow_text(t, planned))

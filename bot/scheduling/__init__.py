@@ -1,0 +1,1 @@
+"""Reminders as rows: claim the due ones, send them, record what happened (see dispatcher.py)."""

@@ -1,0 +1,176 @@
+"""Claiming due reminders atomically, and recording what happened to each.
+
+A claim marks rows `claimed` with a lease in the same statement that selects them, so two
+dispatchers never take the same row, and a dispatcher that dies leaves rows that are taken again
+once their lease expires (at worst re-sending the few in flight, never losing one). On PostgreSQL
+the selection uses FOR UPDATE SKIP LOCKED so several instances share the work without waiting on
+each other; SQLite (where SQLAlchemy drops that clause) serialises writers, and the conditional
+UPDATE is atomic on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.db.models import Person, Reminder
+
+R, P = Reminder.__table__, Person.__table__  # type: ignore[attr-defined]
+# A "missed" message later than this is no longer useful: it is cancelled instead.
+MISSED_FRESHNESS = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A reminder taken for sending, with what is needed to write it."""
+
+    id: int
+    person_id: int
+    chat_id: int
+    language: str
+    rule_id: str
+    due_at: datetime
+    remind_at: datetime
+    kind: str
+    attempts: int
+
+
+async def expire_stale(session: AsyncSession, now: datetime) -> int:
+    """Cancel reminders that can no longer help, before claiming.
+
+    A lead reminder whose deadline passed is replaced by the one "missed" message; a "missed"
+    message a month late is useless; and when the bot was down, several reminders of the same
+    deadline may be due at once: only the latest is sent.
+    """
+    late_lead = sa.and_(R.c.kind.in_(("lead", "snooze")), R.c.due_at <= now)
+    too_late = sa.and_(R.c.kind == "missed", R.c.remind_at < now - MISSED_FRESHNESS)
+    newer = R.alias("newer")
+    superseded = sa.exists().where(
+        newer.c.person_id == R.c.person_id,
+        newer.c.rule_id == R.c.rule_id,
+        newer.c.due_at == R.c.due_at,
+        newer.c.status == "pending",
+        newer.c.kind.in_(("lead", "snooze")),
+        newer.c.remind_at <= now,
+        newer.c.remind_at > R.c.remind_at,
+    )
+    piled_up = sa.and_(R.c.kind.in_(("lead", "snooze")), superseded)
+    statement = (
+        sa.update(R)
+        .where(R.c.status == "pending", R.c.remind_at <= now, sa.or_(late_lead, too_late, piled_up))
+        .values(status="cancelled", lease_until=None)
+    )
+    result = await _run(session, statement)
+    return int(result.rowcount or 0)
+
+
+async def claim_due(
+    session: AsyncSession, now: datetime, *, lease: timedelta, limit: int
+) -> list[Claimed]:
+    """Take up to `limit` due reminders of active people (or whose lease expired), soonest first."""
+    due = sa.or_(
+        sa.and_(R.c.status == "pending", R.c.remind_at <= now),
+        sa.and_(R.c.status == "claimed", R.c.lease_until < now),
+    )
+    chosen = (
+        sa.select(R.c.id)
+        .join(P, P.c.id == R.c.person_id)
+        .where(due, P.c.active.is_(True))
+        .order_by(R.c.remind_at, R.c.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        chosen = chosen.with_for_update(skip_locked=True, of=R)
+    statement = (
+        sa.update(R)
+        .where(R.c.id.in_(chosen.scalar_subquery()), due)
+        .values(status="claimed", lease_until=now + lease, attempts=R.c.attempts + 1)
+        .returning(R.c.id)
+    )
+    ids = [row[0] for row in (await _run(session, statement)).all()]
+    if not ids:
+        return []
+    query = (
+        sa.select(R, P.c.chat_id, P.c.language)
+        .join(P, P.c.id == R.c.person_id)
+        .where(R.c.id.in_(ids))
+        .order_by(R.c.remind_at, R.c.id)
+    )
+    return [
+        Claimed(
+            id=row.id,
+            person_id=row.person_id,
+            chat_id=row.chat_id,
+            language=row.language or "en",
+            rule_id=row.rule_id,
+            due_at=row.due_at,
+            remind_at=row.remind_at,
+            kind=row.kind,
+            attempts=row.attempts,
+        )
+        for row in (await _run(session, query)).all()
+    ]
+
+
+async def mark_sent(session: AsyncSession, reminder_id: int, now: datetime) -> None:
+    """Record a delivery (only if this claim still holds the row)."""
+    await _run(
+        session,
+        sa.update(R)
+        .where(R.c.id == reminder_id, R.c.status == "claimed")
+        .values(status="sent", sent_at=now, lease_until=None, last_error=None),
+    )
+
+
+async def mark_retry(session: AsyncSession, reminder_id: int, at: datetime, error: str) -> None:
+    """Put a reminder back in the queue, to be tried again at `at`."""
+    await _run(
+        session,
+        sa.update(R)
+        .where(R.c.id == reminder_id, R.c.status == "claimed")
+        .values(status="pending", remind_at=at, lease_until=None, last_error=error),
+    )
+
+
+async def mark_failed(session: AsyncSession, reminder_id: int, error: str) -> None:
+    """Give up on a reminder (recorded with an error code, never message text)."""
+    await _run(
+        session,
+        sa.update(R)
+        .where(R.c.id == reminder_id, R.c.status == "claimed")
+        .values(status="failed", lease_until=None, last_error=error),
+    )
+
+
+async def suspend_person(session: AsyncSession, reminder_id: int, person_id: int) -> None:
+    """The person blocked the bot: mark them inactive; their reminders wait for /start."""
+    await _run(session, sa.update(P).where(P.c.id == person_id).values(active=False))
+    await _run(
+        session,
+        sa.update(R)
+        .where(R.c.id == reminder_id, R.c.status == "claimed")
+        .values(status="pending", lease_until=None, last_error="forbidden"),
+    )
+
+
+async def next_due(session: AsyncSession) -> datetime | None:
+    """Return the earliest moment something will be due (a pending reminder or a lease end)."""
+    pending = (
+        sa.select(sa.func.min(R.c.remind_at))
+        .join(P, P.c.id == R.c.person_id)
+        .where(R.c.status == "pending", P.c.active.is_(True))
+    )
+    leased = sa.select(sa.func.min(R.c.lease_until)).where(R.c.status == "claimed")
+    moments = [(await _run(session, q)).scalar_one_or_none() for q in (pending, leased)]
+    present = [m for m in moments if m is not None]
+    return min(present) if present else None
+
+
+async def _run(session: AsyncSession, statement: sa.Executable) -> sa.CursorResult[Any]:
+    """Execute a Core statement on the session's connection, inside its transaction."""
+    connection = await session.connection()
+    return await connection.execute(statement)

@@ -1,0 +1,208 @@
+"""The reminder dispatcher: claim due rows, send them, record sent or failed; never drop one.
+
+One JobQueue job runs `run_once` (jobs.py); nothing here creates a job per reminder, so start-up
+time and memory do not grow with the number of reminders. Each delivery is recorded in its own
+short transaction right after Telegram answered, so a crash re-sends at most the messages that
+were in flight.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import ExtBot
+
+from bot.clock import Clock
+from bot.domain.rules.model import RuleBook
+from bot.i18n import translator
+from bot.scheduling import claims
+from bot.scheduling.claims import Claimed
+from bot.services.unit import Sessions
+from bot.views.reminder import reminder_screen
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DispatchSettings:
+    """How the dispatcher claims and retries."""
+
+    lease: timedelta = timedelta(minutes=5)
+    batch: int = 500
+    concurrency: int = 64
+    max_attempts: int = 6
+    first_backoff: timedelta = timedelta(seconds=30)
+    max_backoff: timedelta = timedelta(minutes=30)
+
+
+@dataclass
+class DispatchReport:
+    """What one run did (counts only: no personal data)."""
+
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    blocked: int = 0
+    expired: int = 0
+    next_due: datetime | None = None
+    errors: dict[str, int] = field(default_factory=dict)
+
+    def add(self, other: DispatchReport) -> None:
+        """Sum another run's counts into this one."""
+        self.sent += other.sent
+        self.retried += other.retried
+        self.failed += other.failed
+        self.blocked += other.blocked
+        self.expired += other.expired
+        self.next_due = other.next_due
+        for code, count in other.errors.items():
+            self.errors[code] = self.errors.get(code, 0) + count
+
+
+class Dispatcher:
+    """Sends the reminders that are due, as rows claimed from the database."""
+
+    def __init__(
+        self,
+        sessions: Sessions,
+        bot: ExtBot[dict[str, Any]],
+        book: RuleBook,
+        clock: Clock,
+        zone: ZoneInfo,
+        settings: DispatchSettings | None = None,
+    ) -> None:
+        self.sessions, self.bot, self.book, self.clock = sessions, bot, book, clock
+        self.zone = zone
+        self.settings = settings or DispatchSettings()
+        self._running = asyncio.Lock()
+
+    async def run_once(self) -> DispatchReport:
+        """Send everything due now, batch after batch; return counts and the next due moment."""
+        report = DispatchReport()
+        async with self._running:
+            while True:
+                now = self.clock.now()
+                async with self.sessions.begin() as session:
+                    report.expired += await claims.expire_stale(session, now)
+                    batch = await claims.claim_due(
+                        session, now, lease=self.settings.lease, limit=self.settings.batch
+                    )
+                if not batch:
+                    break
+                await self._deliver_all(batch, report)
+                if len(batch) < self.settings.batch:
+                    break
+            async with self.sessions.begin() as session:
+                report.next_due = await claims.next_due(session)
+        return report
+
+    async def _deliver_all(self, batch: list[Claimed], report: DispatchReport) -> None:
+        """Send a batch with bounded concurrency (the rate limiter paces the calls)."""
+        gate = asyncio.Semaphore(self.settings.concurrency)
+
+        async def one(claim: Claimed) -> None:
+            async with gate:
+                await self._deliver(claim, report)
+
+        await asyncio.gather(*(one(claim) for claim in batch))
+
+    async def _deliver(self, claim: Claimed, report: DispatchReport) -> None:
+        """Send one reminder and record the outcome; Telegram faults never escape."""
+        t = translator(claim.language)
+        rule = self.book.by_id.get(claim.rule_id)
+        if rule is None:  # a rule removed from the rules file since the row was planned
+            await self._record(claims.mark_failed, claim.id, "unknown_rule")
+            report.failed += 1
+            return
+        screen = reminder_screen(t, rule, claim.due_at, self._local_now(), claim.kind)
+        try:
+            await self.bot.send_message(
+                claim.chat_id,
+                screen.text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=screen.keyboard,
+                rate_limit_args={"per_chat": True},
+            )
+        except RetryAfter as error:
+            await self._retry(claim, _seconds(error.retry_after), "retry_after", report)
+        except Forbidden:
+            await self._in_session(claims.suspend_person, claim.id, claim.person_id)
+            report.blocked += 1
+        except BadRequest as error:
+            if _code(error) == "chat_not_found":  # the account is gone: same as blocked
+                await self._in_session(claims.suspend_person, claim.id, claim.person_id)
+                report.blocked += 1
+            else:
+                await self._failed(claim, _code(error), report)
+        except NetworkError as error:  # 5xx, timeouts (TimedOut is a NetworkError)
+            await self._network_fault(claim, error, report)
+        except TelegramError as error:
+            await self._failed(claim, type(error).__name__.lower(), report)
+        else:
+            await self._record(claims.mark_sent, claim.id, self.clock.now())
+            report.sent += 1
+
+    async def _network_fault(
+        self, claim: Claimed, error: Exception, report: DispatchReport
+    ) -> None:
+        """Retry with exponential backoff, a bounded number of times."""
+        code = "timeout" if "timed out" in str(error).lower() else "network"
+        if claim.attempts >= self.settings.max_attempts:
+            await self._failed(claim, code, report)
+            return
+        backoff = self.settings.first_backoff * (2 ** (claim.attempts - 1))
+        await self._retry(claim, min(backoff, self.settings.max_backoff), code, report)
+
+    async def _retry(
+        self, claim: Claimed, delay: timedelta, code: str, report: DispatchReport
+    ) -> None:
+        """Put the reminder back, due again after `delay`."""
+        await self._in_session(claims.mark_retry, claim.id, self.clock.now() + delay, code)
+        report.retried += 1
+        report.errors[code] = report.errors.get(code, 0) + 1
+
+    async def _failed(self, claim: Claimed, code: str, report: DispatchReport) -> None:
+        """Give up on a reminder, keeping the error code."""
+        await self._record(claims.mark_failed, claim.id, code)
+        report.failed += 1
+        report.errors[code] = report.errors.get(code, 0) + 1
+        log.warning("reminder %s failed: %s", claim.id, code)
+
+    async def _record(self, action: object, *args: object) -> None:
+        """Run one recording function in its own short transaction."""
+        await self._in_session(action, *args)
+
+    async def _in_session(self, action: object, *args: object) -> None:
+        """Run `action(session, *args)` in a transaction."""
+        async with self.sessions.begin() as session:
+            await action(session, *args)  # type: ignore[operator]
+
+    def _local_now(self) -> datetime:
+        """Return now in the zone of the deadlines (Europe/Paris)."""
+        return self.clock.now().astimezone(self.zone)
+
+
+def _seconds(value: object) -> timedelta:
+    """Return Telegram's retry_after as a timedelta (PTB gives int or timedelta)."""
+    if isinstance(value, timedelta):
+        return value
+    return timedelta(seconds=float(value))  # type: ignore[arg-type]
+
+
+def _code(error: TelegramError) -> str:
+    """Return a short error code for the database (never the message text of the person)."""
+    text = str(error).lower()
+    if "chat not found" in text:
+        return "chat_not_found"
+    if "parse entities" in text:
+        return "bad_html"
+    if "too long" in text:
+        return "too_long"
+    return "bad_request"

@@ -1,0 +1,51 @@
+"""The one JobQueue job: run the dispatcher at least every interval, and at the next due moment."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from bot.context import BotApplication, BotContext
+
+log = logging.getLogger(__name__)
+DISPATCH, WAKE = "dispatch", "dispatch:wake"
+
+
+def schedule_dispatch(application: BotApplication, interval: float) -> None:
+    """Run the dispatcher every `interval` seconds (and right after start)."""
+    assert application.job_queue is not None, "python-telegram-bot[job-queue] is required"
+    application.job_queue.run_repeating(
+        dispatch_job,
+        interval=interval,
+        first=0.2,
+        name=DISPATCH,
+        # PTB issue #3642: APScheduler's default grace of 1 s silently skips late runs.
+        job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
+    )
+
+
+async def dispatch_job(context: BotContext) -> None:
+    """Send what is due, then wake again at the next due moment if it comes before the interval."""
+    report = await context.dispatcher.run_once()
+    if report.sent or report.failed or report.blocked:
+        log.info(
+            "dispatch: %s sent, %s retried, %s failed, %s blocked",
+            report.sent,
+            report.retried,
+            report.failed,
+            report.blocked,
+        )
+    _wake_at_next_due(context, report.next_due)
+
+
+def _wake_at_next_due(context: BotContext, next_due: datetime | None) -> None:
+    """Replace the wake-up job so the next due reminder is not late by up to an interval."""
+    application: BotApplication = context.application  # type: ignore[assignment]
+    queue = application.job_queue
+    if queue is None or next_due is None:
+        return
+    for job in queue.get_jobs_by_name(WAKE):
+        job.schedule_removal()
+    delay = (next_due - context.services.clock.now()).total_seconds()
+    if 0 < delay < context.dispatch_interval:
+        queue.run_once(dispatch_job, when=delay, name=WAKE, job_kwargs={"misfire_grace_time": None})

@@ -1,0 +1,79 @@
+"""A reminder as the person receives it, with its buttons; and the answers to those buttons."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot import callback_data as cb
+from bot.domain.deadline import Plan
+from bot.domain.rules.model import Rule
+from bot.i18n import Translator
+from bot.views.common import Screen, days_left, esc, keyboard, moment, rtl
+from bot.views.notes import rule_documents, rule_text
+from bot.views.plan import deadline_block
+
+
+def reminder_screen(t: Translator, rule: Rule, due: datetime, now: datetime, kind: str) -> Screen:
+    """Return a reminder: what is due, when, days left, what to do, where; and its buttons."""
+    if kind == "missed":
+        return missed_screen(t, rule, due)
+    count = (due.astimezone(now.tzinfo).date() - now.date()).days
+    lines = [
+        "⏰ "
+        + t.gettext("<b>Reminder: {date}</b> ({left})").format(
+            date=moment(t, due), left=days_left(t, count)
+        ),
+        esc(rule_text(t, rule, "action")),
+    ]
+    if rule.guidance.where:
+        lines.append(t.gettext("Where: {where}").format(where=esc(rule_text(t, rule, "where"))))
+    documents = rule_documents(t, rule)
+    if documents:
+        lines.append(t.gettext("Documents:") + "\n" + "\n".join(f"• {esc(d)}" for d in documents))
+    lines.append(
+        t.gettext("If missed: {consequence}").format(
+            consequence=esc(rule_text(t, rule, "consequence"))
+        )
+    )
+    rows = [
+        [(t.gettext("✅ Done"), cb.encode(cb.DONE, rule.id))],
+        [(t.gettext("⏰ Remind me tomorrow"), cb.encode(cb.TOMORROW, rule.id))],
+        [(t.gettext("This is not my situation"), cb.encode(cb.MENU, "dates"))],
+    ]
+    return Screen(rtl(t, "\n".join(lines)), keyboard(rows))
+
+
+def missed_screen(t: Translator, rule: Rule, due: datetime) -> Screen:
+    """Say once that a deadline passed, and what can still be done."""
+    text = "\n".join(
+        [
+            "⚠️ "
+            + t.gettext("<b>The deadline of {date} has passed.</b>").format(date=moment(t, due)),
+            esc(rule_text(t, rule, "consequence")),
+            t.gettext(
+                "Go to an association or a lawyer as soon as possible: with a valid reason, a "
+                'late step is sometimes still accepted. If you did it in time, press "Done".'
+            ),
+        ]
+    )
+    rows = [
+        [(t.gettext("✅ Done"), cb.encode(cb.DONE, rule.id))],
+        [(t.gettext("This is not my situation"), cb.encode(cb.MENU, "dates"))],
+    ]
+    return Screen(rtl(t, text), keyboard(rows))
+
+
+def done_text(t: Translator, plan: Plan) -> str:
+    """Congratulate, and show the next step if there is one."""
+    following = plan.next_steps()
+    if not following:
+        return rtl(t, t.gettext("Well done. No other deadline is running for now."))
+    nxt = deadline_block(t, following[0], plan.now, full=False)
+    return rtl(t, t.gettext("Well done. Your next step:") + "\n\n" + nxt)
+
+
+def tomorrow_text(t: Translator, planned: bool) -> str:
+    """Confirm the extra reminder, or say the deadline comes before tomorrow."""
+    if planned:
+        return rtl(t, t.gettext("I will remind you tomorrow."))
+    return rtl(t, t.gettext("The deadline comes before tomorrow's reminder: act today."))

@@ -6,6 +6,8 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
+from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
 from telegram.ext import Application, ContextTypes
@@ -18,7 +20,7 @@ from bot.db.engine import async_session_factory, create_async_engine
 from bot.domain.rules.loader import default_rulebook
 from bot.handlers import register
 from bot.i18n import supported_languages, translator
-from bot.scheduling.dispatcher import Dispatcher
+from bot.scheduling.dispatcher import Dispatcher, DispatchSettings
 from bot.scheduling.jobs import schedule_dispatch
 from bot.scheduling.rate_limit import SendRateLimiter
 from bot.services import build_services
@@ -80,7 +82,16 @@ async def _post_init(application: BotApplication, runtime: Runtime) -> None:
         services.people, services.plans, services.dialogs, runtime.clock
     )
     data.dispatcher = Dispatcher(
-        services.plans.sessions, application.bot, data.book, runtime.clock, settings.timezone
+        services.plans.sessions,
+        application.bot,
+        data.book,
+        runtime.clock,
+        settings.timezone,
+        DispatchSettings(
+            lease=timedelta(seconds=settings.dispatch_lease),
+            batch=settings.dispatch_batch,
+            concurrency=settings.dispatch_concurrency,
+        ),
     )
     data.dispatch_interval = settings.dispatch_interval
     await _publish_commands(application)
@@ -104,24 +115,59 @@ async def _post_shutdown(application: BotApplication, runtime: Runtime) -> None:
         await engine.dispose()  # type: ignore[attr-defined]
 
 
+@dataclass(frozen=True)
+class Webhook:
+    """Where Telegram posts updates, and the secret it must send back with each."""
+
+    listen: str
+    port: int
+    url: str
+    secret: str
+
+    @property
+    def path(self) -> str:
+        """Return the local path PTB serves (the path of the public URL)."""
+        return urlsplit(self.url).path.lstrip("/")
+
+
 @asynccontextmanager
 async def running(
-    application: BotApplication, *, poll_timeout: int = 10
+    application: BotApplication,
+    *,
+    poll_timeout: int = 10,
+    webhook: Webhook | None = None,
+    receive: bool = True,
 ) -> AsyncIterator[BotApplication]:
-    """Run the bot with long polling inside an async block (tests, the demo); stop it after."""
+    """Run the bot inside an async block (tests, the demo, `dispatch`); stop it cleanly after.
+
+    Updates come by long polling, or by webhook when `webhook` is given; `receive=False` runs
+    only the jobs (the reminder dispatcher) for an instance that does not take updates.
+    """
     await application.initialize()
     try:
         if application.post_init is not None:
             await application.post_init(application)
-        assert application.updater is not None
-        await application.updater.start_polling(
-            poll_interval=0.0, timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES
-        )
+        updater = application.updater
+        assert updater is not None
+        if receive and webhook is not None:
+            await updater.start_webhook(
+                listen=webhook.listen,
+                port=webhook.port,
+                url_path=webhook.path,
+                webhook_url=webhook.url,
+                secret_token=webhook.secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        elif receive:
+            await updater.start_polling(
+                poll_interval=0.0, timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES
+            )
         await application.start()
         try:
             yield application
         finally:
-            await application.updater.stop()
+            if updater.running:
+                await updater.stop()
             await application.stop()
     finally:
         if application.post_shutdown is not None:

@@ -36,7 +36,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
     run = commands.add_parser("run", help="start the bot (migrates the database first)")
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="receive updates by webhook (WEBHOOK_URL, WEBHOOK_SECRET)",
+    )
     run.set_defaults(command=_lazy("bot.cli.commands", "run"))
+    dispatch = commands.add_parser(
+        "dispatch", help="run only the reminder dispatcher (an extra sending instance)"
+    )
+    dispatch.add_argument(
+        "--until-idle", action="store_true", help="send what is due now, then exit"
+    )
+    dispatch.set_defaults(command=_lazy("bot.cli.commands", "dispatch"))
     migrate = commands.add_parser(
         "migrate", help="upgrade the database schema to the latest version"
     )

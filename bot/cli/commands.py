@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 
 from bot.cli import USAGE_ERROR, configure_logging, now_for, settings_from_environment
@@ -17,17 +18,49 @@ from bot.i18n import translator
 
 
 def run(args: argparse.Namespace) -> int:
-    """Validate the configuration, migrate the database, then run the bot (long polling)."""
+    """Validate the configuration, migrate the database, then run the bot.
+
+    Long polling by default; `--webhook` receives updates over HTTPS (WEBHOOK_URL, checked with
+    WEBHOOK_SECRET on every request), so several instances can share the work.
+    """
     settings = settings_from_environment()
     settings.require_token()
+    webhook = settings.require_webhook() if args.webhook else None
     configure_logging(settings)
     default_rulebook()
     _migrate(settings.database_url)
-    from bot.app import ALLOWED_UPDATES, build_application
+    from bot.app import ALLOWED_UPDATES, Webhook, build_application
 
     application = build_application(settings)
-    application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    if webhook is None:
+        application.run_polling(allowed_updates=ALLOWED_UPDATES)
+        return 0
+    url, secret = webhook
+    hook = Webhook(settings.webhook_listen, settings.webhook_port, url, secret)
+    application.run_webhook(
+        listen=hook.listen,
+        port=hook.port,
+        url_path=hook.path,
+        webhook_url=url,
+        secret_token=secret,
+        allowed_updates=ALLOWED_UPDATES,
+    )
     return 0
+
+
+def dispatch(args: argparse.Namespace) -> int:
+    """Run only the reminder dispatcher (no updates): a sending instance, or a one-off catch-up."""
+    from bot.db.migrate import current_revision, head_revision
+
+    settings = settings_from_environment()
+    settings.require_token()
+    configure_logging(settings)
+    if current_revision(settings.database_url) != head_revision():
+        print("error: the database is not migrated; run `python -m bot migrate`", file=sys.stderr)
+        return USAGE_ERROR
+    from bot.scheduling.standalone import run_dispatcher
+
+    return asyncio.run(run_dispatcher(settings, until_idle=args.until_idle))
 
 
 def demo(args: argparse.Namespace) -> int:

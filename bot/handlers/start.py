@@ -55,6 +55,7 @@ async def language_chosen(update: Update, context: BotContext, code: str) -> Non
         await replace_screen(query.message, views.privacy_notice(t, code))
         return
     await context.services.people.update(chat_id, language=code)
+    await context.services.plans.replan(chat_id)
     await set_chat_commands(context, chat_id, code)
     await replace_screen(query.message, views.Screen(account_views.language_changed(t)))
     state = await context.services.dialogs.get(chat_id)

@@ -51,6 +51,7 @@ class ConversationService:
     async def choose_stage(self, chat_id: int, stage: Stage) -> DialogState:
         """Record the stage, then ask the department (or the stage's questions if known)."""
         profile = await self.people.update(chat_id, stage=stage.value)
+        await self.plans.replan(chat_id)  # steps implied by the new stage are done: no reminders
         if profile.department is None:
             state = DialogState(STEP_DEPARTMENT, flow=f"stage:{stage.value}")
             await self.dialogs.put(chat_id, state)

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.domain import calendar as cal
 from bot.domain.deadline import Deadline, Note, Plan
 from bot.domain.events import Event, EventKind, Facts, Received, parse_option
+from bot.domain.moments import act_before, missed_moment, reminder_moments
 from bot.domain.prefectures import prefecture_for
 from bot.domain.rules.model import Counting, Direction, InForce, Rule, RuleBook, Unit
 from bot.domain.stages import current_stage
@@ -22,8 +23,6 @@ from bot.domain.validation import validate_facts
 # An Ofpra document in the online account counts as notified when first opened, or 15 days after
 # it was made available (CESEDA R531-17; CE 6/06/2023 n°464768).
 ONLINE_NOTIFICATION_DAYS = 15
-# Reminders counted in hours never arrive at night: they are moved earlier, to this time.
-QUIET_FROM, QUIET_UNTIL, EVENING = time(21, 0), time(8, 0), time(20, 0)
 
 
 @dataclass(frozen=True)
@@ -232,71 +231,17 @@ def _finish(
         event=event,
         due=due,
         opens=opens,
-        act_before=_act_before(rule, due, None if ahead else start, context),
-        reminders=_reminders(rule, None if ahead else start, due, context)
+        act_before=act_before(
+            rule, due, None if ahead else start, context.facts.department, context.zone
+        ),
+        reminders=reminder_moments(
+            rule, None if ahead else start, due, context.reminder_time, context.zone
+        )
         if rule.asks_action
         else (),
-        missed_at=_missed_moment(rule, due, context),
+        missed_at=missed_moment(rule, due, context.reminder_time, context.zone),
         notes=tuple(dict.fromkeys(notes)),
     )
-
-
-def _act_before(rule: Rule, due: datetime, start: datetime | None, context: Context) -> datetime:
-    """Return the last moment to post so the paper arrives in time (never after due).
-
-    When the post needs as long as the whole period, it is the day of the event itself: act at
-    once.
-    """
-    if rule.postal_days == 0:
-        return due
-    day = due.date() - timedelta(days=rule.postal_days)
-    day = cal.before_sunday_or_holiday(day, context.facts.department)
-    if start is not None:
-        day = max(day, start.date())
-    return min(_end(day, context), due)
-
-
-def _reminders(
-    rule: Rule, start: datetime | None, due: datetime, context: Context
-) -> tuple[datetime, ...]:
-    """Return the reminder moments: lead days at the reminder time, lead hours outside the night."""
-    moments = [
-        datetime.combine(due.date() - timedelta(days=lead), context.reminder_time, context.zone)
-        for lead in rule.remind_days
-    ]
-    moments += [_outside_night(cal.add_elapsed_hours(due, -lead)) for lead in rule.remind_hours]
-    return tuple(sorted({m for m in moments if (start is None or start < m) and m < due}))
-
-
-def _missed_moment(rule: Rule, due: datetime, context: Context) -> datetime | None:
-    """Return when to tell, once, what can still be done after a deadline that was not met.
-
-    Only for deadlines the person is reminded of; not for appointments (we cannot know whether
-    the person went). The morning after a last day; an hour after an hour-based deadline, but
-    never at night.
-    """
-    reminded = rule.remind_days or rule.remind_hours
-    if not rule.asks_action or not reminded or rule.counting is Counting.APPOINTMENT:
-        return None
-    if rule.counting is Counting.ELAPSED:
-        later = cal.add_elapsed_hours(due, 1)
-        local = later.timetz().replace(tzinfo=None)
-        if local >= QUIET_FROM or local < QUIET_UNTIL:
-            morning = later.date() + timedelta(days=1 if local >= QUIET_FROM else 0)
-            return datetime.combine(morning, QUIET_UNTIL, context.zone)
-        return later
-    return datetime.combine(due.date() + timedelta(days=1), context.reminder_time, context.zone)
-
-
-def _outside_night(moment: datetime) -> datetime:
-    """Move a moment that falls at night to the evening before (never later)."""
-    local = moment.timetz()
-    if local.replace(tzinfo=None) >= QUIET_FROM:
-        return moment.replace(hour=EVENING.hour, minute=0, second=0)
-    if local.replace(tzinfo=None) < QUIET_UNTIL:
-        previous = moment - timedelta(days=1)
-        return previous.replace(hour=EVENING.hour, minute=0, second=0)
-    return moment
 
 
 def _resolve_groups(deadlines: Iterable[Deadline]) -> list[Deadline]:

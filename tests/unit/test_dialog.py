@@ -1,0 +1,99 @@
+"""The conversation state machine and the callback data codec (pure)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot import callback_data as cb
+from bot.dialog import UNKNOWN, DialogState, answer, events_from_answers, is_complete, start
+from bot.domain.events import EventKind, Outcome, Procedure, Received
+from bot.domain.stages import Stage
+from bot.questions import ADD_FLOWS, ADD_PRESETS, STAGE_QUESTIONS
+
+TODAY = date(2026, 3, 3)
+
+
+def _play(flow: str, qids: tuple[str, ...], answers: list[str], presets=None) -> DialogState:
+    """Answer questions in order and return the final state."""
+    state = start(flow, qids, presets)
+    for value in answers:
+        state = answer(state, value)
+    return state
+
+
+def test_online_decision_asks_the_opening_day_and_skips_the_closure_date() -> None:
+    """Online rejection: the opening day is asked; the closure date question is skipped."""
+    state = start("stage:decision_received", STAGE_QUESTIONS[Stage.DECISION_RECEIVED])
+    asked = []
+    for value in ("rejected", "online", "2026-02-20", "2026-02-24", UNKNOWN):
+        assert state.question is not None
+        asked.append(state.question.id)
+        state = answer(state, value)
+    assert is_complete(state)
+    assert "ofpra_decision.decided_on" not in asked and "ofpra_decision.opened_on" in asked
+    events, removed, procedure = events_from_answers(state.answers, today=TODAY)
+    decision = next(e for e in events if e.kind is EventKind.OFPRA_DECISION)
+    assert (decision.outcome, decision.received) == (Outcome.REJECTED, Received.ONLINE)
+    assert decision.opened_on == date(2026, 2, 24) and not decision.estimated
+    assert removed == [EventKind.CERTIFICATE_EXPIRES] and procedure is None
+
+
+def test_unknown_receipt_day_asks_the_printed_date_and_uses_it() -> None:
+    """ "I don't know" the day received: the printed date is asked and used, marked estimated."""
+    state = _play("add:completion", ADD_FLOWS["completion"], [UNKNOWN])
+    assert state.question is not None and state.question.id == "ofpra_completion_request.printed"
+    state = answer(state, "2026-02-27")
+    events, _, _ = events_from_answers(state.answers, today=TODAY)
+    assert events[0].on == date(2026, 2, 27) and events[0].estimated
+
+
+def test_unknown_certificate_date_assumes_twenty_days_ago() -> None:
+    """The issue date unknown: the earliest plausible one, 20 days ago, marked estimated."""
+    state = _play(
+        "stage:x", STAGE_QUESTIONS[Stage.CERTIFICATE_RECEIVED], ["normal", UNKNOWN, UNKNOWN]
+    )
+    events, _, procedure = events_from_answers(state.answers, today=TODAY)
+    assert procedure is Procedure.NORMAL
+    assert events[0].on == date(2026, 2, 11) and events[0].estimated
+
+
+def test_closure_preset_skips_the_outcome_question() -> None:
+    """/add closure: the outcome is known, so the first question is how it was received."""
+    state = start("add:closure", ADD_FLOWS["closure"], ADD_PRESETS["closure"])
+    assert state.question is not None and state.question.id == "ofpra_decision.received"
+
+
+def test_state_round_trips_through_json() -> None:
+    """What is stored in the database comes back identical."""
+    state = _play("add:decision", ADD_FLOWS["decision"], ["closure", "post"])
+    assert DialogState.from_row(state.step, state.to_json()) == state
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "",
+        "x",
+        "zz:1",
+        "lg:",
+        "dk:1",
+        "an:" + "a" * 49,
+        "de:certificate issued",
+        "ok:fr:extra",
+        "é:1",
+    ],
+)
+def test_malformed_callback_data_is_refused(data: str) -> None:
+    """Unknown kinds, missing or extra values, bad characters, too long: None."""
+    assert cb.decode(data) is None
+
+
+def test_callback_data_round_trip_and_byte_limit() -> None:
+    """Encoded data decodes to the same press; the longest rule id still fits in 64 bytes."""
+    longest = "child_of_protected_person_before_19th_birthday"
+    assert cb.decode(cb.encode(cb.DONE, longest)) == cb.Pressed(cb.DONE, longest)
+    assert len(cb.encode(cb.DONE, longest).encode()) <= 64
+    with pytest.raises(ValueError):
+        cb.encode(cb.ANSWER, "a" * 60)

@@ -37,6 +37,7 @@ class Claimed:
     remind_at: datetime
     kind: str
     attempts: int
+    lease_until: datetime  # the claim's token: outcomes are recorded only while it still holds
 
 
 async def expire_stale(session: AsyncSession, now: datetime) -> int:
@@ -111,49 +112,48 @@ async def claim_due(
             remind_at=row.remind_at,
             kind=row.kind,
             attempts=row.attempts,
+            lease_until=row.lease_until,
         )
         for row in (await _run(session, query)).all()
     ]
 
 
-async def mark_sent(session: AsyncSession, reminder_id: int, now: datetime) -> None:
+def _held(claim: Claimed) -> sa.ColumnElement[bool]:
+    """Match the row only while this claim holds it (same lease: nobody re-claimed it)."""
+    return sa.and_(
+        R.c.id == claim.id, R.c.status == "claimed", R.c.lease_until == claim.lease_until
+    )
+
+
+async def mark_sent(session: AsyncSession, claim: Claimed, now: datetime) -> None:
     """Record a delivery (only if this claim still holds the row)."""
+    statement = sa.update(R).where(_held(claim))
     await _run(
-        session,
-        sa.update(R)
-        .where(R.c.id == reminder_id, R.c.status == "claimed")
-        .values(status="sent", sent_at=now, lease_until=None, last_error=None),
+        session, statement.values(status="sent", sent_at=now, lease_until=None, last_error=None)
     )
 
 
-async def mark_retry(session: AsyncSession, reminder_id: int, at: datetime, error: str) -> None:
+async def mark_retry(session: AsyncSession, claim: Claimed, at: datetime, error: str) -> None:
     """Put a reminder back in the queue, to be tried again at `at`."""
+    statement = sa.update(R).where(_held(claim))
     await _run(
         session,
-        sa.update(R)
-        .where(R.c.id == reminder_id, R.c.status == "claimed")
-        .values(status="pending", remind_at=at, lease_until=None, last_error=error),
+        statement.values(status="pending", remind_at=at, lease_until=None, last_error=error),
     )
 
 
-async def mark_failed(session: AsyncSession, reminder_id: int, error: str) -> None:
+async def mark_failed(session: AsyncSession, claim: Claimed, error: str) -> None:
     """Give up on a reminder (recorded with an error code, never message text)."""
-    await _run(
-        session,
-        sa.update(R)
-        .where(R.c.id == reminder_id, R.c.status == "claimed")
-        .values(status="failed", lease_until=None, last_error=error),
-    )
+    statement = sa.update(R).where(_held(claim))
+    await _run(session, statement.values(status="failed", lease_until=None, last_error=error))
 
 
-async def suspend_person(session: AsyncSession, reminder_id: int, person_id: int) -> None:
+async def suspend_person(session: AsyncSession, claim: Claimed) -> None:
     """The person blocked the bot: mark them inactive; their reminders wait for /start."""
-    await _run(session, sa.update(P).where(P.c.id == person_id).values(active=False))
+    await _run(session, sa.update(P).where(P.c.id == claim.person_id).values(active=False))
+    statement = sa.update(R).where(_held(claim))
     await _run(
-        session,
-        sa.update(R)
-        .where(R.c.id == reminder_id, R.c.status == "claimed")
-        .values(status="pending", lease_until=None, last_error="forbidden"),
+        session, statement.values(status="pending", lease_until=None, last_error="forbidden")
     )
 
 

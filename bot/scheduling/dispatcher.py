@@ -51,6 +51,7 @@ class DispatchReport:
     failed: int = 0
     blocked: int = 0
     expired: int = 0
+    skipped: int = 0
     next_due: datetime | None = None
     errors: dict[str, int] = field(default_factory=dict)
 
@@ -61,6 +62,7 @@ class DispatchReport:
         self.failed += other.failed
         self.blocked += other.blocked
         self.expired += other.expired
+        self.skipped += other.skipped
         self.next_due = other.next_due
         for code, count in other.errors.items():
             self.errors[code] = self.errors.get(code, 0) + count
@@ -114,11 +116,18 @@ class Dispatcher:
         await asyncio.gather(*(one(claim) for claim in batch))
 
     async def _deliver(self, claim: Claimed, report: DispatchReport) -> None:
-        """Send one reminder and record the outcome; Telegram faults never escape."""
+        """Send one reminder and record the outcome; Telegram faults never escape.
+
+        A claim whose lease is (nearly) over is not sent: another dispatcher may have taken the
+        row again, and sending now could be a second copy. The row is simply taken again later.
+        """
+        if self.clock.now() >= claim.lease_until - self.settings.lease / 10:
+            report.skipped += 1
+            return
         t = translator(claim.language)
         rule = self.book.by_id.get(claim.rule_id)
         if rule is None:  # a rule removed from the rules file since the row was planned
-            await self._record(claims.mark_failed, claim.id, "unknown_rule")
+            await self._record(claims.mark_failed, claim, "unknown_rule")
             report.failed += 1
             return
         screen = reminder_screen(t, rule, claim.due_at, self._local_now(), claim.kind)
@@ -133,11 +142,11 @@ class Dispatcher:
         except RetryAfter as error:
             await self._retry(claim, _seconds(error.retry_after), "retry_after", report)
         except Forbidden:
-            await self._in_session(claims.suspend_person, claim.id, claim.person_id)
+            await self._in_session(claims.suspend_person, claim)
             report.blocked += 1
         except BadRequest as error:
             if _code(error) == "chat_not_found":  # the account is gone: same as blocked
-                await self._in_session(claims.suspend_person, claim.id, claim.person_id)
+                await self._in_session(claims.suspend_person, claim)
                 report.blocked += 1
             else:
                 await self._failed(claim, _code(error), report)
@@ -146,7 +155,7 @@ class Dispatcher:
         except TelegramError as error:
             await self._failed(claim, type(error).__name__.lower(), report)
         else:
-            await self._record(claims.mark_sent, claim.id, self.clock.now())
+            await self._record(claims.mark_sent, claim, self.clock.now())
             report.sent += 1
 
     async def _network_fault(
@@ -164,13 +173,13 @@ class Dispatcher:
         self, claim: Claimed, delay: timedelta, code: str, report: DispatchReport
     ) -> None:
         """Put the reminder back, due again after `delay`."""
-        await self._in_session(claims.mark_retry, claim.id, self.clock.now() + delay, code)
+        await self._in_session(claims.mark_retry, claim, self.clock.now() + delay, code)
         report.retried += 1
         report.errors[code] = report.errors.get(code, 0) + 1
 
     async def _failed(self, claim: Claimed, code: str, report: DispatchReport) -> None:
         """Give up on a reminder, keeping the error code."""
-        await self._record(claims.mark_failed, claim.id, code)
+        await self._record(claims.mark_failed, claim, code)
         report.failed += 1
         report.errors[code] = report.errors.get(code, 0) + 1
         log.warning("reminder %s failed: %s", claim.id, code)

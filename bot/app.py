@@ -53,7 +53,9 @@ def build_application(
         .token(settings.require_token())
         .base_url(settings.telegram_api_base_url)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
-        .request(request or HTTPXRequest(connection_pool_size=64))
+        .request(
+            request or HTTPXRequest(connection_pool_size=max(16, settings.dispatch_concurrency + 8))
+        )
         .rate_limiter(SendRateLimiter(settings.per_instance_rate))
         .get_updates_request(HTTPXRequest(read_timeout=40))
         .post_init(lambda app: _post_init(app, runtime))

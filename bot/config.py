@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     dispatch_lease: float = Field(default=300.0, gt=0, le=86400)
     # Reminders claimed per transaction, and sent at the same time (the rate limiter paces them).
     dispatch_batch: int = Field(default=500, ge=1, le=10000)
-    dispatch_concurrency: int = Field(default=64, ge=1, le=1000)
+    dispatch_concurrency: int = Field(default=8, ge=1, le=1000)
     # Telegram's budget for this token (messages/s), shared by BOT_INSTANCES; 0 turns pacing off.
     telegram_global_rate: float = Field(default=30.0, ge=0, le=1000)
     bot_instances: int = Field(default=1, ge=1, le=100)

@@ -100,6 +100,13 @@ def create_async_engine(url: str, **options: Any) -> AsyncEngine:
     from sqlalchemy.ext.asyncio import create_async_engine as create
 
     parsed = make_url(async_url(url))
+    if parsed.get_backend_name() == "sqlite" and _sqlite_file(parsed) is not None:
+        # SQLite has one write lock: several pooled connections of one process only fight over
+        # it (and time out under load with "database is locked"). One connection serialises the
+        # process's transactions in its own queue instead.
+        options.setdefault("pool_size", 1)
+        options.setdefault("max_overflow", 0)
+        options.setdefault("pool_timeout", 60)
     engine = create(parsed, **_engine_options(parsed, options))
     if parsed.get_backend_name() == "sqlite":
         _listen_for_sqlite_pragmas(engine.sync_engine, foreign_keys=True)

@@ -133,6 +133,18 @@ async def mark_sent(session: AsyncSession, claim: Claimed, now: datetime) -> Non
     )
 
 
+async def mark_sent_many(session: AsyncSession, batch: list[Claimed], now: datetime) -> None:
+    """Record several deliveries of one claim in one statement (they share its lease)."""
+    for lease in {claim.lease_until for claim in batch}:
+        ids = [claim.id for claim in batch if claim.lease_until == lease]
+        statement = sa.update(R).where(
+            R.c.id.in_(ids), R.c.status == "claimed", R.c.lease_until == lease
+        )
+        await _run(
+            session, statement.values(status="sent", sent_at=now, lease_until=None, last_error=None)
+        )
+
+
 async def mark_retry(session: AsyncSession, claim: Claimed, at: datetime, error: str) -> None:
     """Put a reminder back in the queue, to be tried again at `at`."""
     statement = sa.update(R).where(_held(claim))

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.exc import OperationalError
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ExtBot
@@ -28,6 +29,7 @@ from bot.services.unit import Sessions
 from bot.views.reminder import reminder_screen
 
 log = logging.getLogger(__name__)
+DB_ATTEMPTS = 4
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,10 @@ class DispatchSettings:
 
     lease: timedelta = timedelta(minutes=5)
     batch: int = 500
-    concurrency: int = 64
+    concurrency: int = 8
+    # Deliveries are recorded together, at most this many (or at the end of a batch): a crash
+    # re-sends at most these and the requests on the wire.
+    record_every: int = 50
     max_attempts: int = 6
     first_backoff: timedelta = timedelta(seconds=30)
     max_backoff: timedelta = timedelta(minutes=30)
@@ -84,6 +89,7 @@ class Dispatcher:
         self.zone = zone
         self.settings = settings or DispatchSettings()
         self._running = asyncio.Lock()
+        self._sent: list[Claimed] = []
 
     async def run_once(self) -> DispatchReport:
         """Send everything due now, batch after batch; return counts and the next due moment."""
@@ -106,14 +112,22 @@ class Dispatcher:
         return report
 
     async def _deliver_all(self, batch: list[Claimed], report: DispatchReport) -> None:
-        """Send a batch with bounded concurrency (the rate limiter paces the calls)."""
+        """Send a batch with bounded concurrency (the rate limiter paces the calls).
+
+        One failing delivery never stops the others: its row keeps its claim and is taken
+        again when the lease ends.
+        """
         gate = asyncio.Semaphore(self.settings.concurrency)
 
         async def one(claim: Claimed) -> None:
             async with gate:
                 await self._deliver(claim, report)
 
-        await asyncio.gather(*(one(claim) for claim in batch))
+        outcomes = await asyncio.gather(*(one(claim) for claim in batch), return_exceptions=True)
+        await self._flush_sent()
+        for outcome in outcomes:
+            if isinstance(outcome, Exception):
+                log.error("delivery failed: %s", type(outcome).__name__)
 
     async def _deliver(self, claim: Claimed, report: DispatchReport) -> None:
         """Send one reminder and record the outcome; Telegram faults never escape.
@@ -155,8 +169,16 @@ class Dispatcher:
         except TelegramError as error:
             await self._failed(claim, type(error).__name__.lower(), report)
         else:
-            await self._record(claims.mark_sent, claim, self.clock.now())
             report.sent += 1
+            self._sent.append(claim)
+            if len(self._sent) >= self.settings.record_every:
+                await self._flush_sent()
+
+    async def _flush_sent(self) -> None:
+        """Record the deliveries not yet recorded, in one transaction."""
+        batch, self._sent = self._sent, []
+        if batch:
+            await self._in_session(claims.mark_sent_many, batch, self.clock.now())
 
     async def _network_fault(
         self, claim: Claimed, error: Exception, report: DispatchReport
@@ -189,9 +211,16 @@ class Dispatcher:
         await self._in_session(action, *args)
 
     async def _in_session(self, action: object, *args: object) -> None:
-        """Run `action(session, *args)` in a transaction."""
-        async with self.sessions.begin() as session:
-            await action(session, *args)  # type: ignore[operator]
+        """Run `action(session, *args)` in a transaction, again if the database was busy."""
+        for attempt in range(DB_ATTEMPTS):
+            try:
+                async with self.sessions.begin() as session:
+                    await action(session, *args)  # type: ignore[operator]
+                return
+            except OperationalError:
+                if attempt == DB_ATTEMPTS - 1:
+                    raise
+                await asyncio.sleep(0.2 * (attempt + 1))
 
     def _local_now(self) -> datetime:
         """Return now in the zone of the deadlines (Europe/Paris)."""

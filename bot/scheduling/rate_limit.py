@@ -12,11 +12,15 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Coroutine
+from datetime import timedelta
 from typing import Any
 
+from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
-PER_CHAT_INTERVAL = 1.0
+# Margins: timers jitter by a few milliseconds, and Telegram counts on its side of the network.
+PER_CHAT_INTERVAL = 1.1
+GLOBAL_MARGIN = 0.9
 
 
 class Pace:
@@ -27,6 +31,10 @@ class Pace:
         self.clock = clock
         self._next = 0.0
         self._lock = asyncio.Lock()
+
+    def pause(self, seconds: float) -> None:
+        """Give no slot for `seconds` (Telegram answered 429: the whole budget waits)."""
+        self._next = max(self._next, self.clock() + seconds)
 
     async def take(self) -> None:
         """Wait for the next slot."""
@@ -61,7 +69,7 @@ class SendRateLimiter(BaseRateLimiter[dict[str, Any]]):
     """PTB rate limiter: global pace for calls to a chat, per-chat pace when asked."""
 
     def __init__(self, overall_rate: float | None, per_chat_interval: float = PER_CHAT_INTERVAL):
-        self.overall = Pace(overall_rate) if overall_rate else None
+        self.overall = Pace(overall_rate * GLOBAL_MARGIN) if overall_rate else None
         self.per_chat = ChatPace(per_chat_interval) if per_chat_interval else None
 
     async def initialize(self) -> None:
@@ -86,4 +94,14 @@ class SendRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 await self.per_chat.take(chat_id)
             if self.overall is not None:
                 await self.overall.take()
-        return await callback(*args, **kwargs)
+        try:
+            return await callback(*args, **kwargs)
+        except RetryAfter as error:
+            if self.overall is not None:
+                self.overall.pause(_seconds(error.retry_after))
+            raise
+
+
+def _seconds(value: object) -> float:
+    """Return retry_after in seconds (PTB gives an int or a timedelta)."""
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)  # type: ignore[arg-type]

@@ -37,13 +37,16 @@ class Pace:
         self._next = max(self._next, self.clock() + seconds)
 
     async def take(self) -> None:
-        """Wait for the next slot."""
+        """Wait for the next slot.
+
+        The next slot counts from when this one was actually given, not from when it was
+        planned: a late wake-up never lets the following calls catch up in a burst.
+        """
         async with self._lock:
-            now = self.clock()
-            slot = max(now, self._next)
-            self._next = slot + self.interval
-        if slot > now:
-            await asyncio.sleep(slot - now)
+            wait = self._next - self.clock()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            self._next = self.clock() + self.interval
 
 
 class ChatPace:

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bot.domain.deadline import Deadline, Plan
 from bot.domain.prefectures import Prefecture
-from bot.domain.rules.model import RuleBook
+from bot.domain.rules.model import Rule, RuleBook
 from bot.i18n import Translator
 from bot.services.plans import PlanChange
 from bot.views.common import day, days_left, esc, moment, rtl, split_long
@@ -34,9 +34,8 @@ def deadline_block(t: Translator, deadline: Deadline, now: datetime, *, full: bo
     return "\n".join(lines)
 
 
-def _details(t: Translator, deadline: Deadline, now: datetime) -> list[str]:
-    """Return where, documents, consequence, notes and reminders of a deadline."""
-    rule = deadline.rule
+def guidance_lines(t: Translator, rule: Rule) -> list[str]:
+    """Return where to go, the documents, and what happens if the deadline is missed."""
     lines = []
     if rule.guidance.where:
         lines.append(t.gettext("Where: {where}").format(where=esc(rule_text(t, rule, "where"))))
@@ -48,6 +47,12 @@ def _details(t: Translator, deadline: Deadline, now: datetime) -> list[str]:
             consequence=esc(rule_text(t, rule, "consequence"))
         )
     )
+    return lines
+
+
+def _details(t: Translator, deadline: Deadline, now: datetime) -> list[str]:
+    """Return where, documents, consequence, notes and reminders of a deadline."""
+    lines = guidance_lines(t, deadline.rule)
     lines += [f"⚠️ {esc(note_text(t, note))}" for note in deadline.notes]
     upcoming = [m for m in deadline.reminders if m > now]
     if upcoming:

@@ -9,8 +9,8 @@ from bot.domain.deadline import Plan
 from bot.domain.rules.model import Rule
 from bot.i18n import Translator
 from bot.views.common import Screen, days_left, esc, keyboard, moment, rtl
-from bot.views.notes import rule_documents, rule_text
-from bot.views.plan import deadline_block
+from bot.views.notes import rule_text
+from bot.views.plan import deadline_block, guidance_lines
 
 
 def reminder_screen(t: Translator, rule: Rule, due: datetime, now: datetime, kind: str) -> Screen:
@@ -25,16 +25,7 @@ def reminder_screen(t: Translator, rule: Rule, due: datetime, now: datetime, kin
         ),
         esc(rule_text(t, rule, "action")),
     ]
-    if rule.guidance.where:
-        lines.append(t.gettext("Where: {where}").format(where=esc(rule_text(t, rule, "where"))))
-    documents = rule_documents(t, rule)
-    if documents:
-        lines.append(t.gettext("Documents:") + "\n" + "\n".join(f"• {esc(d)}" for d in documents))
-    lines.append(
-        t.gettext("If missed: {consequence}").format(
-            consequence=esc(rule_text(t, rule, "consequence"))
-        )
-    )
+    lines += guidance_lines(t, rule)
     rows = [
         [(t.gettext("✅ Done"), cb.encode(cb.DONE, rule.id))],
         [(t.gettext("⏰ Remind me tomorrow"), cb.encode(cb.TOMORROW, rule.id))],

@@ -13,7 +13,7 @@ from telegram.request import HTTPXRequest
 
 from bot.app import build_application, running
 from bot.clock import ManualClock
-from bot.config import load_settings
+from bot.config import Settings, load_settings
 from bot.context import BotApplication
 from bot.db.migrate import upgrade_to_head
 from bot.fake_api.server import FakeTelegram
@@ -32,6 +32,19 @@ class Harness:
     clock: ManualClock
 
 
+def settings_for(telegram: FakeTelegram, database_url: str, **extra: object) -> Settings:
+    """Settings aimed at the fake server and a migrated database; the dispatcher checks often."""
+    upgrade_to_head(database_url)
+    options: dict[str, object] = {"dispatch_interval": 0.1, "telegram_global_rate": 0, **extra}
+    return load_settings(
+        env_file=None,
+        telegram_bot_token=telegram.token,
+        telegram_api_base_url=telegram.base_url,
+        database_url=database_url,
+        **options,
+    )
+
+
 @pytest.fixture
 async def telegram() -> AsyncIterator[FakeTelegram]:
     """A strict fake Bot API server on 127.0.0.1."""
@@ -43,15 +56,7 @@ async def telegram() -> AsyncIterator[FakeTelegram]:
 async def bot(telegram: FakeTelegram, tmp_path: Path) -> AsyncIterator[Harness]:
     """The real application polling the fake server, with a clock set to 3 March 2026."""
     url = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
-    upgrade_to_head(url)
-    settings = load_settings(
-        env_file=None,
-        telegram_bot_token=telegram.token,
-        telegram_api_base_url=telegram.base_url,
-        database_url=url,
-        dispatch_interval=0.1,  # the tests move the clock; the dispatcher notices within 0.1 s
-        telegram_global_rate=0,
-    )
+    settings = settings_for(telegram, url)
     clock = ManualClock(START)
     # Short timeouts so an injected delay becomes a TimedOut quickly.
     request = HTTPXRequest(connection_pool_size=32, read_timeout=1.0, write_timeout=1.0)

@@ -7,23 +7,14 @@ from pathlib import Path
 
 from bot.app import build_application, running
 from bot.clock import ManualClock
-from bot.config import load_settings
-from bot.db.migrate import upgrade_to_head
 from bot.fake_api.server import FakeTelegram
-from tests.e2e.conftest import PARIS, START
+from tests.e2e.conftest import PARIS, START, settings_for
 from tests.e2e.journeys import onboard_english, press, say
 
 
 async def test_conversation_survives_a_restart(telegram: FakeTelegram, tmp_path: Path) -> None:
     """Stage chosen, bot restarted, then the department typed: the questions go on."""
-    url = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
-    upgrade_to_head(url)
-    settings = load_settings(
-        env_file=None,
-        telegram_bot_token=telegram.token,
-        telegram_api_base_url=telegram.base_url,
-        database_url=url,
-    )
+    settings = settings_for(telegram, f"sqlite:///{tmp_path / 'bot.sqlite3'}")
     user = telegram.user(3001, language_code="en")
     async with running(build_application(settings, clock=ManualClock(START)), poll_timeout=1):
         await say(user, "/start")
@@ -43,16 +34,7 @@ async def test_reminders_missed_while_down_are_sent_once_on_start(
     telegram: FakeTelegram, tmp_path: Path
 ) -> None:
     """Bot stopped before 5 March, started on 12 March: one reminder (the latest), not two."""
-    url = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
-    upgrade_to_head(url)
-    settings = load_settings(
-        env_file=None,
-        telegram_bot_token=telegram.token,
-        telegram_api_base_url=telegram.base_url,
-        database_url=url,
-        dispatch_interval=0.1,
-        telegram_global_rate=0,
-    )
+    settings = settings_for(telegram, f"sqlite:///{tmp_path / 'bot.sqlite3'}")
     user = telegram.user(3002, language_code="en")
     async with running(build_application(settings, clock=ManualClock(START)), poll_timeout=1):
         await onboard_english(user)

@@ -9,10 +9,8 @@ import aiohttp
 
 from bot.app import Webhook, build_application, running
 from bot.clock import ManualClock
-from bot.config import load_settings
-from bot.db.migrate import upgrade_to_head
 from bot.fake_api.server import FakeTelegram
-from tests.e2e.conftest import START
+from tests.e2e.conftest import START, settings_for
 from tests.e2e.journeys import press, say
 
 SECRET = "s3cret-token-for-the-webhook-0123"
@@ -29,14 +27,7 @@ async def test_journey_over_webhook_and_forged_posts_refused(
     telegram: FakeTelegram, tmp_path: Path
 ) -> None:
     """The bot registers its webhook with the secret; updates flow; a post without it gets 403."""
-    url = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
-    upgrade_to_head(url)
-    settings = load_settings(
-        env_file=None,
-        telegram_bot_token=telegram.token,
-        telegram_api_base_url=telegram.base_url,
-        database_url=url,
-    )
+    settings = settings_for(telegram, f"sqlite:///{tmp_path / 'bot.sqlite3'}")
     port = _free_port()
     hook = Webhook("127.0.0.1", port, f"http://127.0.0.1:{port}/telegram-updates", SECRET)
     user = telegram.user(6001, language_code="en")

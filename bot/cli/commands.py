@@ -107,13 +107,12 @@ def health(args: argparse.Namespace) -> int:
 def deadlines(args: argparse.Namespace) -> int:
     """Print a person's deadlines as a table or JSON; exit 2 on impossible input."""
     book = default_rulebook()
-    reminder_time = load_settings(env_file=None).reminder_time
-    if args.reminder_time:
-        reminder_time = load_settings(env_file=None, reminder_time=args.reminder_time).reminder_time
+    chosen = {"reminder_time": args.reminder_time} if args.reminder_time else {}
+    reminder_time = load_settings(env_file=None, **chosen).reminder_time
     try:
         prefecture = prefecture_for(args.department)
+        args.department = prefecture.department_code  # "9" -> "09", "2a" -> "2A"
         facts = parse_facts(args.events, args)
-        facts = type(facts)(prefecture.department_code, facts.events, facts.procedure)
         plan = compute_plan(facts, book, now=now_for(args), reminder_time=reminder_time)
     except (EventArgumentError, FactsError, DepartmentError) as error:
         print(f"error: {error}", file=sys.stderr)

@@ -40,8 +40,6 @@ async def send(context: BotContext, chat_id: int, screen: Screen | str) -> Messa
     """Send one screen (HTML) to a chat."""
     if isinstance(screen, str):
         screen = Screen(screen)
-    for text in screen.extra:
-        await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
     return await context.bot.send_message(
         chat_id, screen.text, parse_mode=ParseMode.HTML, reply_markup=screen.keyboard
     )

@@ -75,31 +75,33 @@ async def on_text(update: Update, context: BotContext) -> None:
         await send(context, chat_id, errors.use_buttons(t))
         await ask(context, chat_id, t, state)
         return
-    value = _typed_value(context, t, state, text)
-    if isinstance(value, str) and value.startswith("!"):
-        await send(context, chat_id, value[1:])
+    value, problem = _typed_value(context, t, state, text)
+    if problem is not None:
+        await send(context, chat_id, problem)
         await ask(context, chat_id, t, state)
         return
     await after_answer(context, chat_id, t, await context.conversation.answer(chat_id, value))
 
 
-def _typed_value(context: BotContext, t: Translator, state: DialogState, text: str) -> str:
-    """Return the coded answer, or "!" + the problem to tell the person."""
+def _typed_value(
+    context: BotContext, t: Translator, state: DialogState, text: str
+) -> tuple[str, str | None]:
+    """Return the coded answer, or ("", the problem to tell the person)."""
     question = state.question
     assert question is not None
     today = context.conversation.today()
     if question.kind is Kind.TIME:
         try:
-            return parse_time(text).strftime("%H:%M")
+            return parse_time(text).strftime("%H:%M"), None
         except DateProblem:
-            return "!" + errors.time_problem(t)
+            return "", errors.time_problem(t)
     earliest, latest = questions.date_bounds(question, state, today)
     try:
         return parse_date(
             text, locale=t.locale, today=today, earliest=earliest, latest=latest
-        ).isoformat()
+        ).isoformat(), None
     except DateProblem as problem:
-        return "!" + errors.date_problem(t, problem.code, problem.example or today)
+        return "", errors.date_problem(t, problem.code, problem.example or today)
 
 
 async def _department_typed(context: BotContext, chat_id: int, t: Translator, text: str) -> None:

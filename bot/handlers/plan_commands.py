@@ -26,7 +26,7 @@ async def next_command(update: Update, context: BotContext) -> None:
         return
     current = await context.services.plans.current(chat_id)
     if current is None:
-        await send(context, chat_id, errors.not_covered_department(t))
+        await send(context, chat_id, errors.department_needed(t))
         return
     await send_all(context, chat_id, next_list(t, current.plan))
     if current.plan.next_steps():
@@ -53,7 +53,7 @@ async def add_command(update: Update, context: BotContext) -> None:
         await send(context, chat_id, errors.start_first(t))
         return
     if profile.department is None:
-        await send(context, chat_id, errors.not_covered_department(t))
+        await send(context, chat_id, errors.department_needed(t))
         return
     await send(context, chat_id, date_views.add_screen(t))
 
@@ -62,7 +62,7 @@ async def prefecture_command(update: Update, context: BotContext) -> None:
     """Show the prefecture competent for asylum in the person's department."""
     chat_id, profile, t = await who(update, context)
     if profile is None or profile.department is None:
-        await send(context, chat_id, errors.not_covered_department(t))
+        await send(context, chat_id, errors.department_needed(t))
         return
     await send(context, chat_id, department_saved(t, prefecture_for(profile.department)))
 

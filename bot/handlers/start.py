@@ -10,6 +10,7 @@ from bot.handlers.flow import ask
 from bot.i18n import is_supported, negotiate, supported_languages, translator
 from bot.views import account as account_views
 from bot.views import onboarding as views
+from bot.views.common import Screen
 from bot.views.menu import command_list, main_menu
 
 
@@ -57,7 +58,7 @@ async def language_chosen(update: Update, context: BotContext, code: str) -> Non
     await context.services.people.update(chat_id, language=code)
     await context.services.plans.replan(chat_id)
     await set_chat_commands(context, chat_id, code)
-    await replace_screen(query.message, views.Screen(account_views.language_changed(t)))
+    await replace_screen(query.message, Screen(account_views.language_changed(t)))
     state = await context.services.dialogs.get(chat_id)
     if state is not None:
         await ask(context, chat_id, t, state)
@@ -75,7 +76,7 @@ async def consent_given(update: Update, context: BotContext, code: str) -> None:
         return
     await context.services.people.consent(chat_id, t.locale)
     await set_chat_commands(context, chat_id, t.locale)
-    await replace_screen(query.message, views.Screen(t.gettext("Thank you. Let's start.")))
+    await replace_screen(query.message, Screen(t.gettext("Thank you. Let's start.")))
     await context.conversation.begin(chat_id)
     await send(context, chat_id, views.stage_picker(t))
 

@@ -141,7 +141,7 @@ class Dispatcher:
         t = translator(claim.language)
         rule = self.book.by_id.get(claim.rule_id)
         if rule is None:  # a rule removed from the rules file since the row was planned
-            await self._record(claims.mark_failed, claim, "unknown_rule")
+            await self._in_session(claims.mark_failed, claim, "unknown_rule")
             report.failed += 1
             return
         screen = reminder_screen(t, rule, claim.due_at, self._local_now(), claim.kind)
@@ -201,14 +201,10 @@ class Dispatcher:
 
     async def _failed(self, claim: Claimed, code: str, report: DispatchReport) -> None:
         """Give up on a reminder, keeping the error code."""
-        await self._record(claims.mark_failed, claim, code)
+        await self._in_session(claims.mark_failed, claim, code)
         report.failed += 1
         report.errors[code] = report.errors.get(code, 0) + 1
         log.warning("reminder %s failed: %s", claim.id, code)
-
-    async def _record(self, action: object, *args: object) -> None:
-        """Run one recording function in its own short transaction."""
-        await self._in_session(action, *args)
 
     async def _in_session(self, action: object, *args: object) -> None:
         """Run `action(session, *args)` in a transaction, again if the database was busy."""

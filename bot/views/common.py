@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from babel.dates import format_date, format_time
@@ -22,7 +22,6 @@ class Screen:
 
     text: str
     keyboard: InlineKeyboardMarkup | None = None
-    extra: tuple[str, ...] = field(default=())  # more messages sent before it when text is long
 
 
 def esc(text: object) -> str:

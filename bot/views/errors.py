@@ -75,6 +75,6 @@ def sorry(t: Translator) -> str:
     return rtl(t, t.gettext("Sorry, something went wrong. Your data is safe; please try again."))
 
 
-def not_covered_department(t: Translator) -> str:
+def department_needed(t: Translator) -> str:
     """Say which department is needed before deadlines can be shown."""
     return rtl(t, t.gettext("I need your department first: send /start."))

@@ -9,7 +9,7 @@ from icalendar import Event as IcsEvent
 
 from bot.domain.deadline import Plan
 from bot.i18n import Translator
-from bot.views.notes import rule_text
+from bot.views.notes import action_title, rule_text
 
 PRODID = "-//asylum-deadlines-bot//EN"
 
@@ -24,7 +24,7 @@ def plan_calendar(t: Translator, plan: Plan, *, stamp: datetime) -> bytes:
         # Stable ids: re-importing the file updates the same events instead of duplicating them.
         event.add("uid", f"{deadline.rule.id}-{deadline.due:%Y%m%d%H%M}@asylum-deadlines-bot")
         event.add("dtstamp", stamp)
-        event.add("summary", _summary(t, deadline.rule.id, rule_text(t, deadline.rule, "action")))
+        event.add("summary", action_title(t, deadline.rule, limit=80))
         event.add("description", rule_text(t, deadline.rule, "action"))
         if deadline.due.hour == 23 and deadline.due.minute == 59:
             event.add("dtstart", deadline.due.date())
@@ -39,9 +39,3 @@ def plan_calendar(t: Translator, plan: Plan, *, stamp: datetime) -> bytes:
         event.add_component(alarm)
         calendar.add_component(event)
     return calendar.to_ical()
-
-
-def _summary(t: Translator, rule_id: str, action: str) -> str:
-    """Return a short event title: the first sentence of the action."""
-    first = action.split(". ")[0].rstrip(".")
-    return first if len(first) <= 80 else first[:77] + "…"

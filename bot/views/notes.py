@@ -55,6 +55,12 @@ def rule_text(t: Translator, rule: Rule, field: str) -> str:
     return t.pgettext(f"rule:{rule.id}:{field}", getattr(rule.guidance, field))
 
 
+def action_title(t: Translator, rule: Rule, limit: int = 90) -> str:
+    """Return the first sentence of a rule's action, as a short title."""
+    first = rule_text(t, rule, "action").split(". ")[0].rstrip(".")
+    return first if len(first) <= limit else first[: limit - 3] + "…"
+
+
 def rule_documents(t: Translator, rule: Rule) -> list[str]:
     """Return the translated list of documents a rule needs."""
     return [t.pgettext(f"rule:{rule.id}:documents", item) for item in rule.guidance.documents]

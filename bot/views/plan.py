@@ -10,7 +10,7 @@ from bot.domain.rules.model import Rule, RuleBook
 from bot.i18n import Translator
 from bot.services.plans import PlanChange
 from bot.views.common import day, days_left, esc, moment, rtl, split_long
-from bot.views.notes import actor_label, note_text, rule_documents, rule_text
+from bot.views.notes import action_title, actor_label, note_text, rule_documents, rule_text
 
 
 def deadline_block(t: Translator, deadline: Deadline, now: datetime, *, full: bool = True) -> str:
@@ -115,12 +115,17 @@ def change_report(t: Translator, change: PlanChange) -> list[str]:
         lines.append(
             "🔁 "
             + t.gettext("{action}: moved from {old} to {new}").format(
-                action=esc(_title(t, new)), old=day(t, old.due.date()), new=day(t, new.due.date())
+                action=esc(action_title(t, new.rule)),
+                old=day(t, old.due.date()),
+                new=day(t, new.due.date()),
             )
         )
     for deadline in change.removed:
         lines.append(
-            "➖ " + t.gettext("No longer applies: {action}").format(action=esc(_title(t, deadline)))
+            "➖ "
+            + t.gettext("No longer applies: {action}").format(
+                action=esc(action_title(t, deadline.rule))
+            )
         )
     if not lines:
         return [rtl(t, t.gettext("Saved. Your deadlines do not change."))]
@@ -132,12 +137,5 @@ def change_report(t: Translator, change: PlanChange) -> list[str]:
 def _short(t: Translator, deadline: Deadline) -> str:
     """Return a one-line deadline: what and when."""
     return t.gettext("{action}: {date}").format(
-        action=esc(_title(t, deadline)), date=day(t, deadline.due.date())
+        action=esc(action_title(t, deadline.rule)), date=day(t, deadline.due.date())
     )
-
-
-def _title(t: Translator, deadline: Deadline) -> str:
-    """Return the first sentence of the rule's action, as a title."""
-    action = rule_text(t, deadline.rule, "action")
-    first = action.split(". ")[0].rstrip(".")
-    return first if len(first) <= 90 else first[:87] + "…"

@@ -7,10 +7,11 @@ Each step of `Dispatcher._deliver` is timed alone, in CPU milliseconds of this p
 (every thread, so SQLite's aiosqlite thread counts) and in messages per second:
 
 - render: `reminder_screen` with a translator, as the dispatcher does for every reminder;
-- send: `ExtBot.send_message` (PTB + the SendRateLimiter) over HTTPX, as configured by
-  `build_application` (connection pool 64), to FakeTelegram running in a child process, so the
-  server's own work is not counted; then the same through a small aiohttp request class (an
-  experiment: PTB ships HTTPX only), and raw HTTPX / aiohttp POSTs of the same form, for scale;
+- send: `ExtBot.send_message` (PTB + the SendRateLimiter) over PTB's HTTPX request class and over
+  the bot's aiohttp one (`bot/telegram_request.py`), to FakeTelegram running in a child process,
+  so the server's own work is not counted; then raw HTTPX / aiohttp POSTs of the same form, for
+  scale. (The dispatcher itself calls `do_api_request("sendMessage")`, which also skips building
+  a Message from the answer: see bench/dispatch_throughput.py for the whole path.)
 - record: `claims.mark_sent` in its own ORM session transaction (as the dispatcher does), the same
   UPDATE on a Core connection, and one Core UPDATE ... WHERE id IN (...) per 100 messages.
 """
@@ -38,7 +39,7 @@ import httpx  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 from telegram.constants import ParseMode  # noqa: E402
 from telegram.ext import ExtBot  # noqa: E402
-from telegram.request import BaseRequest, HTTPXRequest, RequestData  # noqa: E402
+from telegram.request import BaseRequest, HTTPXRequest  # noqa: E402
 
 from bot.db.engine import async_session_factory, create_async_engine  # noqa: E402
 from bot.domain.rules.loader import default_rulebook  # noqa: E402
@@ -46,46 +47,13 @@ from bot.i18n import translator  # noqa: E402
 from bot.scheduling import claims  # noqa: E402
 from bot.scheduling.rate_limit import SendRateLimiter  # noqa: E402
 from bot.services.unit import Sessions  # noqa: E402
+from bot.telegram_request import AiohttpRequest  # noqa: E402
 from bot.views.common import Screen  # noqa: E402
 from bot.views.reminder import reminder_screen  # noqa: E402
 
 THROUGHPUT = Path(__file__).resolve().parent / "dispatch_throughput.py"
 FIRST_CHAT_ID = 200_000_000
 PARIS = ZoneInfo("Europe/Paris")
-
-
-class AiohttpRequest(BaseRequest):
-    """A PTB request class over aiohttp's client (an experiment; not used by the bot)."""
-
-    def __init__(self, connections: int = 64) -> None:
-        self.connections = connections
-        self.session: aiohttp.ClientSession | None = None
-
-    @property
-    def read_timeout(self) -> float | None:
-        """Return the default read timeout (seconds)."""
-        return 5.0
-
-    async def initialize(self) -> None:
-        """Open the client session."""
-        if self.session is None:
-            connector = aiohttp.TCPConnector(limit=self.connections)
-            self.session = aiohttp.ClientSession(connector=connector)
-
-    async def shutdown(self) -> None:
-        """Close the client session."""
-        if self.session is not None:
-            await self.session.close()
-            self.session = None
-
-    async def do_request(
-        self, url: str, method: str, request_data: RequestData | None = None, *_: Any, **__: Any
-    ) -> tuple[int, bytes]:
-        """POST the parameters as a form (no uploads here) and return (status, body)."""
-        assert self.session is not None, "initialize() first"
-        data = request_data.json_parameters if request_data else None
-        async with self.session.request(method, url, data=data) as response:
-            return response.status, await response.read()
 
 
 async def timed(count: int, concurrency: int, step: Callable[[int], Awaitable[Any]]) -> str:
@@ -137,7 +105,7 @@ async def http_costs(count: int) -> list[tuple[str, str]]:
     rows = []
     try:
         for name, request in (("HTTPX (pool 64)", lambda: HTTPXRequest(connection_pool_size=64)),
-                              ("aiohttp (experiment)", AiohttpRequest)):
+                              ("aiohttp (the bot's)", AiohttpRequest)):
             for concurrency in (1, 64):
                 cost = await ptb_sends(token, base, request(), chats, concurrency)
                 rows.append((f"send: PTB send_message, {name}, concurrency {concurrency}", cost))

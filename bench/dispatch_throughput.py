@@ -4,7 +4,7 @@ Run: .venv/bin/python bench/dispatch_throughput.py [--messages 5000] [--paced 60
 Prints numbers; asserts nothing (bench/ is never run as tests).
 
 The real application runs its jobs only (`running(application, receive=False)`) on a temporary
-SQLite database; the real Dispatcher claims the due reminders, sends them through PTB (HTTPX, the
+SQLite database; the real Dispatcher claims the due reminders, sends them through PTB (aiohttp, the
 SendRateLimiter) to FakeTelegram on 127.0.0.1, and records each outcome. Three parts:
 
 a. rate limiting off (TELEGRAM_GLOBAL_RATE=0): M reminders due now, one per chat; messages/s for

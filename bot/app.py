@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
 from telegram.ext import Application, ContextTypes
-from telegram.request import BaseRequest, HTTPXRequest
+from telegram.request import BaseRequest
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
@@ -25,6 +25,7 @@ from bot.scheduling.jobs import schedule_dispatch
 from bot.scheduling.rate_limit import SendRateLimiter
 from bot.services import build_services
 from bot.services.conversation import ConversationService
+from bot.telegram_request import AiohttpRequest
 from bot.views.menu import command_list
 
 log = logging.getLogger(__name__)
@@ -53,11 +54,9 @@ def build_application(
         .token(settings.require_token())
         .base_url(settings.telegram_api_base_url)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
-        .request(
-            request or HTTPXRequest(connection_pool_size=max(16, settings.dispatch_concurrency + 8))
-        )
+        .request(request or AiohttpRequest(max(16, settings.dispatch_concurrency + 8)))
         .rate_limiter(SendRateLimiter(settings.per_instance_rate))
-        .get_updates_request(HTTPXRequest(read_timeout=40))
+        .get_updates_request(AiohttpRequest(1, read_timeout=40))
         .post_init(lambda app: _post_init(app, runtime))
         .post_shutdown(lambda app: _post_shutdown(app, runtime))
     )

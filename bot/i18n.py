@@ -7,9 +7,10 @@ texts only where the caller asked for English; `available_locales()` lists what 
 from __future__ import annotations
 
 import gettext
+import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from babel import Locale, negotiate_locale
@@ -19,6 +20,7 @@ DOMAIN = "messages"
 SOURCE_LOCALE = "en"
 # Unicode isolates keep Latin fragments (dates, addresses, "Ofpra") in order inside RTL text.
 FSI, PDI, RLM = "\u2068", "\u2069", "\u200f"
+LANGUAGE_ALIASES = {"prs": "fa"}
 
 
 def N_(message: str) -> str:
@@ -35,24 +37,54 @@ class Translator:
 
     def gettext(self, message: str) -> str:
         """Translate a message."""
-        return self.catalog.gettext(message)
+        return self._directed(self.catalog.gettext(message))
 
     def ngettext(self, singular: str, plural: str, count: int) -> str:
         """Translate a message that depends on a count."""
-        return self.catalog.ngettext(singular, plural, count)
+        return self._directed(self.catalog.ngettext(singular, plural, count))
 
     def pgettext(self, context: str, message: str) -> str:
         """Translate a message in a context (short labels, rule texts)."""
-        return self.catalog.pgettext(context, message)
+        return self._directed(self.catalog.pgettext(context, message))
 
-    @property
+    def _directed(self, text: str) -> str:
+        """In right-to-left languages, isolate the Latin runs of a translation."""
+        return isolate_latin_runs(text) if self.is_rtl else text
+
+    @cached_property
+    def babel(self) -> Locale:
+        """Return Babel's locale data (dates, month and day names) for this language."""
+        return Locale.parse(self.locale)
+
+    @cached_property
     def is_rtl(self) -> bool:
         """Tell whether the language is written right to left."""
-        return Locale.parse(self.locale).text_direction == "rtl"
+        return self.babel.text_direction == "rtl"
 
     def isolate(self, fragment: str) -> str:
         """Wrap a left-to-right fragment so it stays in order inside right-to-left text."""
         return f"{FSI}{fragment}{PDI}" if self.is_rtl else fragment
+
+
+# Latin runs: French terms, names, commands, numbers, {placeholders}, with the quotes or brackets
+# around them. HTML tags and character references are left alone.
+_MARKUP = re.compile(r"(<[^>]*>|&#?\w+;)")
+_LATIN = "A-Za-z0-9\u00c0-\u024f{}"
+_LATIN_RUN = re.compile(
+    rf"[\"«(/]?[{_LATIN}][{_LATIN}_'’\-./:@+,()\u00a0 ]*[{_LATIN}\"»)]|[\"«(/]?[{_LATIN}][\"»)]?"
+)
+
+
+def isolate_latin_runs(text: str) -> str:
+    """Wrap each Latin run of a right-to-left text in Unicode isolates (FSI ... PDI).
+
+    Without them, a phone number's groups, "attestation de demande d'asile" in quotes or a
+    /command next to Arabic letters are reordered by the bidirectional algorithm.
+    """
+    parts = _MARKUP.split(text)
+    for index in range(0, len(parts), 2):  # even parts are text, odd parts are markup
+        parts[index] = _LATIN_RUN.sub(lambda run: f"{FSI}{run.group(0)}{PDI}", parts[index])
+    return "".join(parts)
 
 
 @cache
@@ -62,6 +94,24 @@ def translator(locale: str = SOURCE_LOCALE) -> Translator:
         DOMAIN, localedir=LOCALES_DIR, languages=[locale], fallback=locale == SOURCE_LOCALE
     )
     return Translator(locale, catalog)
+
+
+def stale_catalogs() -> list[str]:
+    """Return the languages whose compiled catalog (.mo) is missing or older than its .po.
+
+    Compiled catalogs are built, never committed: by `make compile` (which `make run` and
+    `make test` do first) and in the Docker image. The bot refuses to start without them rather
+    than fall back to English silently.
+    """
+    stale = []
+    for language in supported_languages():
+        source = LOCALES_DIR / language.code / "LC_MESSAGES" / f"{DOMAIN}.po"
+        if language.code == SOURCE_LOCALE and not source.exists():
+            continue
+        compiled = source.with_suffix(".mo")
+        if not compiled.exists() or compiled.stat().st_mtime < source.stat().st_mtime:
+            stale.append(language.code)
+    return stale
 
 
 @dataclass(frozen=True)
@@ -86,9 +136,20 @@ def is_supported(code: str) -> bool:
     return any(language.code == code for language in supported_languages())
 
 
+def is_reviewed(code: str) -> bool:
+    """Tell whether a native speaker has reviewed this language's catalog."""
+    return any(language.code == code and language.reviewed for language in supported_languages())
+
+
 def negotiate(telegram_code: str | None) -> str | None:
-    """Return our language matching a Telegram `language_code` (e.g. "fr-FR" -> "fr")."""
+    """Return our language for a Telegram `language_code` ("fr-FR" -> "fr", "fa" -> "fa_AF")."""
     if not telegram_code:
         return None
     available = [language.code for language in supported_languages()]
-    return negotiate_locale([telegram_code.replace("-", "_")], available, sep="_")
+    wanted = telegram_code.replace("-", "_")
+    exact = negotiate_locale([wanted], available, sep="_")
+    if exact:
+        return exact
+    # Telegram sends "fa" for Dari and Farsi alike; "prs" is Dari's own code.
+    base = LANGUAGE_ALIASES.get(wanted.split("_")[0].lower(), wanted.split("_")[0].lower())
+    return next((code for code in available if code.split("_")[0] == base), None)

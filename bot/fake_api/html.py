@@ -99,6 +99,9 @@ class _Parser:
         self.utf16 += utf16_length(text)
 
 
+_SPECIAL = re.compile("[<&]")
+
+
 def utf16_length(text: str) -> int:
     """Count UTF-16 code units: characters outside the BMP (most emoji) count twice."""
     return len(text.encode("utf-16-le")) // 2
@@ -128,9 +131,11 @@ def parse_html(source: str) -> ParsedText:
         elif char == "&" and (decoded := decode_entity(source, parser.pos)):
             parser.emit(decoded[0])
             parser.pos = decoded[1]
-        else:
-            parser.emit(char)
-            parser.pos += 1
+        else:  # a run of plain text, up to the next tag or character reference
+            stop = _SPECIAL.search(source, parser.pos + 1)
+            end = stop.start() if stop else len(source)
+            parser.emit(source[parser.pos : end])
+            parser.pos = end
     if parser.stack:
         raise HtmlError(f'Can\'t find end tag corresponding to start tag "{parser.stack[-1].name}"')
     return _strip("".join(parser.plain), parser.entities)

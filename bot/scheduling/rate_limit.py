@@ -1,79 +1,136 @@
 """Stay within Telegram's limits: a per-instance global budget, and one message per chat per second.
 
 PTB's AIORateLimiter limits one process and has no per-private-chat limit. Here every call that
-targets a chat takes a slot of this instance's share of the global budget (30 messages/s split
-between the instances that share the token), and calls marked `{"per_chat": True}` (reminders,
-broadcasts) also wait for their chat's slot. Interactive replies are not slowed per chat: a person
-who just pressed a button may get two or three messages at once, as Telegram allows.
+targets a chat takes a place in this instance's window (its share of the 30 messages/s Telegram
+allows the token: 30 / BOT_INSTANCES), and calls marked `{"per_chat": True}` (reminders,
+broadcasts) also wait for their chat's turn (one per second). Interactive replies are not slowed
+per chat: a person who just pressed a button may get two or three messages at once, as Telegram
+allows.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Coroutine
+from collections import deque
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
-# Margins: timers jitter by a few milliseconds, and Telegram counts on its side of the network.
-PER_CHAT_INTERVAL = 1.1
-GLOBAL_MARGIN = 0.9
 
+class Window:
+    """At most `limit` calls in any `period`, as Telegram counts them on its side of the network.
 
-class Pace:
-    """Spaces events evenly at a rate: never more than `rate` per second, no bursts."""
+    A call is counted from when it starts until `period` after it completed: Telegram received it
+    somewhere in between. A call may start only while fewer than `limit` are counted. Then any
+    `period`-long window at Telegram holds at most `limit` arrivals, whatever the network's and
+    the event loop's delays, with no safety margin to tune: the rate is `limit` per `period` plus
+    one round trip (29.8/s against a local server, about 27/s across a 100 ms round trip).
+    Starts are also spaced `period / limit` apart, so the budget is spread, not spent in a burst.
+    """
 
-    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self.interval = 1.0 / rate
-        self.clock = clock
-        self._next = 0.0
-        self._lock = asyncio.Lock()
+    def __init__(
+        self, limit: int, period: float = 1.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        if limit < 1:
+            raise ValueError("a window needs room for at least one call")
+        self.limit, self.period, self.clock = limit, period, clock
+        self.spacing = period / limit
+        self._next_start = 0.0
+        self._in_flight = 0
+        self._done: deque[float] = deque()  # completion times, oldest first
+        self._paused_until = 0.0
+        self._changed = asyncio.Condition()
 
     def pause(self, seconds: float) -> None:
-        """Give no slot for `seconds` (Telegram answered 429: the whole budget waits)."""
-        self._next = max(self._next, self.clock() + seconds)
+        """Start nothing for `seconds` (Telegram answered 429: the whole budget waits)."""
+        self._paused_until = max(self._paused_until, self.clock() + seconds)
 
-    async def take(self) -> None:
-        """Wait for the next slot.
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        """Hold a place in the window for the duration of one call."""
+        async with self._changed:
+            while (wait := self._wait()) is not None:
+                try:
+                    await asyncio.wait_for(self._changed.wait(), wait if wait > 0 else None)
+                except TimeoutError:
+                    pass
+            self._in_flight += 1
+            # Timers wake late by a millisecond or so: the next start keeps to the plan, but
+            # never comes sooner than half a spacing (no catch-up burst after a long stall).
+            now = self.clock()
+            self._next_start = max(self._next_start + self.spacing, now + self.spacing / 2)
+        try:
+            yield
+        finally:
+            async with self._changed:
+                self._in_flight -= 1
+                self._done.append(self.clock())
+                self._changed.notify_all()
 
-        The next slot counts from when this one was actually given, not from when it was
-        planned: a late wake-up never lets the following calls catch up in a burst.
-        """
-        async with self._lock:
-            wait = self._next - self.clock()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            self._next = self.clock() + self.interval
-
-
-class ChatPace:
-    """One slot per chat every `interval` seconds."""
-
-    def __init__(self, interval: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self.interval = interval
-        self.clock = clock
-        self._next: dict[int | str, float] = {}
-
-    async def take(self, chat_id: int | str) -> None:
-        """Wait for this chat's next slot."""
+    def _wait(self) -> float | None:
+        """Return None when a call may start now, else how long to wait (0: until one ends)."""
         now = self.clock()
-        slot = max(now, self._next.get(chat_id, 0.0))
-        self._next[chat_id] = slot + self.interval
-        if len(self._next) > 50_000:
-            self._next = {chat: at for chat, at in self._next.items() if at > now}
-        if slot > now:
-            await asyncio.sleep(slot - now)
+        if now < self._paused_until:
+            return self._paused_until - now
+        if now < self._next_start:
+            return self._next_start - now
+        while self._done and self._done[0] <= now - self.period:
+            self._done.popleft()
+        if self._in_flight + len(self._done) < self.limit:
+            return None
+        if self._done:
+            return self._done[0] + self.period - now
+        return 0.0
+
+
+class ChatWindow:
+    """One call per chat per `period`, counted from when the chat's previous call completed."""
+
+    def __init__(self, period: float = 1.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.period, self.clock = period, clock
+        self._free_at: dict[int | str, float] = {}
+        self._turns: dict[int | str, tuple[asyncio.Lock, int]] = {}  # lock, calls using it
+
+    @asynccontextmanager
+    async def slot(self, chat_id: int | str) -> AsyncIterator[None]:
+        """Wait for this chat's turn, and hold it for the duration of one call."""
+        lock, users = self._turns.get(chat_id, (asyncio.Lock(), 0))
+        self._turns[chat_id] = (lock, users + 1)
+        try:
+            async with lock:
+                wait = self._free_at.get(chat_id, 0.0) - self.clock()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                try:
+                    yield
+                finally:
+                    self._free_at[chat_id] = self.clock() + self.period
+        finally:
+            lock, users = self._turns[chat_id]
+            if users == 1:
+                del self._turns[chat_id]
+            else:
+                self._turns[chat_id] = (lock, users - 1)
+            self._forget_old()
+
+    def _forget_old(self) -> None:
+        """Drop the chats whose turn is free again, once there are many."""
+        if len(self._free_at) > 50_000:
+            now = self.clock()
+            self._free_at = {chat: at for chat, at in self._free_at.items() if at > now}
 
 
 class SendRateLimiter(BaseRateLimiter[dict[str, Any]]):
-    """PTB rate limiter: global pace for calls to a chat, per-chat pace when asked."""
+    """PTB rate limiter: this instance's window for calls to a chat, a chat window when asked."""
 
-    def __init__(self, overall_rate: float | None, per_chat_interval: float = PER_CHAT_INTERVAL):
-        self.overall = Pace(overall_rate * GLOBAL_MARGIN) if overall_rate else None
-        self.per_chat = ChatPace(per_chat_interval) if per_chat_interval else None
+    def __init__(self, overall_rate: float | None, per_chat_period: float = 1.0):
+        self.overall = Window(max(1, int(overall_rate))) if overall_rate else None
+        self.per_chat = ChatWindow(per_chat_period) if per_chat_period else None
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -90,19 +147,24 @@ class SendRateLimiter(BaseRateLimiter[dict[str, Any]]):
         data: dict[str, Any],
         rate_limit_args: dict[str, Any] | None,
     ) -> Any:
-        """Wait for the slots this call needs, then make it."""
+        """Wait for the places this call needs, then make it."""
         chat_id = data.get("chat_id")
-        if chat_id is not None:
-            if self.per_chat is not None and rate_limit_args and rate_limit_args.get("per_chat"):
-                await self.per_chat.take(chat_id)
-            if self.overall is not None:
-                await self.overall.take()
-        try:
-            return await callback(*args, **kwargs)
-        except RetryAfter as error:
-            if self.overall is not None:
-                self.overall.pause(_seconds(error.retry_after))
-            raise
+        async with AsyncExitStack() as places:
+            if chat_id is not None:
+                if (
+                    self.per_chat is not None
+                    and rate_limit_args
+                    and rate_limit_args.get("per_chat")
+                ):
+                    await places.enter_async_context(self.per_chat.slot(chat_id))
+                if self.overall is not None:
+                    await places.enter_async_context(self.overall.slot())
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as error:
+                if self.overall is not None:
+                    self.overall.pause(_seconds(error.retry_after))
+                raise
 
 
 def _seconds(value: object) -> float:

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from babel.dates import format_date, format_time
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -31,20 +32,26 @@ def esc(text: object) -> str:
 
 def day(t: Translator, value: date) -> str:
     """Return a date as words in the person's language ("23 mars 2026"), isolated in RTL."""
-    return t.isolate(format_date(value, format="long", locale=t.locale))
+    return t.isolate(_date_words(value, "long", t))
 
 
 def weekday_day(t: Translator, value: date) -> str:
     """Return a date with its weekday ("lundi 23 mars 2026")."""
-    return t.isolate(format_date(value, format="full", locale=t.locale))
+    return t.isolate(_date_words(value, "full", t))
 
 
 def moment(t: Translator, value: datetime) -> str:
     """Return a date and time, the time shown only when it is not the end of the day."""
     if value.hour == 23 and value.minute == 59:
         return weekday_day(t, value.date())
-    clock = format_time(value, format="short", locale=t.locale)
-    return t.isolate(f"{format_date(value.date(), format='full', locale=t.locale)} {clock}")
+    clock = format_time(value, format="short", locale=t.babel)
+    return t.isolate(f"{_date_words(value.date(), 'full', t)} {clock}")
+
+
+@lru_cache(maxsize=4096)
+def _date_words(value: date, form: str, t: Translator) -> str:
+    """Format a date with Babel (Gregorian, as on French papers); the dispatcher repeats dates."""
+    return format_date(value, format=form, locale=t.babel)
 
 
 def days_left(t: Translator, count: int) -> str:
@@ -61,11 +68,23 @@ def rtl(t: Translator, text: str) -> str:
     return f"{RLM}{text}" if t.is_rtl else text
 
 
+Rows = list[list[tuple[str, str]]]
+
+
 def keyboard(rows: Iterable[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
     """Build inline buttons from rows of (label, callback data)."""
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
     )
+
+
+def keyboard_json(rows: Rows) -> dict[str, list[list[dict[str, str]]]]:
+    """Return button rows as the Bot API's JSON, without building PTB objects (the dispatcher)."""
+    return {
+        "inline_keyboard": [
+            [{"text": label, "callback_data": data} for label, data in row] for row in rows
+        ]
+    }
 
 
 def split_long(paragraphs: Sequence[str], limit: int = MAX_MESSAGE) -> list[str]:

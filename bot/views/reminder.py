@@ -8,15 +8,24 @@ from bot import callback_data as cb
 from bot.domain.deadline import Plan
 from bot.domain.rules.model import Rule
 from bot.i18n import Translator
-from bot.views.common import Screen, days_left, esc, keyboard, moment, rtl
+from bot.views.common import Rows, Screen, days_left, esc, keyboard, moment, rtl
 from bot.views.notes import rule_text
 from bot.views.plan import deadline_block, guidance_lines
 
 
 def reminder_screen(t: Translator, rule: Rule, due: datetime, now: datetime, kind: str) -> Screen:
     """Return a reminder: what is due, when, days left, what to do, where; and its buttons."""
+    text, rows = reminder_message(t, rule, due, now, kind)
+    return Screen(text, keyboard(rows))
+
+
+def reminder_message(
+    t: Translator, rule: Rule, due: datetime, now: datetime, kind: str
+) -> tuple[str, Rows]:
+    """Return a reminder's text and button rows (the dispatcher sends them as JSON directly)."""
+    due = due.astimezone(now.tzinfo)  # stored in UTC; shown in the zone of the deadlines
     if kind == "missed":
-        return missed_screen(t, rule, due)
+        return missed_message(t, rule, due)
     count = (due.astimezone(now.tzinfo).date() - now.date()).days
     lines = [
         "⏰ "
@@ -31,10 +40,10 @@ def reminder_screen(t: Translator, rule: Rule, due: datetime, now: datetime, kin
         [(t.gettext("⏰ Remind me tomorrow"), cb.encode(cb.TOMORROW, rule.id))],
         [(t.gettext("This is not my situation"), cb.encode(cb.MENU, "dates"))],
     ]
-    return Screen(rtl(t, "\n".join(lines)), keyboard(rows))
+    return rtl(t, "\n".join(lines)), rows
 
 
-def missed_screen(t: Translator, rule: Rule, due: datetime) -> Screen:
+def missed_message(t: Translator, rule: Rule, due: datetime) -> tuple[str, Rows]:
     """Say once that a deadline passed, and what can still be done."""
     text = "\n".join(
         [
@@ -51,7 +60,7 @@ def missed_screen(t: Translator, rule: Rule, due: datetime) -> Screen:
         [(t.gettext("✅ Done"), cb.encode(cb.DONE, rule.id))],
         [(t.gettext("This is not my situation"), cb.encode(cb.MENU, "dates"))],
     ]
-    return Screen(rtl(t, text), keyboard(rows))
+    return rtl(t, text), rows
 
 
 def done_text(t: Translator, plan: Plan) -> str:

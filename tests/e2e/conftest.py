@@ -9,7 +9,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from telegram.request import HTTPXRequest
 
 from bot.app import build_application, running
 from bot.clock import ManualClock
@@ -17,6 +16,7 @@ from bot.config import Settings, load_settings
 from bot.context import BotApplication
 from bot.db.migrate import upgrade_to_head
 from bot.fake_api.server import FakeTelegram
+from bot.telegram_request import AiohttpRequest
 
 PARIS = ZoneInfo("Europe/Paris")
 START = datetime(2026, 3, 3, 10, 0, tzinfo=PARIS)
@@ -59,7 +59,7 @@ async def bot(telegram: FakeTelegram, tmp_path: Path) -> AsyncIterator[Harness]:
     settings = settings_for(telegram, url)
     clock = ManualClock(START)
     # Short timeouts so an injected delay becomes a TimedOut quickly.
-    request = HTTPXRequest(connection_pool_size=32, read_timeout=1.0, write_timeout=1.0)
+    request = AiohttpRequest(32, read_timeout=1.0, write_timeout=1.0)
     application = build_application(settings, clock=clock, request=request)
     async with running(application, poll_timeout=1):
         yield Harness(telegram, application, url, clock)

@@ -56,6 +56,7 @@ async def test_reminder_arrives_at_its_moment_with_buttons(bot: Harness) -> None
     bot.clock.set(FIRST)
     message = await user.wait_for(lambda m: FILING in (m.text or ""))
     assert "(in 18 days)" in message.text and "201 rue Carnot" in message.text
+    assert "PM" not in message.text  # the last day ends at 23:59 Paris time: no hour is shown
     assert [b.text for b in message.buttons] == [
         "✅ Done",
         "⏰ Remind me tomorrow",

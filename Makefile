@@ -42,12 +42,14 @@ compile: $(MO)
 locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po | $(STAMP)
 	$(BABEL) -q compile -i $< -o $@
 
-check-catalogs: $(STAMP)  ## fail when the template is out of date with the code
+check-catalogs: $(STAMP)  ## fail when the template is stale or a catalog fails the gate
 	@$(BABEL) -q extract -F locales/babel.cfg --no-location --no-wrap --sort-output --omit-header \
 		-k N_ -o .pot-check .
 	@cmp -s .pot-check $(POT) || { rm -f .pot-check; \
 		echo "locales/messages.pot is out of date: run 'make update-catalogs' and commit"; exit 1; }
 	@rm -f .pot-check
+	@PYTHONPATH=. $(PY) -m bot.i18n_gate > .gate-check || { cat .gate-check; rm -f .gate-check; exit 1; }
+	@rm -f .gate-check
 
 lint: $(STAMP)
 	$(PY) -m ruff check bot migrations tests bench

@@ -2,7 +2,9 @@
 
 No token, no network: the bot runs as in production (long polling over HTTP) against the fake
 Bot API server on 127.0.0.1, with a temporary database. Type messages; type a button's number to
-press it; type :quit (or Ctrl-D) to leave. For associations, translators and new developers.
+press it; type :next to jump to the next planned reminder (time travel: the bot's clock moves, the
+reminder is sent as in production); type :quit (or Ctrl-D) to leave. For associations, translators
+and new developers.
 """
 
 from __future__ import annotations
@@ -12,15 +14,18 @@ import html
 import re
 import sys
 import tempfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
 from bot.app import build_application, running
 from bot.config import load_settings
+from bot.context import BotApplication
 from bot.db.migrate import upgrade_to_head
 from bot.fake_api.server import FakeTelegram
 from bot.fake_api.state import Button, ChatMessage
 from bot.fake_api.users import FakeUser
+from bot.scheduling.claims import next_due
 from bot.views.calendar import NOOP
 
 DEMO_CHAT = 700_000_001
@@ -42,15 +47,58 @@ async def run_demo(
                 telegram_api_base_url=telegram.base_url,
                 database_url=url,
             )
-            async with running(build_application(settings), poll_timeout=1):
+            clock = TravellingClock()
+            application = build_application(settings, clock=clock)
+            async with running(application, poll_timeout=1):
                 user = telegram.user(DEMO_CHAT, first_name="Demo", language_code=language)
                 printer = Printer(user, stdout)
                 stdout.write(_banner())
-                await _converse(user, printer, stdin, stdout)
+                travel = TimeTravel(application, clock, stdout)
+                await _converse(user, printer, stdin, stdout, travel)
     return 0
 
 
-async def _converse(user: FakeUser, printer: Printer, stdin: TextIO, stdout: TextIO) -> None:
+class TravellingClock:
+    """The real time, plus however far the demo has travelled forward."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+
+    def now(self) -> datetime:
+        """Return the travelled-to moment."""
+        return datetime.now(UTC) + self.offset
+
+
+class TimeTravel:
+    """`:next`: move the clock to the next planned reminder and let the dispatcher send it."""
+
+    def __init__(self, application: BotApplication, clock: TravellingClock, out: TextIO) -> None:
+        self.application, self.clock, self.out = application, clock, out
+
+    async def next_reminder(self) -> None:
+        """Jump to the next due reminder (or say there is none) and send what is due."""
+        dispatcher = self.application.bot_data.dispatcher
+        assert dispatcher is not None, "the application has started"
+        async with dispatcher.sessions.begin() as session:
+            due = await next_due(session)
+        if due is None:
+            self.out.write("(no reminder is planned)\n")
+            return
+        if due > self.clock.now():
+            self.clock.offset += due - self.clock.now() + timedelta(seconds=1)
+        self.out.write(
+            f"(the clock is now {self.clock.now().astimezone(dispatcher.zone):%Y-%m-%d %H:%M})\n"
+        )
+        await dispatcher.run_once()
+
+
+async def _converse(
+    user: FakeUser,
+    printer: Printer,
+    stdin: TextIO,
+    stdout: TextIO,
+    travel: TimeTravel | None = None,
+) -> None:
     """Read lines until :quit or end of input; send each as a message or a button press."""
     loop = asyncio.get_running_loop()
     await user.send_command("start")
@@ -64,6 +112,10 @@ async def _converse(user: FakeUser, printer: Printer, stdin: TextIO, stdout: Tex
             return
         text = line.strip()
         if not text:
+            continue
+        if text == ":next" and travel is not None:
+            await travel.next_reminder()
+            await printer.show_new()
             continue
         buttons = printer.current_buttons()
         if text.isdigit() and 1 <= int(text) <= len(buttons):
@@ -87,7 +139,8 @@ class Printer:
         before = self._signature()
         try:
             await self.user.wait_for(
-                lambda _: self._signature() != before, timeout=FIRST_ANSWER_TIMEOUT
+                lambda _: self._unseen() or self._signature() != before,
+                timeout=FIRST_ANSWER_TIMEOUT,
             )
         except AssertionError:
             self.out.write("(no answer from the bot)\n")
@@ -101,6 +154,10 @@ class Printer:
             if self.seen.get(message.message_id) != message.edit_count:
                 self.seen[message.message_id] = message.edit_count
                 self._print(message)
+
+    def _unseen(self) -> bool:
+        """Tell whether a message arrived or changed since the last print (e.g. a reminder)."""
+        return any(self.seen.get(m.message_id) != m.edit_count for m in self.user.messages)
 
     def current_buttons(self) -> list[Button]:
         """Return the pressable buttons of the bot's newest message (numbers refer to it only)."""
@@ -152,7 +209,8 @@ def _banner() -> str:
     return (
         "Demo: you are chatting with the real bot through a local fake Telegram "
         "(temporary database, nothing leaves this computer).\n"
-        "Type a message, or the number of a button to press it. :quit to leave.\n"
+        "Type a message, or the number of a button to press it. :next jumps to the next "
+        "reminder. :quit to leave.\n"
     )
 
 

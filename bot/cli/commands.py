@@ -9,12 +9,12 @@ import sys
 from bot.cli import USAGE_ERROR, configure_logging, now_for, settings_from_environment
 from bot.cli.deadlines_output import plan_as_json, plan_as_text
 from bot.cli.event_args import EventArgumentError, parse_facts
-from bot.config import load_settings
+from bot.config import ConfigError, load_settings
 from bot.domain.engine import compute_plan
 from bot.domain.events import FactsError
 from bot.domain.prefectures import DepartmentError, find_department, prefecture_for
 from bot.domain.rules.loader import default_rulebook
-from bot.i18n import translator
+from bot.i18n import stale_catalogs, translator
 
 
 def run(args: argparse.Namespace) -> int:
@@ -25,6 +25,7 @@ def run(args: argparse.Namespace) -> int:
     """
     settings = settings_from_environment()
     settings.require_token()
+    require_compiled_catalogs()
     webhook = settings.require_webhook() if args.webhook else None
     configure_logging(settings)
     default_rulebook()
@@ -54,6 +55,7 @@ def dispatch(args: argparse.Namespace) -> int:
 
     settings = settings_from_environment()
     settings.require_token()
+    require_compiled_catalogs()
     configure_logging(settings)
     if current_revision(settings.database_url) != head_revision():
         print("error: the database is not migrated; run `python -m bot migrate`", file=sys.stderr)
@@ -67,7 +69,18 @@ def demo(args: argparse.Namespace) -> int:
     """Run the bot against the embedded fake Telegram, with a chat in this terminal."""
     from bot.demo import main as demo_main
 
+    require_compiled_catalogs()
     return demo_main(args.lang)
+
+
+def require_compiled_catalogs() -> None:
+    """Refuse to start when a language's compiled catalog is missing or older than its source."""
+    stale = stale_catalogs()
+    if stale:
+        raise ConfigError(
+            f"translations not compiled for {', '.join(stale)}: run `make compile` "
+            "(or `pybabel compile -d locales -D messages`)"
+        )
 
 
 def migrate(args: argparse.Namespace) -> int:

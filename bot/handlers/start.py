@@ -7,7 +7,7 @@ from telegram import BotCommand, BotCommandScopeChat, Update
 from bot.context import BotContext
 from bot.handlers.base import replace_screen, send, who
 from bot.handlers.flow import ask
-from bot.i18n import is_supported, negotiate, supported_languages, translator
+from bot.i18n import is_reviewed, is_supported, negotiate, supported_languages, translator
 from bot.views import account as account_views
 from bot.views import onboarding as views
 from bot.views.common import Screen
@@ -53,12 +53,13 @@ async def language_chosen(update: Update, context: BotContext, code: str) -> Non
     t = translator(code)
     await query.answer()
     if profile is None:
-        await replace_screen(query.message, views.privacy_notice(t, code))
+        await replace_screen(query.message, views.privacy_notice(t, code, is_reviewed(code)))
         return
     await context.services.people.update(chat_id, language=code)
     await context.services.plans.replan(chat_id)
     await set_chat_commands(context, chat_id, code)
-    await replace_screen(query.message, Screen(account_views.language_changed(t)))
+    changed = account_views.language_changed(t, is_reviewed(code))
+    await replace_screen(query.message, Screen(changed))
     state = await context.services.dialogs.get(chat_id)
     if state is not None:
         await ask(context, chat_id, t, state)

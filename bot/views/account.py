@@ -9,7 +9,7 @@ from bot import callback_data as cb
 from bot.i18n import Translator
 from bot.views.common import Screen, esc, keyboard, rtl, split_long
 from bot.views.dates import event_label
-from bot.views.onboarding import stage_label
+from bot.views.onboarding import stage_label, unreviewed_translation
 
 
 def mydata_messages(t: Translator, data: dict[str, Any]) -> list[str]:
@@ -86,6 +86,9 @@ def resumed(t: Translator) -> str:
     return rtl(t, t.gettext("Reminders are back on."))
 
 
-def language_changed(t: Translator) -> str:
-    """Confirm the new language (in it)."""
-    return rtl(t, t.gettext("From now on I will write to you in English."))
+def language_changed(t: Translator, reviewed: bool = True) -> str:
+    """Confirm the new language (in it), saying once when its translation is not reviewed."""
+    text = t.gettext("From now on I will write to you in English.")
+    if not reviewed:
+        text += "\n\n" + unreviewed_translation(t)
+    return rtl(t, text)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.domain.deadline import Note
 from bot.domain.rules.model import Actor, Rule
 from bot.i18n import N_, Translator
+
+# A sentence ends with a full stop, ? or ! in Latin, Arabic (؟), Bengali (।) or Ge'ez (።) script.
+SENTENCE_END = re.compile(r"(?<=[.?!؟])\s+|[।።]\s*")
 
 NOTE_TEXTS: dict[Note, str] = {
     Note.CHECK_PAPER: N_(
@@ -57,7 +62,7 @@ def rule_text(t: Translator, rule: Rule, field: str) -> str:
 
 def action_title(t: Translator, rule: Rule, limit: int = 90) -> str:
     """Return the first sentence of a rule's action, as a short title."""
-    first = rule_text(t, rule, "action").split(". ")[0].rstrip(".")
+    first = SENTENCE_END.split(rule_text(t, rule, "action"), maxsplit=1)[0].rstrip(".")
     return first if len(first) <= limit else first[: limit - 3] + "…"
 
 

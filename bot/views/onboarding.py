@@ -26,8 +26,19 @@ def language_picker(t: Translator, languages: tuple[Language, ...], first: str |
     return Screen(rtl(t, t.gettext("Choose your language.")), keyboard(rows))
 
 
-def privacy_notice(t: Translator, code: str) -> Screen:
-    """Return the privacy notice with an explicit "I agree"; nothing is stored before it."""
+def unreviewed_translation(t: Translator) -> str:
+    """Say, in the language itself, that no native speaker has reviewed this translation yet."""
+    return t.gettext(
+        "<i>This translation has not yet been checked by a native speaker. If a sentence is "
+        "unclear, ask an association, or choose another language with /language.</i>"
+    )
+
+
+def privacy_notice(t: Translator, code: str, reviewed: bool = True) -> Screen:
+    """Return the privacy notice with an explicit "I agree"; nothing is stored before it.
+
+    An unreviewed translation says so once, here, before the person relies on it.
+    """
     text = t.gettext(
         "<b>Before we start: what this bot keeps</b>\n\n"
         "This bot reminds you of the deadlines of your asylum procedure.\n\n"
@@ -38,6 +49,8 @@ def privacy_notice(t: Translator, code: str) -> Screen:
         "See everything we keep with /mydata. Erase everything at any time with /delete.\n\n"
         'Nothing is kept until you press "I agree".'
     )
+    if not reviewed:
+        text = f"{unreviewed_translation(t)}\n\n{text}"
     rows = [
         [(t.gettext("I agree"), cb.encode(cb.CONSENT, code))],
         [(t.gettext("Change language"), cb.encode(cb.MENU, "language"))],

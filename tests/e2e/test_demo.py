@@ -24,6 +24,7 @@ def test_demo_plays_the_onboarding_in_the_terminal() -> None:
         f"{issued:%d/%m/%Y}",
         "maybe",
         f"{expires:%d/%m/%Y}",
+        ":next",
         ":quit",
     ]
     script = "\n".join([*lines, ""])
@@ -42,4 +43,5 @@ def test_demo_plays_the_onboarding_in_the_terminal() -> None:
     assert "Préfecture de la Seine-Saint-Denis (Bobigny, 93)" in out
     assert "I could not read a date" in out  # "maybe"
     assert "201 rue Carnot" in out and "in 11 days" in out
+    assert "(the clock is now" in out and "⏰ Reminder:" in out  # :next travelled to a reminder
     assert "Traceback" not in result.stderr

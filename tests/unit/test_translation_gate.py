@@ -1,0 +1,102 @@
+"""The translation gate: every catalog is complete and safe to show; and the gate itself bites."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+
+from bot import cli, i18n
+from bot.i18n import supported_languages
+from bot.i18n_gate import check_all, check_catalog
+
+SOURCE = "<b>Appeal</b> before {date}, within 15 days. Erase everything with /delete."
+PLURAL = ("in {n} day", "in {n} days")
+
+
+def catalog(
+    locale: str,
+    text: str,
+    forms: tuple[str, ...] = ("dans {n} jour", "dans {n} jours"),
+    *,
+    fuzzy: bool = False,
+) -> Catalog:
+    """Return a two-message catalog: one sentence and one plural entry."""
+    built = Catalog(locale=locale)
+    built.add(SOURCE, text, flags=("fuzzy",) if fuzzy else ())
+    built.add(PLURAL, forms)
+    return built
+
+
+def problems(locale: str, text: str, *args: tuple[str, ...], **kwargs: bool) -> list[str]:
+    return [
+        problem.what for problem in check_catalog(locale, catalog(locale, text, *args, **kwargs))
+    ]
+
+
+def test_every_catalog_of_the_repository_passes() -> None:
+    assert [str(problem) for problem in check_all()] == []
+
+
+def test_twelve_languages_are_offered_and_each_has_a_catalog_or_is_the_source() -> None:
+    codes = {language.code for language in supported_languages()}
+    assert {"fr", "en", "ar", "fa_AF", "ps", "ti", "ru", "uk", "bn", "tr", "ka", "sq"} <= codes
+
+
+def test_a_good_translation_passes() -> None:
+    assert (
+        problems("fr", "<b>Recours</b> avant le {date}, sous 15 jours. Effacez tout avec /delete.")
+        == []
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", "untranslated"),
+        ("<b>Recours</b> avant le {date}, sous 5 jours. Effacez tout avec /delete.", "numbers"),
+        ("<b>Recours</b> avant le {jour}. Effacez tout avec /delete.", "placeholders"),
+        ("<b>Recours</b> avant le {date}. Effacez tout avec /effacer.", "commands"),
+        ("<b>Recours avant le {date}. Effacez tout avec /delete.", "unclosed <b>"),
+        ("<b>Recours</i> avant le {date}. Effacez tout avec /delete.", "unbalanced"),
+        ("<h1>Recours</h1> avant le {date}. Effacez tout avec /delete.", "not accepted"),
+        ("Recours avant le {date}. Effacez tout avec /delete.", "tags"),
+        ("<b>Recours</b> " + "x" * 4100 + " {date} /delete", "more than Telegram's 4096"),
+    ],
+)
+def test_each_defect_is_caught(text: str, expected: str) -> None:
+    assert any(expected in what for what in problems("fr", text)), problems("fr", text)
+
+
+def test_a_fuzzy_entry_is_caught() -> None:
+    assert "fuzzy" in problems("fr", "<b>Recours</b> avant le {date}. /delete", fuzzy=True)
+
+
+def test_plural_forms_are_those_of_the_language() -> None:
+    good = "<b>Recours</b> avant le {date}, sous 15 jours. Effacez tout avec /delete."
+    ukrainian = ("через {n} день", "через {n} дні", "через {n} днів")
+    assert problems("uk", good, ukrainian) == []
+    assert any("2 plural forms instead of 3" in what for what in problems("uk", good))
+    assert any(
+        "plural placeholders" in what for what in problems("fr", good, ("demain", "bientôt"))
+    )
+
+
+def test_the_bot_refuses_to_start_without_compiled_catalogs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert i18n.stale_catalogs() == [], "run `make compile` (make test does it first)"
+    copy = tmp_path / "locales"
+    shutil.copytree(i18n.LOCALES_DIR, copy)
+    (copy / "uk" / "LC_MESSAGES" / "messages.mo").unlink()
+    po = copy / "ar" / "LC_MESSAGES" / "messages.po"
+    later = po.with_suffix(".mo").stat().st_mtime + 10
+    os.utime(po, (later, later))  # edited after it was compiled
+    monkeypatch.setattr(i18n, "LOCALES_DIR", copy)
+    assert sorted(i18n.stale_catalogs()) == ["ar", "uk"]
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:" + "A" * 35)
+    assert cli.main(["dispatch"]) != 0
+    assert "translations not compiled for" in capsys.readouterr().err

@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-dev
 
 MO     := $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/messages.po))
-POT    := locales/messages.pot
+POT    := locales/bot.pot
 BABEL  := PYTHONPATH=. $(VENV)/bin/pybabel
 
 .PHONY: run test lint check migrate lock clean extract update-catalogs compile check-catalogs demo
@@ -28,7 +28,7 @@ test: $(STAMP) compile check-catalogs  ## lint and type-check, then the whole te
 	$(PY) -m mypy
 	$(PY) -m pytest
 
-# Translations: English source texts in the code and the rules file -> locales/messages.pot ->
+# Translations: English source texts in the code and the rules file -> locales/bot.pot ->
 # locales/<ll>/LC_MESSAGES/messages.po (committed) -> .mo (compiled here, never committed).
 extract: $(STAMP)  ## refresh the template from the code and the rules file
 	$(BABEL) -q extract -F locales/babel.cfg --no-location --no-wrap --sort-output --omit-header \
@@ -46,7 +46,7 @@ check-catalogs: $(STAMP)  ## fail when the template is stale or a catalog fails 
 	@$(BABEL) -q extract -F locales/babel.cfg --no-location --no-wrap --sort-output --omit-header \
 		-k N_ -o .pot-check .
 	@cmp -s .pot-check $(POT) || { rm -f .pot-check; \
-		echo "locales/messages.pot is out of date: run 'make update-catalogs' and commit"; exit 1; }
+		echo "locales/bot.pot is out of date: run 'make update-catalogs' and commit"; exit 1; }
 	@rm -f .pot-check
 	@PYTHONPATH=. $(PY) -m bot.i18n_gate > .gate-check || { cat .gate-check; rm -f .gate-check; exit 1; }
 	@rm -f .gate-check

@@ -34,7 +34,7 @@ _MARKUP = re.compile(r"<[^>]*>|\{[a-z_]+\}|%\([a-z_]+\)s|&#?\w+;")
 @cache
 def english_fragments() -> frozenset[str]:
     """Return the source texts' sentences and clauses of four words or more."""
-    with (LOCALES_DIR / "messages.pot").open("rb") as handle:
+    with (LOCALES_DIR / "bot.pot").open("rb") as handle:
         template = read_po(handle)
     fragments = set()
     for message in template:

@@ -76,6 +76,7 @@ async def _post_init(application: BotApplication, runtime: Runtime) -> None:
         clock=runtime.clock,
         zone=settings.timezone,
         reminder_time=settings.reminder_time,
+        operators=frozenset(settings.bot_operator_ids),
     )
     data = application.bot_data
     data.services, data.book = services, default_rulebook()
@@ -93,7 +94,9 @@ async def _post_init(application: BotApplication, runtime: Runtime) -> None:
             batch=settings.dispatch_batch,
             concurrency=settings.dispatch_concurrency,
         ),
+        keep_going=lambda: application.running,
     )
+    data.dispatcher.broadcast_service = services.broadcasts
     data.dispatch_interval = settings.dispatch_interval
     await _publish_commands(application)
     schedule_dispatch(application, settings.dispatch_interval)

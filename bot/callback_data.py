@@ -23,10 +23,32 @@ MENU = "mn"  # mn:<command>        a menu button instead of a typed command
 CANCEL = "cx"  # cx                stop the current questions
 DONE = "rd"  # rd:<rule id>        "Done" under a reminder
 TOMORROW = "rt"  # rt:<rule id>    "Remind me tomorrow"
+LEAVE = "lv"  # lv:<association>     stop following an association
+STAFF = "sm"  # sm:<action>.<association>   a staff menu action (checked again when pressed)
+STAFF_REMOVE = "sr"  # sr:<association>.<user>  remove a staff member (admins)
+DRAFT = "bd"  # bd:<action>[.<value>]  composing a broadcast (the author's own draft only)
+STOP_BROADCAST = "bx"  # bx:<broadcast>  stop a broadcast being sent
 
 MAX_BYTES = 64
 _PATTERN = re.compile(r"^(?P<kind>[a-z]{2})(?::(?P<value>[A-Za-z0-9_.-]{1,48}))?$")
-_NEEDS_VALUE = {LANGUAGE, CONSENT, STAGE, ANSWER, EDIT, REMOVE, ADD, DELETE, MENU, DONE, TOMORROW}
+_NEEDS_VALUE = {
+    LANGUAGE,
+    CONSENT,
+    STAGE,
+    ANSWER,
+    EDIT,
+    REMOVE,
+    ADD,
+    DELETE,
+    MENU,
+    DONE,
+    TOMORROW,
+    LEAVE,
+    STAFF,
+    STAFF_REMOVE,
+    DRAFT,
+    STOP_BROADCAST,
+}
 _NO_VALUE = {UNKNOWN, CANCEL}
 
 

@@ -61,12 +61,25 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--lang", help="the Telegram app language of the demo person, e.g. fr, ar")
     demo.set_defaults(command=_lazy("bot.cli.commands", "demo"))
     _add_deadlines(commands)
+    _add_association(commands)
     prefecture = commands.add_parser(
         "prefecture", help="the prefecture competent for asylum in a department"
     )
     prefecture.add_argument("department", help="department number (01..95, 2A, 2B) or name")
     prefecture.set_defaults(command=_lazy("bot.cli.commands", "prefecture"))
     return parser
+
+
+def _add_association(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Declare `association create NAME` and `association invite ID` (the operator's tools)."""
+    parser = commands.add_parser("association", help="create associations, invite their admins")
+    actions = parser.add_subparsers(title="actions", required=True, metavar="ACTION")
+    create = actions.add_parser("create", help="create an association; print its admin's link")
+    create.add_argument("name", help="the association's name, as its followers will see it")
+    create.set_defaults(command=_lazy("bot.cli.commands", "association_create"))
+    invite = actions.add_parser("invite", help="print a new one-time admin link")
+    invite.add_argument("association_id", type=int, help="the number printed by create")
+    invite.set_defaults(command=_lazy("bot.cli.commands", "association_invite"))
 
 
 def _add_deadlines(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

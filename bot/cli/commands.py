@@ -73,6 +73,24 @@ def demo(args: argparse.Namespace) -> int:
     return demo_main(args.lang)
 
 
+def association_create(args: argparse.Namespace) -> int:
+    """Create an association and print its first admin's one-time link."""
+    from bot.cli import associations
+
+    settings = settings_from_environment()
+    _migrate(settings.database_url)
+    return associations.create(args, settings)
+
+
+def association_invite(args: argparse.Namespace) -> int:
+    """Print a new one-time admin link for an association."""
+    from bot.cli import associations
+
+    settings = settings_from_environment()
+    _migrate(settings.database_url)
+    return associations.invite(args, settings)
+
+
 def require_compiled_catalogs() -> None:
     """Refuse to start when a language's compiled catalog is missing or older than its source."""
     stale = stale_catalogs()

@@ -140,3 +140,137 @@ class CompletedStep(SQLModel, table=True):
     person_id: int = Field(primary_key=True, foreign_key="persons.id", ondelete="CASCADE")
     rule_id: str = Field(primary_key=True, max_length=64)
     completed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+# -- Associations -------------------------------------------------------------------------------
+# What associations write (broadcast texts) is stored: it is their content, not a person's. What
+# links a person to an association (following, deliveries) is deleted with the person.
+
+STAFF_ROLES = ("admin", "staff")
+BROADCAST_STATUSES = ("draft", "scheduled", "sending", "done", "cancelled")
+DELIVERY_STATUSES = ("pending", "claimed", "sent", "failed", "blocked", "cancelled", "skipped")
+
+
+class Association(SQLModel, table=True):
+    """An association (SPADA, legal aid group, shelter) that people follow in the bot."""
+
+    __tablename__ = "associations"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120)
+    # The public follow link's token (t.me/<bot>?start=f_<token>): printed on posters, not secret.
+    follow_token: str = Field(max_length=32, unique=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class StaffMember(SQLModel, table=True):
+    """A Telegram user who works for an association, as admin or staff."""
+
+    __tablename__ = "staff"
+    __table_args__ = (
+        sa.UniqueConstraint("association_id", "user_id"),
+        sa.CheckConstraint(sa.column("role").in_(STAFF_ROLES), name="role"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    association_id: int = Field(foreign_key="associations.id", ondelete="CASCADE")
+    user_id: int = Field(sa_type=sa.BigInteger, index=True)
+    role: str = Field(max_length=8)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Invite(SQLModel, table=True):
+    """A one-time invitation to join an association's staff; only the token's hash is kept."""
+
+    __tablename__ = "invites"
+    __table_args__ = (sa.CheckConstraint(sa.column("role").in_(STAFF_ROLES), name="role"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    association_id: int = Field(foreign_key="associations.id", ondelete="CASCADE")
+    role: str = Field(max_length=8)
+    token_hash: str = Field(max_length=64, unique=True)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_by: int | None = Field(default=None, sa_type=sa.BigInteger)  # None: the operator
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Follow(SQLModel, table=True):
+    """A person follows an association: they receive its broadcasts. Shares nothing by itself."""
+
+    __tablename__ = "follows"
+
+    person_id: int = Field(primary_key=True, foreign_key="persons.id", ondelete="CASCADE")
+    association_id: int = Field(
+        primary_key=True, foreign_key="associations.id", ondelete="CASCADE", index=True
+    )
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Broadcast(SQLModel, table=True):
+    """A message from an association (or the operator: association_id None) to its followers.
+
+    `texts` is JSON {language: HTML text}, with the `default` language's text for everyone else;
+    `audience` is JSON of filters (languages, departments, stages). Counts are kept up to date by
+    the dispatcher for the report; the progress message is edited as deliveries go out.
+    """
+
+    __tablename__ = "broadcasts"
+    __table_args__ = (
+        sa.CheckConstraint(sa.column("status").in_(BROADCAST_STATUSES), name="status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    association_id: int | None = Field(
+        default=None, foreign_key="associations.id", ondelete="CASCADE", index=True
+    )
+    author_id: int = Field(sa_type=sa.BigInteger, index=True)
+    status: str = Field(default="draft", max_length=16)
+    # What the author's next text message is for, while composing: "text" or "version:<lang>".
+    waiting_for: str | None = Field(default=None, max_length=24)
+    default_language: str = Field(default="fr", max_length=16)
+    texts: str = Field(default="{}", sa_type=sa.Text)
+    audience: str = Field(default="{}", sa_type=sa.Text)
+    send_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    progress_chat_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+    progress_message_id: int | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Delivery(SQLModel, table=True):
+    """One broadcast to one person: claimed and sent by the dispatcher, never twice."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        sa.UniqueConstraint("broadcast_id", "person_id"),
+        sa.CheckConstraint(sa.column("status").in_(DELIVERY_STATUSES), name="status"),
+        sa.Index(None, "status", "send_at"),
+    )
+
+    id: int | None = Field(
+        default=None,
+        primary_key=True,
+        sa_type=sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+    )
+    broadcast_id: int = Field(foreign_key="broadcasts.id", ondelete="CASCADE")
+    person_id: int = Field(foreign_key="persons.id", ondelete="CASCADE", index=True)
+    status: str = Field(default="pending", max_length=16)
+    send_at: datetime = Field(sa_type=UTCDateTime)
+    attempts: int = Field(default=0, sa_column_kwargs={"server_default": sa.text("0")})
+    lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_error: str | None = Field(default=None, max_length=64)
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who used an association's power, and when: invites, staff, broadcasts (counts only)."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    actor_id: int | None = Field(default=None, sa_type=sa.BigInteger)  # None: the operator's CLI
+    association_id: int | None = Field(default=None, index=True)
+    action: str = Field(max_length=32)
+    details: str = Field(default="{}", sa_type=sa.Text)

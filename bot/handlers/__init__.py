@@ -11,7 +11,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot import callback_data as cb
 from bot.context import BotApplication, BotContext
-from bot.handlers import account, flow, plan_commands, reminders, start
+from bot.handlers import account, associations, flow, plan_commands, reminders, start
 from bot.handlers.base import is_private, send, who
 from bot.views import errors
 from bot.views.calendar import CALENDAR_PREFIX
@@ -34,6 +34,8 @@ COMMAND_HANDLERS: dict[str, Handler] = {
     "resume": account.resume_command,
     "help": account.help_command,
     "menu": account.menu_command,
+    "associations": associations.associations_command,
+    "staff": associations.staff_command,
 }
 
 BUTTON_HANDLERS: dict[str, ButtonHandler] = {
@@ -47,6 +49,11 @@ BUTTON_HANDLERS: dict[str, ButtonHandler] = {
     cb.DELETE: account.delete_answered,
     cb.DONE: reminders.done_pressed,
     cb.TOMORROW: reminders.tomorrow_pressed,
+    cb.LEAVE: associations.leave_pressed,
+    cb.STAFF: associations.staff_pressed,
+    cb.STAFF_REMOVE: associations.staff_remove_pressed,
+    cb.DRAFT: associations.draft_pressed,
+    cb.STOP_BROADCAST: associations.stop_pressed,
 }
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -59,7 +66,7 @@ def register(application: BotApplication) -> None:
         application.add_handler(CommandHandler(command, handler, filters=PRIVATE & NEW_MESSAGE))
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(
-        MessageHandler(PRIVATE & NEW_MESSAGE & filters.TEXT & ~filters.COMMAND, flow.on_text)
+        MessageHandler(PRIVATE & NEW_MESSAGE & filters.TEXT & ~filters.COMMAND, on_text)
     )
     application.add_handler(
         MessageHandler(PRIVATE & NEW_MESSAGE & filters.COMMAND, on_unknown_command)
@@ -93,6 +100,13 @@ async def on_button(update: Update, context: BotContext) -> None:
         await on_menu_button(update, context, pressed.value)
     else:
         await BUTTON_HANDLERS[pressed.kind](update, context, pressed.value)
+
+
+async def on_text(update: Update, context: BotContext) -> None:
+    """A typed message: a staff member's broadcast text if a draft waits for one, else an answer."""
+    if await associations.draft_text(update, context):
+        return
+    await flow.on_text(update, context)
 
 
 async def on_menu_button(update: Update, context: BotContext, command: str) -> None:

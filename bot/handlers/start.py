@@ -5,9 +5,11 @@ from __future__ import annotations
 from telegram import BotCommand, BotCommandScopeChat, Update
 
 from bot.context import BotContext
+from bot.handlers import associations
 from bot.handlers.base import replace_screen, send, who
 from bot.handlers.flow import ask
 from bot.i18n import is_reviewed, is_supported, negotiate, supported_languages, translator
+from bot.services.associations import FOLLOW_PREFIX
 from bot.views import account as account_views
 from bot.views import onboarding as views
 from bot.views.common import Screen
@@ -17,11 +19,15 @@ from bot.views.menu import command_list, main_menu
 async def start_command(update: Update, context: BotContext) -> None:
     """Begin: the language picker for newcomers, the menu for people already here."""
     chat_id, profile, t = await who(update, context)
-    # `/start <payload>` (deep links) is accepted; associations will use the payload later.
+    payload = context.args[0] if context.args else ""
+    if payload and await associations.deep_link(update, context, payload):
+        return
     if profile is None:
         user = update.effective_user
         first = negotiate(user.language_code if user else None)
-        await send(context, chat_id, views.language_picker(t, supported_languages(), first))
+        follow = _follow_token(payload)
+        picker = views.language_picker(t, supported_languages(), first, follow)
+        await send(context, chat_id, picker)
         return
     if not profile.active:
         await context.services.people.update(chat_id, active=True)
@@ -41,10 +47,11 @@ async def language_command(update: Update, context: BotContext) -> None:
     await send(context, chat_id, views.language_picker(t, supported_languages(), first))
 
 
-async def language_chosen(update: Update, context: BotContext, code: str) -> None:
+async def language_chosen(update: Update, context: BotContext, value: str) -> None:
     """Before consent: show the privacy notice in that language. After: switch language."""
     query = update.callback_query
     assert query is not None
+    code, _, follow = value.partition(".")
     if not is_supported(code):
         chat_id, _, t = await who(update, context)
         await query.answer(t.gettext("This button is no longer valid."))
@@ -53,7 +60,8 @@ async def language_chosen(update: Update, context: BotContext, code: str) -> Non
     t = translator(code)
     await query.answer()
     if profile is None:
-        await replace_screen(query.message, views.privacy_notice(t, code, is_reviewed(code)))
+        notice = views.privacy_notice(t, code, is_reviewed(code), _follow_token(follow))
+        await replace_screen(query.message, notice)
         return
     await context.services.people.update(chat_id, language=code)
     await context.services.plans.replan(chat_id)
@@ -65,10 +73,11 @@ async def language_chosen(update: Update, context: BotContext, code: str) -> Non
         await ask(context, chat_id, t, state)
 
 
-async def consent_given(update: Update, context: BotContext, code: str) -> None:
+async def consent_given(update: Update, context: BotContext, value: str) -> None:
     """Record consent (the first write about the person) and ask where they are."""
     query = update.callback_query
     assert query is not None
+    code, _, follow = value.partition(".")
     chat_id, profile, _ = await who(update, context)
     t = translator(code if is_supported(code) else "en")
     await query.answer()
@@ -78,6 +87,8 @@ async def consent_given(update: Update, context: BotContext, code: str) -> None:
     await context.services.people.consent(chat_id, t.locale)
     await set_chat_commands(context, chat_id, t.locale)
     await replace_screen(query.message, Screen(t.gettext("Thank you. Let's start.")))
+    if _follow_token(follow):
+        await associations.follow_after_consent(context, chat_id, update, follow)
     await context.conversation.begin(chat_id)
     await send(context, chat_id, views.stage_picker(t))
 
@@ -87,3 +98,10 @@ async def set_chat_commands(context: BotContext, chat_id: int, code: str) -> Non
     t = translator(code)
     commands = [BotCommand(command, description) for command, description in command_list(t)]
     await context.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id))
+
+
+def _follow_token(text: str) -> str | None:
+    """Return the association token of a follow deep link or of a button value, if any."""
+    token = text.removeprefix(FOLLOW_PREFIX)
+    valid = 8 <= len(token) <= 24 and all(c.isalnum() or c in "-_" for c in token)
+    return token if valid else None

@@ -10,9 +10,10 @@ UPDATE is atomic on its own.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -84,15 +85,7 @@ async def claim_due(
         .order_by(R.c.remind_at, R.c.id)
         .limit(limit)
     )
-    if session.get_bind().dialect.name == "postgresql":
-        chosen = chosen.with_for_update(skip_locked=True, of=R)
-    statement = (
-        sa.update(R)
-        .where(R.c.id.in_(chosen.scalar_subquery()), due)
-        .values(status="claimed", lease_until=now + lease, attempts=R.c.attempts + 1)
-        .returning(R.c.id)
-    )
-    ids = [row[0] for row in (await _run(session, statement)).all()]
+    ids = await take(session, R, chosen, due, now + lease)
     if not ids:
         return []
     query = (
@@ -135,14 +128,53 @@ async def mark_sent(session: AsyncSession, claim: Claimed, now: datetime) -> Non
 
 async def mark_sent_many(session: AsyncSession, batch: list[Claimed], now: datetime) -> None:
     """Record several deliveries of one claim in one statement (they share its lease)."""
-    for lease in {claim.lease_until for claim in batch}:
-        ids = [claim.id for claim in batch if claim.lease_until == lease]
-        statement = sa.update(R).where(
-            R.c.id.in_(ids), R.c.status == "claimed", R.c.lease_until == lease
+    await settle(session, R, batch, status="sent", sent_at=now, lease_until=None, last_error=None)
+
+
+async def release_many(session: AsyncSession, batch: list[Claimed]) -> None:
+    """Give back claims never attempted (the process is stopping): due again at once."""
+    await settle(session, R, batch, status="pending", lease_until=None, attempts=R.c.attempts - 1)
+
+
+class Held(Protocol):
+    """A claimed row: its id and the lease that is its claim's token."""
+
+    @property
+    def id(self) -> int: ...  # noqa: D102
+
+    @property
+    def lease_until(self) -> datetime: ...  # noqa: D102
+
+
+async def take(
+    session: AsyncSession, table: sa.Table, chosen: sa.Select[Any], due: Any, until: datetime
+) -> list[int]:
+    """Claim the rows `chosen` selects (still `due`) with a lease until `until`; return their ids.
+
+    One conditional UPDATE marks them, so two dispatchers never take the same row; on PostgreSQL
+    the selection skips rows another transaction has locked.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        chosen = chosen.with_for_update(skip_locked=True, of=table)
+    statement = (
+        sa.update(table)
+        .where(table.c.id.in_(chosen.scalar_subquery()), due)
+        .values(status="claimed", lease_until=until, attempts=table.c.attempts + 1)
+        .returning(table.c.id)
+    )
+    return [row[0] for row in (await _run(session, statement)).all()]
+
+
+async def settle(
+    session: AsyncSession, table: sa.Table, batch: Sequence[Held], **values: Any
+) -> None:
+    """Update claimed rows, only those their claim still holds (one statement per lease)."""
+    for lease in {held.lease_until for held in batch}:
+        ids = [held.id for held in batch if held.lease_until == lease]
+        statement = sa.update(table).where(
+            table.c.id.in_(ids), table.c.status == "claimed", table.c.lease_until == lease
         )
-        await _run(
-            session, statement.values(status="sent", sent_at=now, lease_until=None, last_error=None)
-        )
+        await _run(session, statement.values(**values))
 
 
 async def mark_retry(session: AsyncSession, claim: Claimed, at: datetime, error: str) -> None:

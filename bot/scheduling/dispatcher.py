@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,10 +26,12 @@ from telegram.warnings import PTBUserWarning
 from bot.clock import Clock
 from bot.domain.rules.model import RuleBook
 from bot.i18n import translator
-from bot.scheduling import claims
+from bot.scheduling import claims, deliveries
+from bot.scheduling.broadcasting import BroadcastSender
 from bot.scheduling.claims import Claimed
+from bot.services.broadcasts import BroadcastService
 from bot.services.unit import Sessions
-from bot.views.common import keyboard_json
+from bot.views.common import Rows, keyboard_json
 from bot.views.reminder import reminder_message
 
 log = logging.getLogger(__name__)
@@ -89,32 +92,63 @@ class Dispatcher:
         clock: Clock,
         zone: ZoneInfo,
         settings: DispatchSettings | None = None,
+        keep_going: Callable[[], bool] = lambda: True,
     ) -> None:
         self.sessions, self.bot, self.book, self.clock = sessions, bot, book, clock
+        # False once the application is stopping: no new send starts, unsent claims go back.
+        self.keep_going = keep_going
         self.zone = zone
         self.settings = settings or DispatchSettings()
         self._running = asyncio.Lock()
         self._sent: list[Claimed] = []
+        self._unsent: list[Claimed] = []
+        self.broadcasts = BroadcastSender(self)
+        # Set by the application: reads broadcasts for the progress messages.
+        self.broadcast_service: BroadcastService | None = None
 
     async def run_once(self) -> DispatchReport:
-        """Send everything due now, batch after batch; return counts and the next due moment."""
+        """Send everything due now, batch after batch; return counts and the next due moment.
+
+        Reminders keep priority: a batch of broadcast deliveries is taken only when no reminder
+        is due, and reminders are looked at again after each such batch.
+        """
         report = DispatchReport()
         async with self._running:
-            while True:
+            while self.keep_going():
                 now = self.clock.now()
                 async with self.sessions.begin() as session:
                     report.expired += await claims.expire_stale(session, now)
                     batch = await claims.claim_due(
                         session, now, lease=self.settings.lease, limit=self.settings.batch
                     )
-                if not batch:
-                    break
-                await self._deliver_all(batch, report)
-                if len(batch) < self.settings.batch:
+                if batch:
+                    await self._deliver_all(batch, report)
+                    continue
+                if not await self.broadcasts.run_batch(report):
                     break
             async with self.sessions.begin() as session:
-                report.next_due = await claims.next_due(session)
+                moments = [await claims.next_due(session), await deliveries.next_due(session)]
+            report.next_due = min((m for m in moments if m is not None), default=None)
         return report
+
+    async def send_text(
+        self, chat_id: int, text: str, rows: Rows | None = None
+    ) -> TelegramError | None:
+        """Send one paced message (per-chat limit too); return Telegram's error, if any."""
+        api_kwargs: dict[str, Any] = {
+            "chat_id": chat_id,
+            "text": text,
+            "parse_mode": ParseMode.HTML.value,
+        }
+        if rows:
+            api_kwargs["reply_markup"] = keyboard_json(rows)
+        try:
+            await self.bot.do_api_request(
+                "sendMessage", api_kwargs=api_kwargs, rate_limit_args={"per_chat": True}
+            )
+        except TelegramError as error:
+            return error
+        return None
 
     async def _deliver_all(self, batch: list[Claimed], report: DispatchReport) -> None:
         """Send a batch with bounded concurrency (the rate limiter paces the calls).
@@ -130,6 +164,9 @@ class Dispatcher:
 
         outcomes = await asyncio.gather(*(one(claim) for claim in batch), return_exceptions=True)
         await self._flush_sent()
+        if self._unsent:
+            unsent, self._unsent = self._unsent, []
+            await self._in_session(claims.release_many, unsent)
         for outcome in outcomes:
             if isinstance(outcome, Exception):
                 log.error("delivery failed: %s", type(outcome).__name__)
@@ -142,6 +179,9 @@ class Dispatcher:
         """
         if self.clock.now() >= claim.lease_until - self.settings.lease / 10:
             report.skipped += 1
+            return
+        if not self.keep_going():
+            self._unsent.append(claim)
             return
         t = translator(claim.language)
         rule = self.book.by_id.get(claim.rule_id)

@@ -38,6 +38,14 @@ async def dispatch_job(context: BotContext) -> None:
     _wake_at_next_due(context, report.next_due)
 
 
+def wake_dispatcher(application: BotApplication) -> None:
+    """Run the dispatcher now (a broadcast was confirmed), not at the next sweep."""
+    if application.job_queue is not None:
+        application.job_queue.run_once(
+            dispatch_job, when=0.05, name=WAKE, job_kwargs={"misfire_grace_time": None}
+        )
+
+
 def _wake_at_next_due(context: BotContext, next_due: datetime | None) -> None:
     """Replace the wake-up job so the next due reminder is not late by up to an interval."""
     application: BotApplication = context.application  # type: ignore[assignment]

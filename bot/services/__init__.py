@@ -11,6 +11,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
 from bot.domain.rules.model import RuleBook
+from bot.services.associations import AssociationService
+from bot.services.broadcasts import BroadcastService
 from bot.services.dialogs import DialogService
 from bot.services.people import PeopleService
 from bot.services.plans import PlanService
@@ -24,6 +26,8 @@ class Services:
     people: PeopleService
     plans: PlanService
     dialogs: DialogService
+    associations: AssociationService
+    broadcasts: BroadcastService
     clock: Clock
     zone: ZoneInfo
 
@@ -35,13 +39,17 @@ def build_services(
     clock: Clock,
     zone: ZoneInfo,
     reminder_time: time,
+    operators: frozenset[int] = frozenset(),
 ) -> Services:
     """Wire the services over one session factory."""
     sessions = Sessions(factory)
+    associations = AssociationService(sessions, clock, operators)
     return Services(
         people=PeopleService(sessions, clock),
         plans=PlanService(sessions, book, clock, zone, reminder_time),
         dialogs=DialogService(sessions),
+        associations=associations,
+        broadcasts=BroadcastService(sessions, clock, associations),
         clock=clock,
         zone=zone,
     )

@@ -6,9 +6,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from sqlmodel import col, select
+
 from bot.clock import Clock
 from bot.db import repo
-from bot.db.models import Person
+from bot.db.models import Association, Follow, Person
 from bot.domain.events import Procedure
 from bot.services.plans import event_of
 from bot.services.profile import Profile
@@ -70,6 +72,12 @@ class PeopleService:
             dates = await repo.key_dates(session=session, person_id=person.id)
             reminders = await repo.all_reminders(session=session, person_id=person.id)
             dialog = await repo.dialog(session=session, person_id=person.id)
+            followed = await session.exec(
+                select(Association.name)
+                .join(Follow, col(Follow.association_id) == Association.id)
+                .where(Follow.person_id == person.id)
+            )
+            associations = sorted(followed.all())
         return {
             "person": _person_dict(person),
             "dates": [_event_dict(row) for row in dates],
@@ -83,6 +91,7 @@ class PeopleService:
                 for r in reminders
             ],
             "conversation": None if dialog is None else _draft(dialog.step, dialog.draft),
+            "associations_followed": associations,
         }
 
 

@@ -19,10 +19,19 @@ STAGE_LABELS: dict[str, str] = {
 }
 
 
-def language_picker(t: Translator, languages: tuple[Language, ...], first: str | None) -> Screen:
-    """Return the language buttons, in their own names, the person's Telegram language first."""
+def language_picker(
+    t: Translator, languages: tuple[Language, ...], first: str | None, follow: str | None = None
+) -> Screen:
+    """Return the language buttons, in their own names, the person's Telegram language first.
+
+    `follow` is the token of the association link that brought a newcomer: it rides along the
+    buttons until consent, when the person starts following (nothing is stored before).
+    """
     ordered = sorted(languages, key=lambda language: language.code != first)
-    rows = [[(language.native, cb.encode(cb.LANGUAGE, language.code))] for language in ordered]
+    suffix = f".{follow}" if follow else ""
+    rows = [
+        [(language.native, cb.encode(cb.LANGUAGE, language.code + suffix))] for language in ordered
+    ]
     return Screen(rtl(t, t.gettext("Choose your language.")), keyboard(rows))
 
 
@@ -34,7 +43,9 @@ def unreviewed_translation(t: Translator) -> str:
     )
 
 
-def privacy_notice(t: Translator, code: str, reviewed: bool = True) -> Screen:
+def privacy_notice(
+    t: Translator, code: str, reviewed: bool = True, follow: str | None = None
+) -> Screen:
     """Return the privacy notice with an explicit "I agree"; nothing is stored before it.
 
     An unreviewed translation says so once, here, before the person relies on it.
@@ -52,7 +63,7 @@ def privacy_notice(t: Translator, code: str, reviewed: bool = True) -> Screen:
     if not reviewed:
         text = f"{unreviewed_translation(t)}\n\n{text}"
     rows = [
-        [(t.gettext("I agree"), cb.encode(cb.CONSENT, code))],
+        [(t.gettext("I agree"), cb.encode(cb.CONSENT, f"{code}.{follow}" if follow else code))],
         [(t.gettext("Change language"), cb.encode(cb.MENU, "language"))],
     ]
     return Screen(rtl(t, text), keyboard(rows))

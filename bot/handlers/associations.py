@@ -1,0 +1,337 @@
+"""Associations in the chat: deep links (follow, join the staff), /associations, /staff, and the
+broadcast composer. Every press and command is checked by the services (permissions module)."""
+
+from __future__ import annotations
+
+import io
+
+import segno
+from telegram import MaybeInaccessibleMessage, Message, Update
+
+from bot.context import BotContext
+from bot.domain.permissions import Role
+from bot.handlers.base import replace_screen, send, translator_for, who
+from bot.i18n import supported_languages
+from bot.scheduling.jobs import wake_dispatcher
+from bot.services.associations import FOLLOW_PREFIX, INVITE_PREFIX, Refused
+from bot.views import errors
+from bot.views import staff as views
+from bot.views.common import Screen
+from bot.views.onboarding import STAGE_LABELS, stage_label
+
+
+async def deep_link(update: Update, context: BotContext, payload: str) -> bool:
+    """Handle `/start i_<token>` (join a staff) or `/start f_<token>` (follow); True if handled.
+
+    Following needs the person's consent first: before it, the follow token rides along the
+    language and consent buttons, and the follow happens right after "I agree".
+    """
+    chat_id, profile, t = await who(update, context)
+    if payload.startswith(INVITE_PREFIX):
+        user = update.effective_user
+        assert user is not None
+        membership = await context.services.associations.redeem(
+            payload[len(INVITE_PREFIX) :], user.id
+        )
+        text = views.joined_staff(t, membership) if membership else views.invitation_not_valid(t)
+        await send(context, chat_id, text)
+        return True
+    if payload.startswith(FOLLOW_PREFIX) and profile is not None:
+        association = await context.services.associations.follow(
+            chat_id, payload[len(FOLLOW_PREFIX) :]
+        )
+        text = views.followed_now(t, association.name) if association else views.link_not_valid(t)
+        await send(context, chat_id, text)
+        return True
+    return False
+
+
+async def follow_after_consent(
+    context: BotContext, chat_id: int, update: Update, token: str
+) -> None:
+    """Follow the association whose link brought the person, once they agreed."""
+    association = await context.services.associations.follow(chat_id, token)
+    _, _, t = await who(update, context)
+    text = views.followed_now(t, association.name) if association else views.link_not_valid(t)
+    await send(context, chat_id, text)
+
+
+# -- people -----------------------------------------------------------------------------------
+
+
+async def associations_command(update: Update, context: BotContext) -> None:
+    """List the associations the person follows, with a button to leave each."""
+    chat_id, profile, t = await who(update, context)
+    if profile is None:
+        await send(context, chat_id, errors.start_first(t))
+        return
+    followed = await context.services.associations.followed(chat_id)
+    rows = [(a.id, a.name) for a in followed if a.id is not None]
+    await send(context, chat_id, views.followed_list(t, rows))
+
+
+async def leave_pressed(update: Update, context: BotContext, value: str) -> None:
+    """Stop following an association."""
+    query = update.callback_query
+    assert query is not None
+    chat_id, _, t = await who(update, context)
+    association_id = _number(value)
+    name = await context.services.associations.name(association_id) if association_id else None
+    if (
+        association_id is None
+        or name is None
+        or not await context.services.associations.unfollow(chat_id, association_id)
+    ):
+        await query.answer(errors.stale_button(t))
+        return
+    await query.answer()
+    await replace_screen(query.message, Screen(views.left(t, name)))
+
+
+# -- staff ------------------------------------------------------------------------------------
+
+
+async def staff_command(update: Update, context: BotContext) -> None:
+    """Open the staff menu (only for staff; everyone else is told it is for staff only)."""
+    chat_id, _, t = await who(update, context)
+    user = update.effective_user
+    assert user is not None
+    memberships = await context.services.associations.memberships(user.id)
+    if not memberships:
+        await send(context, chat_id, views.not_allowed(t))
+        return
+    await send(context, chat_id, views.staff_menu(t, memberships))
+
+
+async def staff_pressed(update: Update, context: BotContext, value: str) -> None:
+    """A staff menu button: `<action>.<association>`, checked again for this user."""
+    query = update.callback_query
+    assert query is not None and query.message is not None
+    chat_id, _, t = await who(update, context)
+    user_id = query.from_user.id
+    action, _, raw = value.partition(".")
+    association_id = _number(raw)
+    name = await context.services.associations.name(association_id) if association_id else None
+    service = context.services.associations
+    try:
+        if name is None or association_id is None:
+            raise Refused("unknown association")
+        if action == "bc":
+            await context.services.broadcasts.start(association_id, user_id, t.locale)
+            await query.answer()
+            await send(context, chat_id, views.write_message(t, name))
+        elif action == "ln":
+            token = await service.follow_token(association_id, user_id)
+            link = views.deep_link(context.bot.username, FOLLOW_PREFIX + token)
+            await query.answer()
+            await send(context, chat_id, views.follow_link(t, name, link))
+            await context.bot.send_document(chat_id, _qr_png(link), filename="follow-qr.png")
+        elif action == "ct":
+            numbers = await service.counts(association_id, user_id)
+            await query.answer()
+            await send(context, chat_id, views.counts(t, name, numbers))
+        elif action == "hi":
+            reports = await context.services.broadcasts.history(association_id, user_id)
+            broadcasts = context.services.broadcasts
+            drafts = [await broadcasts.draft_by_id(r.broadcast_id) for r in reports]
+            pairs = [(r, d) for r, d in zip(reports, drafts, strict=True) if d is not None]
+            await query.answer()
+            await send(context, chat_id, views.history(t, name, pairs))
+        elif action in ("is", "ia"):
+            role = Role.ADMIN if action == "ia" else Role.STAFF
+            token = await service.invite(association_id, role, user_id)
+            link = views.deep_link(context.bot.username, INVITE_PREFIX + token)
+            await query.answer()
+            await send(context, chat_id, views.invitation(t, name, role, link))
+        elif action == "sl":
+            members = await service.staff(association_id, user_id)
+            await query.answer()
+            screen = views.staff_list(t, association_id, name, members, user_id)
+            await send(context, chat_id, screen)
+        else:
+            raise Refused(action)
+    except Refused:
+        await query.answer(views.not_allowed(t), show_alert=True)
+
+
+async def staff_remove_pressed(update: Update, context: BotContext, value: str) -> None:
+    """Remove a staff member (admins only; never the last admin)."""
+    query = update.callback_query
+    assert query is not None
+    _, _, t = await who(update, context)
+    association_raw, _, user_raw = value.partition(".")
+    association_id, member = _number(association_raw), _number(user_raw)
+    if association_id is None or member is None:
+        await query.answer(errors.stale_button(t))
+        return
+    try:
+        removed = await context.services.associations.remove_staff(
+            association_id, member, query.from_user.id
+        )
+    except Refused as refusal:
+        text = views.last_admin(t) if str(refusal) == "last_admin" else views.not_allowed(t)
+        await query.answer(text, show_alert=True)
+        return
+    await query.answer()
+    if removed:
+        await replace_screen(query.message, Screen(views.staff_removed(t)))
+
+
+# -- the broadcast composer --------------------------------------------------------------------
+
+
+async def draft_text(update: Update, context: BotContext) -> bool:
+    """Take a staff member's typed message as the text their draft waits for; True if taken."""
+    user = update.effective_user
+    message = update.effective_message
+    if user is None or message is None or not message.text:
+        return False
+    broadcasts = context.services.broadcasts
+    draft = await broadcasts.current_draft(user.id)
+    if draft is None or draft.waiting_for is None:
+        return False
+    chat_id, profile, t = await who(update, context)
+    try:
+        await broadcasts.write(user.id, message.text_html)
+    except Refused:
+        await broadcasts.discard(user.id)
+        await send(context, chat_id, views.not_allowed(t))
+        return True
+    await _preview(context, chat_id, user.id, update)
+    return True
+
+
+async def draft_pressed(update: Update, context: BotContext, value: str) -> None:
+    """The composer's buttons; they only ever act on the presser's own draft."""
+    query = update.callback_query
+    assert query is not None and query.message is not None
+    chat_id, _, t = await who(update, context)
+    user_id = query.from_user.id
+    broadcasts = context.services.broadcasts
+    draft = await broadcasts.current_draft(user_id)
+    if draft is None or draft.association_id is None:
+        await query.answer(errors.stale_button(t))
+        return
+    action, _, argument = value.partition(".")
+    try:
+        if action == "no":
+            await broadcasts.discard(user_id)
+            await query.answer()
+            await replace_screen(query.message, Screen(views.draft_discarded(t)))
+        elif action == "ver":
+            await query.answer()
+            await replace_screen(query.message, views.pick_version_language(t, draft))
+        elif action == "vl" and any(lang.code == argument for lang in supported_languages()):
+            await broadcasts.wait_for_version(user_id, argument)
+            await query.answer()
+            await replace_screen(query.message, views.write_version(t, argument))
+        elif action in ("al", "ad", "as"):
+            await query.answer()
+            await _audience_screen(update, context, AUDIENCE_MENUS[action])
+        elif action in AUDIENCE_TOGGLES:
+            dimension = AUDIENCE_TOGGLES[action]
+            await broadcasts.set_audience(user_id, draft.audience.toggled(dimension, argument))
+            await query.answer()
+            await _audience_screen(update, context, dimension)
+        elif action == "pv":
+            await query.answer()
+            await _preview(context, chat_id, user_id, update, replace=True)
+        elif action == "ok":
+            if await broadcasts.recipients(user_id) == 0:
+                await query.answer(views.nobody(t), show_alert=True)
+                return
+            await query.answer()
+            await _remove_buttons(query.message)
+            progress = await send(context, chat_id, views.preparing(t))
+            await broadcasts.confirm(user_id, chat_id, progress.message_id)
+            report = await broadcasts.report(draft.id)
+            sent_draft = await broadcasts.draft_by_id(draft.id)
+            assert report is not None and sent_draft is not None
+            await replace_screen(progress, views.broadcast_progress(t, sent_draft, report))
+            wake_dispatcher(context.application)  # type: ignore[arg-type]
+        else:
+            await query.answer(errors.stale_button(t))
+    except Refused:
+        await broadcasts.discard(user_id)
+        await query.answer(views.not_allowed(t), show_alert=True)
+
+
+async def stop_pressed(update: Update, context: BotContext, value: str) -> None:
+    """Stop a broadcast being sent (staff of its association)."""
+    query = update.callback_query
+    assert query is not None
+    _, _, t = await who(update, context)
+    broadcast_id = _number(value)
+    try:
+        report = (
+            await context.services.broadcasts.cancel(broadcast_id, query.from_user.id)
+            if broadcast_id
+            else None
+        )
+    except Refused:
+        await query.answer(views.not_allowed(t), show_alert=True)
+        return
+    draft = await context.services.broadcasts.draft_by_id(broadcast_id) if broadcast_id else None
+    if report is None or draft is None:
+        await query.answer(errors.stale_button(t))
+        return
+    await query.answer()
+    await replace_screen(query.message, views.broadcast_progress(t, draft, report))
+
+
+async def _preview(
+    context: BotContext, chat_id: int, user_id: int, update: Update, *, replace: bool = False
+) -> None:
+    broadcasts = context.services.broadcasts
+    draft = await broadcasts.current_draft(user_id)
+    if draft is None or draft.association_id is None:
+        return
+    t = translator_for(update, await context.services.people.profile(chat_id))
+    name = await context.services.associations.name(draft.association_id) or ""
+    screen = views.draft_preview(t, draft, name, await broadcasts.recipients(user_id))
+    query = update.callback_query
+    if replace and query is not None and query.message is not None:
+        await replace_screen(query.message, screen)
+    else:
+        await send(context, chat_id, screen)
+
+
+async def _audience_screen(update: Update, context: BotContext, dimension: str) -> None:
+    query = update.callback_query
+    assert query is not None and query.message is not None
+    _, _, t = await who(update, context)
+    user_id = query.from_user.id
+    draft = await context.services.broadcasts.current_draft(user_id)
+    if draft is None or draft.association_id is None:
+        return
+    numbers = await context.services.associations.counts(draft.association_id, user_id)
+    if dimension == "languages":
+        languages = numbers.by_language
+        options = [(code, views.language_name(code)) for code in languages if code != "?"]
+    elif dimension == "departments":
+        options = [(code, code) for code in numbers.by_department if code != "?"]
+    else:
+        options = [(s, stage_label(t, s)) for s in numbers.by_stage if s in STAGE_LABELS]
+    chosen = getattr(draft.audience, dimension)
+    await replace_screen(query.message, views.pick_audience(t, dimension, options, chosen))
+
+
+async def _remove_buttons(message: MaybeInaccessibleMessage) -> None:
+    """Leave a message as it is, without its buttons."""
+    if isinstance(message, Message):
+        await message.edit_reply_markup(reply_markup=None)
+
+
+AUDIENCE_MENUS = {"al": "languages", "ad": "departments", "as": "stages"}
+AUDIENCE_TOGGLES = {"tl": "languages", "td": "departments", "ts": "stages"}
+
+
+def _qr_png(link: str) -> bytes:
+    """Return a printable QR code of a link, as PNG."""
+    buffer = io.BytesIO()
+    segno.make(link, error="m").save(buffer, kind="png", scale=10, border=4)
+    return buffer.getvalue()
+
+
+def _number(text: str) -> int | None:
+    return int(text) if text.isdigit() and len(text) < 19 else None

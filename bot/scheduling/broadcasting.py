@@ -1,0 +1,141 @@
+"""Sending broadcast deliveries: one batch at a time, between the reminders, within the limits.
+
+Called by the Dispatcher when no reminder is due. Each delivery is sent through the same paced
+path as reminders (this instance's window, one message per chat per second), recorded like them,
+and the author's progress message is edited after each batch; when nothing is left, the broadcast
+is marked done and the progress message becomes the final report.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.i18n import translator
+from bot.scheduling import deliveries
+from bot.scheduling.deliveries import BroadcastText, ClaimedDelivery
+
+if TYPE_CHECKING:
+    from bot.scheduling.dispatcher import Dispatcher, DispatchReport
+
+log = logging.getLogger(__name__)
+
+
+class BroadcastSender:
+    """The broadcast half of the dispatcher."""
+
+    def __init__(self, dispatcher: Dispatcher) -> None:
+        self.dispatcher = dispatcher
+        self._unsent: list[ClaimedDelivery] = []
+
+    async def run_batch(self, report: DispatchReport) -> bool:
+        """Send one batch of due deliveries; tell whether there was one."""
+        d = self.dispatcher
+        now = d.clock.now()
+        async with d.sessions.begin() as session:
+            batch = await deliveries.claim(
+                session, now, lease=d.settings.lease, limit=d.settings.batch
+            )
+            texts = await deliveries.texts(session, {c.broadcast_id for c in batch})
+        if batch:
+            self._unsent = []
+            outcomes = await self._send_all(batch, texts, report)
+            if self._unsent:
+                await d._in_session(deliveries.release_many, self._unsent)
+            sent = [claim for claim, outcome in zip(batch, outcomes, strict=True) if outcome]
+            if sent:
+                await d._in_session(deliveries.mark_sent_many, sent, d.clock.now())
+            report.sent += len(sent)
+        async with d.sessions.begin() as session:
+            finished = await deliveries.finish(session, d.clock.now())
+        for broadcast_id in {c.broadcast_id for c in batch} | set(finished):
+            await self._show_progress(broadcast_id)
+        return bool(batch)
+
+    async def _send_all(
+        self,
+        batch: list[ClaimedDelivery],
+        texts: dict[int, BroadcastText],
+        report: DispatchReport,
+    ) -> list[bool]:
+        gate = asyncio.Semaphore(self.dispatcher.settings.concurrency)
+
+        async def one(claim: ClaimedDelivery) -> bool:
+            async with gate:
+                return await self._send(claim, texts[claim.broadcast_id], report)
+
+        results = await asyncio.gather(*(one(c) for c in batch), return_exceptions=True)
+        outcomes = []
+        for result in results:
+            if isinstance(result, BaseException):
+                log.error("delivery failed: %s", type(result).__name__)
+                outcomes.append(False)
+            else:
+                outcomes.append(result)
+        return outcomes
+
+    async def _send(
+        self, claim: ClaimedDelivery, text: BroadcastText, report: DispatchReport
+    ) -> bool:
+        """Send one delivery; True when Telegram took it (recorded with the batch)."""
+        d = self.dispatcher
+        if d.clock.now() >= claim.lease_until - d.settings.lease / 10:
+            report.skipped += 1
+            return False
+        if not d.keep_going():
+            self._unsent.append(claim)
+            return False
+        error = await d.send_text(claim.chat_id, text.for_language(claim.language))
+        if error is None:
+            return True
+        if isinstance(error, Forbidden) or (
+            isinstance(error, BadRequest) and "chat not found" in str(error).lower()
+        ):
+            await d._in_session(deliveries.mark_blocked, claim)
+            report.blocked += 1
+        elif isinstance(error, RetryAfter):
+            delay = error.retry_after
+            seconds = delay if isinstance(delay, timedelta) else timedelta(seconds=float(delay))
+            await d._in_session(
+                deliveries.mark_retry, claim, d.clock.now() + seconds, "retry_after"
+            )
+            report.retried += 1
+        elif isinstance(error, NetworkError) and claim.attempts < d.settings.max_attempts:
+            backoff = d.settings.first_backoff * (2 ** (claim.attempts - 1))
+            at = d.clock.now() + min(backoff, d.settings.max_backoff)
+            await d._in_session(deliveries.mark_retry, claim, at, "network")
+            report.retried += 1
+        else:
+            code = type(error).__name__.lower() if isinstance(error, TelegramError) else "error"
+            await d._in_session(deliveries.mark_failed, claim, code)
+            report.failed += 1
+        return False
+
+    async def _show_progress(self, broadcast_id: int) -> None:
+        """Edit the author's progress message: counts so far, or the final report."""
+        from bot.views.staff import broadcast_progress  # views import telegram; keep it local
+
+        d = self.dispatcher
+        service = d.broadcast_service
+        if service is None:
+            return
+        draft = await service.draft_by_id(broadcast_id)
+        progress = await service.report(broadcast_id)
+        if draft is None or progress is None or draft.progress_chat_id is None:
+            return
+        t = translator(draft.default_language)
+        screen = broadcast_progress(t, draft, progress)
+        try:
+            await d.bot.edit_message_text(
+                screen.text,
+                chat_id=draft.progress_chat_id,
+                message_id=draft.progress_message_id,
+                parse_mode="HTML",
+                reply_markup=screen.keyboard,
+            )
+        except TelegramError as error:  # "message is not modified", or the author blocked us
+            log.info("progress of broadcast %s not shown: %s", broadcast_id, type(error).__name__)

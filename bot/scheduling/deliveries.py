@@ -1,0 +1,182 @@
+"""Claiming broadcast deliveries atomically, and recording what happened to each.
+
+The same design as reminders (claims.py): rows are marked `claimed` with a lease in the statement
+that selects them (FOR UPDATE SKIP LOCKED on PostgreSQL), outcomes are recorded only while the
+claim holds, and a crash re-sends at most the deliveries in flight. Only deliveries of broadcasts
+still `sending` are taken, so a cancelled broadcast stops at once.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.db.models import Broadcast, Delivery, Person
+from bot.scheduling.claims import settle, take
+
+D, P = Delivery.__table__, Person.__table__  # type: ignore[attr-defined]
+B = Broadcast.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class ClaimedDelivery:
+    """A delivery taken for sending, with what is needed to write it."""
+
+    id: int
+    broadcast_id: int
+    person_id: int
+    chat_id: int
+    language: str
+    attempts: int
+    lease_until: datetime
+
+
+@dataclass(frozen=True)
+class BroadcastText:
+    """The texts of a broadcast: one per language, and the default for everyone else."""
+
+    texts: dict[str, str]
+    default_language: str
+
+    def for_language(self, language: str) -> str:
+        """Return the person's language's version, else the default text."""
+        return self.texts.get(language) or self.texts["default"]
+
+
+async def claim(
+    session: AsyncSession, now: datetime, *, lease: timedelta, limit: int
+) -> list[ClaimedDelivery]:
+    """Take up to `limit` deliveries due now (or whose lease expired) of broadcasts sending."""
+    due = sa.or_(
+        sa.and_(D.c.status == "pending", D.c.send_at <= now),
+        sa.and_(D.c.status == "claimed", D.c.lease_until < now),
+    )
+    chosen = (
+        sa.select(D.c.id)
+        .join(B, B.c.id == D.c.broadcast_id)
+        .join(P, P.c.id == D.c.person_id)
+        .where(due, B.c.status == "sending", P.c.active.is_(True))
+        .order_by(D.c.id)
+        .limit(limit)
+    )
+    ids = await take(session, D, chosen, due, now + lease)
+    if not ids:
+        return []
+    query = (
+        sa.select(D, P.c.chat_id, P.c.language)
+        .join(P, P.c.id == D.c.person_id)
+        .where(D.c.id.in_(ids))
+        .order_by(D.c.id)
+    )
+    return [
+        ClaimedDelivery(
+            row.id,
+            row.broadcast_id,
+            row.person_id,
+            row.chat_id,
+            row.language or "en",
+            row.attempts,
+            row.lease_until,
+        )
+        for row in (await _run(session, query)).all()
+    ]
+
+
+async def texts(session: AsyncSession, broadcast_ids: set[int]) -> dict[int, BroadcastText]:
+    """Return the texts of some broadcasts."""
+    rows = await _run(
+        session,
+        sa.select(B.c.id, B.c.texts, B.c.default_language).where(B.c.id.in_(broadcast_ids)),
+    )
+    return {row.id: BroadcastText(json.loads(row.texts), row.default_language) for row in rows}
+
+
+def _held(claim: ClaimedDelivery) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        D.c.id == claim.id, D.c.status == "claimed", D.c.lease_until == claim.lease_until
+    )
+
+
+async def mark_sent_many(
+    session: AsyncSession, batch: list[ClaimedDelivery], now: datetime
+) -> None:
+    """Record deliveries (only those whose claim still holds)."""
+    await settle(session, D, batch, status="sent", sent_at=now, lease_until=None, last_error=None)
+
+
+async def release_many(session: AsyncSession, batch: list[ClaimedDelivery]) -> None:
+    """Give back claims never attempted (the process is stopping): due again at once."""
+    await settle(session, D, batch, status="pending", lease_until=None, attempts=D.c.attempts - 1)
+
+
+async def mark_retry(
+    session: AsyncSession, claim: ClaimedDelivery, at: datetime, error: str
+) -> None:
+    """Put a delivery back, to be tried again at `at`."""
+    await _run(
+        session,
+        sa.update(D)
+        .where(_held(claim))
+        .values(status="pending", send_at=at, lease_until=None, last_error=error),
+    )
+
+
+async def mark_failed(session: AsyncSession, claim: ClaimedDelivery, error: str) -> None:
+    """Give up on a delivery (an error code, never message text)."""
+    await _run(
+        session,
+        sa.update(D)
+        .where(_held(claim))
+        .values(status="failed", lease_until=None, last_error=error),
+    )
+
+
+async def mark_blocked(session: AsyncSession, claim: ClaimedDelivery) -> None:
+    """The person blocked the bot: inactive until /start; this broadcast is not sent to them."""
+    await _run(session, sa.update(P).where(P.c.id == claim.person_id).values(active=False))
+    await _run(
+        session,
+        sa.update(D)
+        .where(_held(claim))
+        .values(status="blocked", lease_until=None, last_error="forbidden"),
+    )
+
+
+async def finish(session: AsyncSession, now: datetime) -> list[int]:
+    """Mark done the broadcasts with nothing left to send; return their ids."""
+    open_deliveries = (
+        sa.select(D.c.id)
+        .where(D.c.broadcast_id == B.c.id, D.c.status.in_(("pending", "claimed")))
+        .exists()
+    )
+    result = await _run(
+        session,
+        sa.update(B)
+        .where(B.c.status == "sending", ~open_deliveries)
+        .values(status="done", finished_at=now)
+        .returning(B.c.id),
+    )
+    return [row[0] for row in result.all()]
+
+
+async def next_due(session: AsyncSession) -> datetime | None:
+    """Return the earliest moment a delivery will be due (pending, or a lease end)."""
+    pending = (
+        sa.select(sa.func.min(D.c.send_at))
+        .join(B, B.c.id == D.c.broadcast_id)
+        .where(D.c.status == "pending", B.c.status == "sending")
+    )
+    leased = sa.select(sa.func.min(D.c.lease_until)).where(D.c.status == "claimed")
+    moments = [(await _run(session, q)).scalar_one_or_none() for q in (pending, leased)]
+    present = [m for m in moments if m is not None]
+    return min(present) if present else None
+
+
+async def _run(session: AsyncSession, statement: sa.Executable) -> sa.CursorResult[Any]:
+    connection = await session.connection()
+    return await connection.execute(statement)

@@ -95,8 +95,8 @@ async def _post_init(application: BotApplication, runtime: Runtime) -> None:
             concurrency=settings.dispatch_concurrency,
         ),
         keep_going=lambda: application.running,
+        broadcast_service=services.broadcasts,
     )
-    data.dispatcher.broadcast_service = services.broadcasts
     data.dispatch_interval = settings.dispatch_interval
     await _publish_commands(application)
     schedule_dispatch(application, settings.dispatch_interval)

@@ -57,8 +57,7 @@ async def invite_and_print(settings: Settings, association_id: int) -> int:
         if await service.name(association_id) is None:
             print(f"error: no association #{association_id}", file=sys.stderr)
             return 2
-        async with sessions.begin() as session:
-            token = await service._new_invite(session, association_id, Role.ADMIN, None)
+        token = await service.invite(association_id, Role.ADMIN, None)
     finally:
         await engine.dispose()
     print("One-time admin link (valid 7 days, shown only now):")

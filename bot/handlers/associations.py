@@ -10,7 +10,7 @@ from telegram import MaybeInaccessibleMessage, Message, Update
 
 from bot.context import BotContext
 from bot.domain.permissions import Role
-from bot.handlers.base import replace_screen, send, translator_for, who
+from bot.handlers.base import replace_screen, send, send_all, translator_for, who
 from bot.i18n import supported_languages
 from bot.scheduling.jobs import wake_dispatcher
 from bot.services.associations import FOLLOW_PREFIX, INVITE_PREFIX, Refused
@@ -190,7 +190,7 @@ async def draft_text(update: Update, context: BotContext) -> bool:
     draft = await broadcasts.current_draft(user.id)
     if draft is None or draft.waiting_for is None:
         return False
-    chat_id, profile, t = await who(update, context)
+    chat_id, _, t = await who(update, context)
     try:
         await broadcasts.write(user.id, message.text_html)
     except Refused:
@@ -288,12 +288,12 @@ async def _preview(
         return
     t = translator_for(update, await context.services.people.profile(chat_id))
     name = await context.services.associations.name(draft.association_id) or ""
-    screen = views.draft_preview(t, draft, name, await broadcasts.recipients(user_id))
+    texts, buttons = views.draft_preview(t, draft, name, await broadcasts.recipients(user_id))
     query = update.callback_query
     if replace and query is not None and query.message is not None:
-        await replace_screen(query.message, screen)
+        await replace_screen(query.message, Screen(texts[-1], buttons))  # the text is above
     else:
-        await send(context, chat_id, screen)
+        await send_all(context, chat_id, texts, buttons)
 
 
 async def _audience_screen(update: Update, context: BotContext, dimension: str) -> None:

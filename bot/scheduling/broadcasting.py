@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import TelegramError
 
 from bot.i18n import translator
 from bot.scheduling import deliveries
@@ -30,7 +29,6 @@ class BroadcastSender:
 
     def __init__(self, dispatcher: Dispatcher) -> None:
         self.dispatcher = dispatcher
-        self._unsent: list[ClaimedDelivery] = []
 
     async def run_batch(self, report: DispatchReport) -> bool:
         """Send one batch of due deliveries; tell whether there was one."""
@@ -42,13 +40,13 @@ class BroadcastSender:
             )
             texts = await deliveries.texts(session, {c.broadcast_id for c in batch})
         if batch:
-            self._unsent = []
-            outcomes = await self._send_all(batch, texts, report)
-            if self._unsent:
-                await d._in_session(deliveries.release_many, self._unsent)
+            unsent: list[ClaimedDelivery] = []  # not attempted: the application is stopping
+            outcomes = await self._send_all(batch, texts, report, unsent)
+            if unsent:
+                await d.in_session(deliveries.release_many, unsent)
             sent = [claim for claim, outcome in zip(batch, outcomes, strict=True) if outcome]
             if sent:
-                await d._in_session(deliveries.mark_sent_many, sent, d.clock.now())
+                await d.in_session(deliveries.mark_sent_many, sent, d.clock.now())
             report.sent += len(sent)
         async with d.sessions.begin() as session:
             finished = await deliveries.finish(session, d.clock.now())
@@ -61,12 +59,13 @@ class BroadcastSender:
         batch: list[ClaimedDelivery],
         texts: dict[int, BroadcastText],
         report: DispatchReport,
+        unsent: list[ClaimedDelivery],
     ) -> list[bool]:
         gate = asyncio.Semaphore(self.dispatcher.settings.concurrency)
 
         async def one(claim: ClaimedDelivery) -> bool:
             async with gate:
-                return await self._send(claim, texts[claim.broadcast_id], report)
+                return await self._send(claim, texts[claim.broadcast_id], report, unsent)
 
         results = await asyncio.gather(*(one(c) for c in batch), return_exceptions=True)
         outcomes = []
@@ -79,7 +78,11 @@ class BroadcastSender:
         return outcomes
 
     async def _send(
-        self, claim: ClaimedDelivery, text: BroadcastText, report: DispatchReport
+        self,
+        claim: ClaimedDelivery,
+        text: BroadcastText,
+        report: DispatchReport,
+        unsent: list[ClaimedDelivery],
     ) -> bool:
         """Send one delivery; True when Telegram took it (recorded with the batch)."""
         d = self.dispatcher
@@ -87,32 +90,19 @@ class BroadcastSender:
             report.skipped += 1
             return False
         if not d.keep_going():
-            self._unsent.append(claim)
+            unsent.append(claim)
             return False
         error = await d.send_text(claim.chat_id, text.for_language(claim.language))
         if error is None:
             return True
-        if isinstance(error, Forbidden) or (
-            isinstance(error, BadRequest) and "chat not found" in str(error).lower()
-        ):
-            await d._in_session(deliveries.mark_blocked, claim)
-            report.blocked += 1
-        elif isinstance(error, RetryAfter):
-            delay = error.retry_after
-            seconds = delay if isinstance(delay, timedelta) else timedelta(seconds=float(delay))
-            await d._in_session(
-                deliveries.mark_retry, claim, d.clock.now() + seconds, "retry_after"
-            )
-            report.retried += 1
-        elif isinstance(error, NetworkError) and claim.attempts < d.settings.max_attempts:
-            backoff = d.settings.first_backoff * (2 ** (claim.attempts - 1))
-            at = d.clock.now() + min(backoff, d.settings.max_backoff)
-            await d._in_session(deliveries.mark_retry, claim, at, "network")
-            report.retried += 1
-        else:
-            code = type(error).__name__.lower() if isinstance(error, TelegramError) else "error"
-            await d._in_session(deliveries.mark_failed, claim, code)
-            report.failed += 1
+        await d.settle_fault(
+            error,
+            claim,
+            report,
+            blocked=deliveries.mark_blocked,
+            retry=deliveries.mark_retry,
+            failed=deliveries.mark_failed,
+        )
         return False
 
     async def _show_progress(self, broadcast_id: int) -> None:

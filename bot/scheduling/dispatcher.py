@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import warnings
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import OperationalError
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import ExtBot
 from telegram.warnings import PTBUserWarning
 
@@ -29,6 +29,7 @@ from bot.i18n import translator
 from bot.scheduling import claims, deliveries
 from bot.scheduling.broadcasting import BroadcastSender
 from bot.scheduling.claims import Claimed
+from bot.scheduling.faults import verdict
 from bot.services.broadcasts import BroadcastService
 from bot.services.unit import Sessions
 from bot.views.common import Rows, keyboard_json
@@ -93,6 +94,7 @@ class Dispatcher:
         zone: ZoneInfo,
         settings: DispatchSettings | None = None,
         keep_going: Callable[[], bool] = lambda: True,
+        broadcast_service: BroadcastService | None = None,
     ) -> None:
         self.sessions, self.bot, self.book, self.clock = sessions, bot, book, clock
         # False once the application is stopping: no new send starts, unsent claims go back.
@@ -103,8 +105,8 @@ class Dispatcher:
         self._sent: list[Claimed] = []
         self._unsent: list[Claimed] = []
         self.broadcasts = BroadcastSender(self)
-        # Set by the application: reads broadcasts for the progress messages.
-        self.broadcast_service: BroadcastService | None = None
+        # Reads broadcasts for the authors' progress messages (None: progress is not shown).
+        self.broadcast_service = broadcast_service
 
     async def run_once(self) -> DispatchReport:
         """Send everything due now, batch after batch; return counts and the next due moment.
@@ -166,7 +168,7 @@ class Dispatcher:
         await self._flush_sent()
         if self._unsent:
             unsent, self._unsent = self._unsent, []
-            await self._in_session(claims.release_many, unsent)
+            await self.in_session(claims.release_many, unsent)
         for outcome in outcomes:
             if isinstance(outcome, Exception):
                 log.error("delivery failed: %s", type(outcome).__name__)
@@ -186,77 +188,58 @@ class Dispatcher:
         t = translator(claim.language)
         rule = self.book.by_id.get(claim.rule_id)
         if rule is None:  # a rule removed from the rules file since the row was planned
-            await self._in_session(claims.mark_failed, claim, "unknown_rule")
+            await self.in_session(claims.mark_failed, claim, "unknown_rule")
             report.failed += 1
             return
         text, rows = reminder_message(t, rule, claim.due_at, self._local_now(), claim.kind)
-        try:
-            # The raw call: the same checks, errors and rate limiter as send_message, without
-            # building a Message object from the answer that nobody reads (a third of the CPU).
-            await self.bot.do_api_request(
-                "sendMessage",
-                api_kwargs={
-                    "chat_id": claim.chat_id,
-                    "text": text,
-                    "parse_mode": ParseMode.HTML.value,
-                    "reply_markup": keyboard_json(rows),
-                },
-                rate_limit_args={"per_chat": True},
+        error = await self.send_text(claim.chat_id, text, rows)
+        if error is not None:
+            await self.settle_fault(
+                error,
+                claim,
+                report,
+                blocked=claims.suspend_person,
+                retry=claims.mark_retry,
+                failed=claims.mark_failed,
             )
-        except RetryAfter as error:
-            await self._retry(claim, _seconds(error.retry_after), "retry_after", report)
-        except Forbidden:
-            await self._in_session(claims.suspend_person, claim)
-            report.blocked += 1
-        except BadRequest as error:
-            if _code(error) == "chat_not_found":  # the account is gone: same as blocked
-                await self._in_session(claims.suspend_person, claim)
-                report.blocked += 1
-            else:
-                await self._failed(claim, _code(error), report)
-        except NetworkError as error:  # 5xx, timeouts (TimedOut is a NetworkError)
-            await self._network_fault(claim, error, report)
-        except TelegramError as error:
-            await self._failed(claim, type(error).__name__.lower(), report)
-        else:
-            report.sent += 1
-            self._sent.append(claim)
-            if len(self._sent) >= self.settings.record_every:
-                await self._flush_sent()
+            return
+        report.sent += 1
+        self._sent.append(claim)
+        if len(self._sent) >= self.settings.record_every:
+            await self._flush_sent()
 
     async def _flush_sent(self) -> None:
         """Record the deliveries not yet recorded, in one transaction."""
         batch, self._sent = self._sent, []
         if batch:
-            await self._in_session(claims.mark_sent_many, batch, self.clock.now())
+            await self.in_session(claims.mark_sent_many, batch, self.clock.now())
 
-    async def _network_fault(
-        self, claim: Claimed, error: Exception, report: DispatchReport
+    async def settle_fault(
+        self,
+        error: TelegramError,
+        claim: Any,
+        report: DispatchReport,
+        *,
+        blocked: Callable[..., Awaitable[None]],
+        retry: Callable[..., Awaitable[None]],
+        failed: Callable[..., Awaitable[None]],
     ) -> None:
-        """Retry with exponential backoff, a bounded number of times."""
-        code = "timeout" if "timed out" in str(error).lower() else "network"
-        if claim.attempts >= self.settings.max_attempts:
-            await self._failed(claim, code, report)
+        """Record what Telegram's refusal means (faults.verdict) with the row kind's functions."""
+        decided = verdict(error, claim.attempts, self.settings)
+        if decided.action == "blocked":
+            await self.in_session(blocked, claim)
+            report.blocked += 1
             return
-        backoff = self.settings.first_backoff * (2 ** (claim.attempts - 1))
-        await self._retry(claim, min(backoff, self.settings.max_backoff), code, report)
+        report.errors[decided.code] = report.errors.get(decided.code, 0) + 1
+        if decided.action == "retry":
+            await self.in_session(retry, claim, self.clock.now() + decided.delay, decided.code)
+            report.retried += 1
+        else:
+            await self.in_session(failed, claim, decided.code)
+            report.failed += 1
+            log.warning("message %s failed: %s", claim.id, decided.code)
 
-    async def _retry(
-        self, claim: Claimed, delay: timedelta, code: str, report: DispatchReport
-    ) -> None:
-        """Put the reminder back, due again after `delay`."""
-        await self._in_session(claims.mark_retry, claim, self.clock.now() + delay, code)
-        report.retried += 1
-        report.errors[code] = report.errors.get(code, 0) + 1
-
-    async def _failed(self, claim: Claimed, code: str, report: DispatchReport) -> None:
-        """Give up on a reminder, keeping the error code."""
-        await self._in_session(claims.mark_failed, claim, code)
-        report.failed += 1
-        report.errors[code] = report.errors.get(code, 0) + 1
-        log.warning("reminder %s failed: %s", claim.id, code)
-
-    async def _in_session(self, action: object, *args: object) -> None:
+    async def in_session(self, action: object, *args: object) -> None:
         """Run `action(session, *args)` in a transaction, again if the database was busy."""
         for attempt in range(DB_ATTEMPTS):
             try:
@@ -271,22 +254,3 @@ class Dispatcher:
     def _local_now(self) -> datetime:
         """Return now in the zone of the deadlines (Europe/Paris)."""
         return self.clock.now().astimezone(self.zone)
-
-
-def _seconds(value: object) -> timedelta:
-    """Return Telegram's retry_after as a timedelta (PTB gives int or timedelta)."""
-    if isinstance(value, timedelta):
-        return value
-    return timedelta(seconds=float(value))  # type: ignore[arg-type]
-
-
-def _code(error: TelegramError) -> str:
-    """Return a short error code for the database (never the message text of the person)."""
-    text = str(error).lower()
-    if "chat not found" in text:
-        return "chat_not_found"
-    if "parse entities" in text:
-        return "bad_html"
-    if "too long" in text:
-        return "too_long"
-    return "bad_request"

@@ -15,11 +15,12 @@ import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import AsyncExitStack, asynccontextmanager
-from datetime import timedelta
 from typing import Any
 
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
+
+from bot.scheduling.faults import retry_after
 
 
 class Window:
@@ -163,10 +164,5 @@ class SendRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
                 if self.overall is not None:
-                    self.overall.pause(_seconds(error.retry_after))
+                    self.overall.pause(retry_after(error.retry_after).total_seconds())
                 raise
-
-
-def _seconds(value: object) -> float:
-    """Return retry_after in seconds (PTB gives an int or a timedelta)."""
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)  # type: ignore[arg-type]

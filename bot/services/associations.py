@@ -116,10 +116,14 @@ class AssociationService:
             audit(session, actor, association.id, "create_association", {})
             return association, token
 
-    async def invite(self, association_id: int, role: Role, actor: int) -> str:
-        """Return a one-time invite token for a new staff member (admins and operators only)."""
+    async def invite(self, association_id: int, role: Role, actor: int | None) -> str:
+        """Return a one-time invite token for a new staff member (admins and operators only).
+
+        `actor` None is the operator's command line.
+        """
         action = Action.INVITE_ADMIN if role is Role.ADMIN else Action.INVITE_STAFF
-        await self.check(actor, association_id, action)
+        if actor is not None:
+            await self.check(actor, association_id, action)
         async with self.sessions.begin() as session:
             return await self._new_invite(session, association_id, role, actor)
 

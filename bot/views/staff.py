@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from telegram import InlineKeyboardMarkup
+
 from bot import callback_data as cb
 from bot.domain.permissions import Action, Role, allowed
 from bot.i18n import N_, Translator, supported_languages
 from bot.services.associations import Counts, Membership
 from bot.services.broadcasts import Draft, Report
-from bot.views.common import Screen, day, esc, keyboard, rtl
+from bot.views.common import Screen, day, esc, keyboard, rtl, split_long
 from bot.views.onboarding import stage_label
 
 ROLE_NAMES = {Role.ADMIN: N_("admin"), Role.STAFF: N_("staff member")}
@@ -252,8 +254,14 @@ def write_version(t: Translator, language: str) -> Screen:
     return Screen(rtl(t, text), keyboard([[(t.gettext("Cancel"), cb.encode(cb.DRAFT, "no"))]]))
 
 
-def draft_preview(t: Translator, draft: Draft, name: str, recipients: int) -> Screen:
-    """Show the draft as it will be sent, who receives it, and the choices left."""
+def draft_preview(
+    t: Translator, draft: Draft, name: str, recipients: int
+) -> tuple[list[str], InlineKeyboardMarkup]:
+    """Show the draft as it will be sent, who receives it, and the choices left.
+
+    Returns the messages (a text near Telegram's limit goes on its own, never cut) and the
+    buttons, which go on the last one.
+    """
     versions = ", ".join(language_name(code) for code in draft.texts if code != "default")
     audience = draft.audience
     parts = []
@@ -263,11 +271,8 @@ def draft_preview(t: Translator, draft: Draft, name: str, recipients: int) -> Sc
         parts.append(", ".join(audience.departments))
     if audience.stages:
         parts.append(", ".join(stage_label(t, stage) for stage in audience.stages))
-    lines = [
-        t.gettext("<b>Preview</b> of the message from {name}:").format(name=esc(name)),
-        "",
-        draft.texts.get("default", ""),
-        "",
+    header = t.gettext("<b>Preview</b> of the message from {name}:").format(name=esc(name))
+    summary = [
         t.gettext("Versions in other languages: {versions}").format(versions=versions or "-"),
         t.gettext("Audience: {audience}").format(
             audience=esc("; ".join(parts)) if parts else t.gettext("all followers")
@@ -289,7 +294,8 @@ def draft_preview(t: Translator, draft: Draft, name: str, recipients: int) -> Sc
         ],
         [(t.gettext("Cancel"), cb.encode(cb.DRAFT, "no"))],
     ]
-    return Screen("\n".join(lines), keyboard(rows))
+    paragraphs = [header, draft.texts.get("default", ""), "\n".join(summary)]
+    return split_long(paragraphs), keyboard(rows)
 
 
 def pick_version_language(t: Translator, draft: Draft) -> Screen:

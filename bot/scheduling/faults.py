@@ -1,0 +1,71 @@
+"""What to do when Telegram refuses a message: one answer for reminders and broadcasts alike.
+
+Pure: the dispatcher applies the verdict with the recording functions of the row's kind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Literal
+
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+
+if TYPE_CHECKING:
+    from bot.scheduling.dispatcher import DispatchSettings
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Blocked (the person is suspended), retry after `delay`, or failed; with an error code."""
+
+    action: Literal["blocked", "retry", "failed"]
+    code: str
+    delay: timedelta = timedelta(0)
+
+
+def verdict(error: TelegramError, attempts: int, settings: DispatchSettings) -> Verdict:
+    """Decide what a Telegram error means for a message tried `attempts` times.
+
+    429 waits its retry_after; 403 and "chat not found" mean the person is gone (blocked); 5xx
+    and timeouts are retried with exponential backoff, a bounded number of times; anything else
+    (bad HTML, a text too long) would fail again: failed.
+    """
+    code = error_code(error)
+    if isinstance(error, RetryAfter):
+        return Verdict("retry", code, retry_after(error.retry_after))
+    if isinstance(error, Forbidden) or code == "chat_not_found":
+        return Verdict("blocked", code)
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+        if attempts >= settings.max_attempts:
+            return Verdict("failed", code)
+        backoff = settings.first_backoff * (2 ** (attempts - 1))
+        return Verdict("retry", code, min(backoff, settings.max_backoff))
+    return Verdict("failed", code)
+
+
+def error_code(error: TelegramError) -> str:
+    """Return a short error code for the database (never the text of a message)."""
+    text = str(error).lower()
+    if isinstance(error, RetryAfter):
+        return "retry_after"
+    if isinstance(error, BadRequest):
+        if "chat not found" in text:
+            return "chat_not_found"
+        if "parse entities" in text:
+            return "bad_html"
+        if "too long" in text:
+            return "too_long"
+        return "bad_request"
+    if isinstance(error, TimedOut) or "timed out" in text:
+        return "timeout"
+    if isinstance(error, NetworkError):
+        return "network"
+    return type(error).__name__.lower()
+
+
+def retry_after(value: object) -> timedelta:
+    """Return Telegram's retry_after as a timedelta (PTB gives an int or a timedelta)."""
+    if isinstance(value, timedelta):
+        return value
+    return timedelta(seconds=float(value))  # type: ignore[arg-type]

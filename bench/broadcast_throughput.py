@@ -158,6 +158,9 @@ async def measure(args: argparse.Namespace) -> None:
             database_url=url,
             dispatch_interval=3600,
             telegram_global_rate=args.rate,
+            # Throughput of the sending path: the people-facing policies would only add waits.
+            broadcast_quiet_hours="off",
+            broadcast_daily_cap=0,
         )
         application = build_application(config)
         async with running(application, receive=False):

@@ -93,6 +93,8 @@ async def _post_init(application: BotApplication, runtime: Runtime) -> None:
             lease=timedelta(seconds=settings.dispatch_lease),
             batch=settings.dispatch_batch,
             concurrency=settings.dispatch_concurrency,
+            quiet=settings.quiet_hours,
+            daily_cap=settings.broadcast_daily_cap,
         ),
         keep_going=lambda: application.running,
         broadcast_service=services.broadcasts,

@@ -27,7 +27,8 @@ LEAVE = "lv"  # lv:<association>     stop following an association
 STAFF = "sm"  # sm:<action>.<association>   a staff menu action (checked again when pressed)
 STAFF_REMOVE = "sr"  # sr:<association>.<user>  remove a staff member (admins)
 DRAFT = "bd"  # bd:<action>[.<value>]  composing a broadcast (the author's own draft only)
-STOP_BROADCAST = "bx"  # bx:<broadcast>  stop a broadcast being sent
+STOP_BROADCAST = "bx"  # bx:<broadcast>  stop a broadcast being sent, or cancel a scheduled one
+SHARE = "sh"  # sh:<a|y|x|n>.<association>  ask / yes / no / stop sharing deadlines
 
 MAX_BYTES = 64
 _PATTERN = re.compile(r"^(?P<kind>[a-z]{2})(?::(?P<value>[A-Za-z0-9_.-]{1,48}))?$")
@@ -48,6 +49,7 @@ _NEEDS_VALUE = {
     STAFF_REMOVE,
     DRAFT,
     STOP_BROADCAST,
+    SHARE,
 }
 _NO_VALUE = {UNKNOWN, CANCEL}
 

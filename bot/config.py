@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.domain.quiet_hours import QuietHours, parse_quiet_hours
+
 DEFAULT_DATABASE_URL = f"sqlite:///{Path('data') / 'bot.sqlite3'}"
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 # BotFather tokens: the bot's numeric id, a colon, then 35 URL-safe characters.
@@ -51,6 +53,11 @@ class Settings(BaseSettings):
     # Telegram's budget for this token (messages/s), shared by BOT_INSTANCES; 0 turns pacing off.
     telegram_global_rate: float = Field(default=30.0, ge=0, le=1000)
     bot_instances: int = Field(default=1, ge=1, le=100)
+    # Association broadcasts wait out these local hours ("off" to send at any time), and nobody
+    # receives more than BROADCAST_DAILY_CAP of them in 24 hours (0: no cap; the rest wait).
+    # Legal reminders are exempt from both.
+    broadcast_quiet_hours: str = "21:00-08:00"
+    broadcast_daily_cap: int = Field(default=3, ge=0, le=100)
     # Webhook mode (`python -m bot run --webhook`): the public HTTPS URL Telegram posts to, and the
     # secret it must send back in X-Telegram-Bot-Api-Secret-Token with every update.
     webhook_url: str | None = None
@@ -121,6 +128,12 @@ class Settings(BaseSettings):
             raise ValueError("must be between 07:00 and 21:00 so nobody is woken at night")
         return value
 
+    @field_validator("broadcast_quiet_hours")
+    @classmethod
+    def _quiet_hours_shape(cls, value: str) -> str:
+        parse_quiet_hours(value)  # raises ValueError with the expected shape
+        return value
+
     @field_validator("webhook_secret", mode="before")
     @classmethod
     def _secret_shape(cls, value: Any) -> Any:
@@ -153,6 +166,11 @@ class Settings(BaseSettings):
                 "WEBHOOK_SECRET: missing (16+ random characters, checked on every update)"
             )
         return self.webhook_url, self.webhook_secret.get_secret_value()
+
+    @property
+    def quiet_hours(self) -> QuietHours | None:
+        """Return the nightly hours without broadcasts (None: broadcasts at any time)."""
+        return parse_quiet_hours(self.broadcast_quiet_hours)
 
     @property
     def timezone(self) -> ZoneInfo:

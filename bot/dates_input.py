@@ -124,6 +124,19 @@ def parse_time(text: str) -> time:
     return time(hour, minute)
 
 
+def parse_date_time(text: str, *, locale: str, today: date) -> tuple[date, time]:
+    """Return the date and time typed as "24/11/2026 09:30" (date first, time last).
+
+    The date is today or later; raise DateProblem when either part cannot be read.
+    """
+    if len(text) > MAX_LENGTH:
+        raise DateProblem("too_long")
+    head, _, tail = normalise(text).rpartition(" ")
+    if not head:
+        raise DateProblem("bad_time")
+    return parse_date(head, locale=locale, today=today, earliest=today), parse_time(tail)
+
+
 def normalise(text: str) -> str:
     """Return text with compatibility forms folded, ASCII digits, plain separators, one space."""
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_SEPARATORS)

@@ -27,8 +27,9 @@ SQLModel.metadata.naming_convention = {
 }
 
 REMINDER_STATUSES = ("pending", "claimed", "sent", "failed", "cancelled")
-# lead: before the deadline; missed: the day after, once, what can still be done; snooze: asked.
-REMINDER_KINDS = ("lead", "missed", "snooze")
+# lead: before the deadline; missed: the day after, once, what can still be done; snooze: asked;
+# alert: to the staff of the associations the person shares their deadlines with (3 days before).
+REMINDER_KINDS = ("lead", "missed", "snooze", "alert")
 
 
 def utcnow() -> datetime:
@@ -85,7 +86,7 @@ class Reminder(SQLModel, table=True):
 
     __tablename__ = "reminders"
     __table_args__ = (
-        sa.UniqueConstraint("person_id", "rule_id", "due_at", "remind_at"),
+        sa.UniqueConstraint("person_id", "rule_id", "due_at", "remind_at", "kind"),
         sa.CheckConstraint(sa.column("status").in_(REMINDER_STATUSES), name="status"),
         sa.CheckConstraint(sa.column("kind").in_(REMINDER_KINDS), name="kind"),
         # The dispatcher's sweep: pending (or lease-expired claimed) rows due before now.
@@ -176,6 +177,8 @@ class StaffMember(SQLModel, table=True):
     association_id: int = Field(foreign_key="associations.id", ondelete="CASCADE")
     user_id: int = Field(sa_type=sa.BigInteger, index=True)
     role: str = Field(max_length=8)
+    # The language they read the bot in when they joined: alerts about deadlines use it.
+    language: str | None = Field(default=None, max_length=16)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
@@ -196,7 +199,12 @@ class Invite(SQLModel, table=True):
 
 
 class Follow(SQLModel, table=True):
-    """A person follows an association: they receive its broadcasts. Shares nothing by itself."""
+    """A person follows an association: they receive its broadcasts. Shares nothing by itself.
+
+    `shared_at` is set when the person chose to share their deadlines with the association: its
+    staff are then alerted when one of them is 3 days away and not marked done. Cleared when they
+    stop sharing or leave.
+    """
 
     __tablename__ = "follows"
 
@@ -205,6 +213,7 @@ class Follow(SQLModel, table=True):
         primary_key=True, foreign_key="associations.id", ondelete="CASCADE", index=True
     )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    shared_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Broadcast(SQLModel, table=True):

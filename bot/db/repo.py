@@ -80,12 +80,12 @@ async def all_reminders(*, session: AsyncSession, person_id: int) -> Sequence[Re
 
 async def existing_reminder_keys(
     *, session: AsyncSession, person_id: int
-) -> set[tuple[str, datetime, datetime]]:
-    """Return the unique keys (rule, due, remind) of every reminder row of a person."""
-    query = select(Reminder.rule_id, Reminder.due_at, Reminder.remind_at).where(
+) -> set[tuple[str, datetime, datetime, str]]:
+    """Return the unique keys (rule, due, remind, kind) of every reminder row of a person."""
+    query = select(Reminder.rule_id, Reminder.due_at, Reminder.remind_at, Reminder.kind).where(
         Reminder.person_id == person_id
     )
-    return {(rule, due, remind) for rule, due, remind in (await session.exec(query)).all()}
+    return {(rule, due, at, kind) for rule, due, at, kind in (await session.exec(query)).all()}
 
 
 async def completed_rules(*, session: AsyncSession, person_id: int) -> frozenset[str]:

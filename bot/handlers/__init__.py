@@ -36,6 +36,8 @@ COMMAND_HANDLERS: dict[str, Handler] = {
     "menu": account.menu_command,
     "associations": associations.associations_command,
     "staff": associations.staff_command,
+    "broadcast": associations.broadcast_command,
+    "broadcasts": associations.broadcasts_command,
 }
 
 BUTTON_HANDLERS: dict[str, ButtonHandler] = {
@@ -54,6 +56,7 @@ BUTTON_HANDLERS: dict[str, ButtonHandler] = {
     cb.STAFF_REMOVE: associations.staff_remove_pressed,
     cb.DRAFT: associations.draft_pressed,
     cb.STOP_BROADCAST: associations.stop_pressed,
+    cb.SHARE: associations.share_pressed,
 }
 
 PRIVATE = filters.ChatType.PRIVATE

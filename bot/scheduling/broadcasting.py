@@ -31,13 +31,26 @@ class BroadcastSender:
         self.dispatcher = dispatcher
 
     async def run_batch(self, report: DispatchReport) -> bool:
-        """Send one batch of due deliveries; tell whether there was one."""
+        """Start the scheduled broadcasts due, then send one batch of due deliveries.
+
+        Nothing goes out during the quiet hours; someone who already received the daily cap of
+        broadcasts gets the next one when their 24 hours allow it. Tells whether a batch was sent.
+        """
         d = self.dispatcher
         now = d.clock.now()
+        started = await d.broadcast_service.start_due() if d.broadcast_service else []
+        for broadcast_id in started:
+            await self._show_progress(broadcast_id)
+        quiet = d.settings.quiet
+        if quiet is not None and quiet.contains(now.astimezone(d.zone)):
+            return False
         async with d.sessions.begin() as session:
             batch = await deliveries.claim(
                 session, now, lease=d.settings.lease, limit=d.settings.batch
             )
+            taken = bool(batch)
+            if batch and d.settings.daily_cap:
+                batch = await deliveries.defer_capped(session, batch, now, d.settings.daily_cap)
             texts = await deliveries.texts(session, {c.broadcast_id for c in batch})
         if batch:
             unsent: list[ClaimedDelivery] = []  # not attempted: the application is stopping
@@ -52,7 +65,7 @@ class BroadcastSender:
             finished = await deliveries.finish(session, d.clock.now())
         for broadcast_id in {c.broadcast_id for c in batch} | set(finished):
             await self._show_progress(broadcast_id)
-        return bool(batch)
+        return taken
 
     async def _send_all(
         self,
@@ -118,7 +131,9 @@ class BroadcastSender:
         if draft is None or progress is None or draft.progress_chat_id is None:
             return
         t = translator(draft.default_language)
-        screen = broadcast_progress(t, draft, progress)
+        quiet = d.settings.quiet
+        paused = quiet.resume_at(d.clock.now().astimezone(d.zone)) if quiet else None
+        screen = broadcast_progress(t, draft, progress, paused)
         try:
             await d.bot.edit_message_text(
                 screen.text,

@@ -192,6 +192,12 @@ async def mark_failed(session: AsyncSession, claim: Claimed, error: str) -> None
     await _run(session, statement.values(status="failed", lease_until=None, last_error=error))
 
 
+async def mark_cancelled(session: AsyncSession, claim: Claimed, reason: str) -> None:
+    """Drop a reminder that no longer has anyone to go to (an error code, never text)."""
+    statement = sa.update(R).where(_held(claim))
+    await _run(session, statement.values(status="cancelled", lease_until=None, last_error=reason))
+
+
 async def suspend_person(session: AsyncSession, claim: Claimed) -> None:
     """The person blocked the bot: mark them inactive; their reminders wait for /start."""
     await _run(session, sa.update(P).where(P.c.id == claim.person_id).values(active=False))

@@ -164,15 +164,59 @@ async def finish(session: AsyncSession, now: datetime) -> list[int]:
     return [row[0] for row in result.all()]
 
 
+async def defer_capped(
+    session: AsyncSession, batch: list[ClaimedDelivery], now: datetime, cap: int
+) -> list[ClaimedDelivery]:
+    """Put back the deliveries that would give someone more than `cap` broadcasts in 24 hours.
+
+    Each waits until the moment a slot frees up in that person's last 24 hours, then is taken
+    again like any due delivery; the others are returned, to be sent now.
+    """
+    window = timedelta(hours=24)
+    people = {claim.person_id for claim in batch}
+    recent: dict[int, list[datetime]] = {person: [] for person in people}
+    rows = await _run(
+        session,
+        sa.select(D.c.person_id, D.c.sent_at).where(
+            D.c.person_id.in_(people), D.c.status == "sent", D.c.sent_at > now - window
+        ),
+    )
+    for row in rows.all():
+        recent[row.person_id].append(row.sent_at)
+    kept = []
+    for claim in batch:
+        times = sorted(recent[claim.person_id])
+        if len(times) < cap:
+            kept.append(claim)
+            recent[claim.person_id].append(now)
+            continue
+        free_at = times[len(times) - cap] + window
+        await _run(
+            session,
+            sa.update(D)
+            .where(_held(claim))
+            .values(
+                status="pending",
+                send_at=max(free_at, now + timedelta(seconds=1)),
+                lease_until=None,
+                attempts=D.c.attempts - 1,
+                last_error="daily_cap",
+            ),
+        )
+    return kept
+
+
 async def next_due(session: AsyncSession) -> datetime | None:
-    """Return the earliest moment a delivery will be due (pending, or a lease end)."""
+    """Return the earliest moment a delivery will be due (pending, a lease end, or a schedule)."""
     pending = (
         sa.select(sa.func.min(D.c.send_at))
         .join(B, B.c.id == D.c.broadcast_id)
         .where(D.c.status == "pending", B.c.status == "sending")
     )
     leased = sa.select(sa.func.min(D.c.lease_until)).where(D.c.status == "claimed")
-    moments = [(await _run(session, q)).scalar_one_or_none() for q in (pending, leased)]
+    scheduled = sa.select(sa.func.min(B.c.send_at)).where(B.c.status == "scheduled")
+    queries = (pending, leased, scheduled)
+    moments = [(await _run(session, q)).scalar_one_or_none() for q in queries]
     present = [m for m in moments if m is not None]
     return min(present) if present else None
 

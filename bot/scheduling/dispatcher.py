@@ -24,9 +24,10 @@ from telegram.ext import ExtBot
 from telegram.warnings import PTBUserWarning
 
 from bot.clock import Clock
-from bot.domain.rules.model import RuleBook
+from bot.domain.quiet_hours import QuietHours
+from bot.domain.rules.model import Rule, RuleBook
 from bot.i18n import translator
-from bot.scheduling import claims, deliveries
+from bot.scheduling import alerts, claims, deliveries
 from bot.scheduling.broadcasting import BroadcastSender
 from bot.scheduling.claims import Claimed
 from bot.scheduling.faults import verdict
@@ -34,6 +35,7 @@ from bot.services.broadcasts import BroadcastService
 from bot.services.unit import Sessions
 from bot.views.common import Rows, keyboard_json
 from bot.views.reminder import reminder_message
+from bot.views.staff import alert_message
 
 log = logging.getLogger(__name__)
 DB_ATTEMPTS = 4
@@ -54,6 +56,10 @@ class DispatchSettings:
     max_attempts: int = 6
     first_backoff: timedelta = timedelta(seconds=30)
     max_backoff: timedelta = timedelta(minutes=30)
+    # Broadcasts only (reminders are exempt): no sending in these local hours, and at most
+    # `daily_cap` broadcasts per person in 24 hours (0: no cap), the others wait their turn.
+    quiet: QuietHours | None = None
+    daily_cap: int = 0
 
 
 @dataclass
@@ -129,7 +135,10 @@ class Dispatcher:
                 if not await self.broadcasts.run_batch(report):
                     break
             async with self.sessions.begin() as session:
-                moments = [await claims.next_due(session), await deliveries.next_due(session)]
+                moments = [
+                    await claims.next_due(session),
+                    self._after_quiet(await deliveries.next_due(session)),
+                ]
             report.next_due = min((m for m in moments if m is not None), default=None)
         return report
 
@@ -191,6 +200,9 @@ class Dispatcher:
             await self.in_session(claims.mark_failed, claim, "unknown_rule")
             report.failed += 1
             return
+        if claim.kind == "alert":
+            await self._alert(claim, rule, report)
+            return
         text, rows = reminder_message(t, rule, claim.due_at, self._local_now(), claim.kind)
         error = await self.send_text(claim.chat_id, text, rows)
         if error is not None:
@@ -207,6 +219,42 @@ class Dispatcher:
         self._sent.append(claim)
         if len(self._sent) >= self.settings.record_every:
             await self._flush_sent()
+
+    async def _alert(self, claim: Claimed, rule: Rule, report: DispatchReport) -> None:
+        """Alert the staff of the associations the person shares their deadlines with.
+
+        Sent when at least one staff member received it; retried while Telegram's faults allow
+        when nobody did; cancelled when the person no longer shares with anyone.
+        """
+        async with self.sessions.begin() as session:
+            targets = await alerts.recipients(session, claim.person_id)
+        if not targets:
+            await self.in_session(claims.mark_cancelled, claim, "not_shared")
+            report.skipped += 1
+            return
+        first_error: TelegramError | None = None
+        delivered = 0
+        for target in targets:
+            t = translator(target.language)
+            due = claim.due_at.astimezone(self.zone)
+            text = alert_message(t, target.association, rule, due, self._local_now(), claim.chat_id)
+            error = await self.send_text(target.user_id, text)
+            delivered += error is None
+            first_error = first_error or error
+        if delivered or first_error is None:
+            report.sent += 1
+            self._sent.append(claim)
+            return
+        decided = verdict(first_error, claim.attempts, self.settings)
+        report.errors[decided.code] = report.errors.get(decided.code, 0) + 1
+        if decided.action == "retry":
+            await self.in_session(
+                claims.mark_retry, claim, self.clock.now() + decided.delay, decided.code
+            )
+            report.retried += 1
+        else:  # every staff member blocked the bot, or a lasting fault: nobody to tell
+            await self.in_session(claims.mark_failed, claim, decided.code)
+            report.failed += 1
 
     async def _flush_sent(self) -> None:
         """Record the deliveries not yet recorded, in one transaction."""
@@ -250,6 +298,14 @@ class Dispatcher:
                 if attempt == DB_ATTEMPTS - 1:
                     raise
                 await asyncio.sleep(0.2 * (attempt + 1))
+
+    def _after_quiet(self, moment: datetime | None) -> datetime | None:
+        """Move a broadcast's due moment out of the quiet hours (reminders are not concerned)."""
+        quiet = self.settings.quiet
+        if moment is None or quiet is None:
+            return moment
+        local = max(moment, self.clock.now()).astimezone(self.zone)
+        return quiet.resume_at(local) or moment
 
     def _local_now(self) -> datetime:
         """Return now in the zone of the deadlines (Europe/Paris)."""

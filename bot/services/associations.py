@@ -19,7 +19,15 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
-from bot.db.models import Association, AuditEntry, Follow, Invite, Person, StaffMember
+from bot.db.models import (
+    Association,
+    AuditEntry,
+    Broadcast,
+    Follow,
+    Invite,
+    Person,
+    StaffMember,
+)
 from bot.domain.permissions import Action, Role, allowed
 from bot.services.unit import Sessions
 
@@ -39,6 +47,15 @@ class Membership:
     association_id: int
     name: str
     role: Role
+
+
+@dataclass(frozen=True)
+class Followed:
+    """An association a person follows, as they see it."""
+
+    id: int
+    name: str
+    shared: bool  # they share their deadlines with it (alerts to its staff)
 
 
 @dataclass(frozen=True)
@@ -143,7 +160,9 @@ class AssociationService:
         audit(session, actor, association_id, "invite", {"role": role.value})
         return token
 
-    async def redeem(self, token: str, user_id: int) -> Membership | None:
+    async def redeem(
+        self, token: str, user_id: int, language: str | None = None
+    ) -> Membership | None:
         """Use an invite: the user joins the association's staff. None if unknown, used or expired.
 
         The invite is marked used in the same conditional UPDATE that checks it, so a token works
@@ -175,9 +194,18 @@ class AssociationService:
                 )
             ).first()
             if existing is None:
-                session.add(StaffMember(association_id=association_id, user_id=user_id, role=role))
-            elif role is Role.ADMIN:
-                existing.role = role.value
+                session.add(
+                    StaffMember(
+                        association_id=association_id,
+                        user_id=user_id,
+                        role=role,
+                        language=language,
+                    )
+                )
+            else:
+                if role is Role.ADMIN:
+                    existing.role = role.value
+                existing.language = language or existing.language
                 session.add(existing)
             audit(session, user_id, association_id, "join_staff", {"role": role.value})
             name = (await session.get(Association, association_id)).name  # type: ignore[union-attr]
@@ -218,7 +246,18 @@ class AssociationService:
                 if admins.one() <= 1:
                     raise Refused("last_admin")
             await session.delete(member)
-            audit(session, actor, association_id, "remove_staff", {})
+            # What they scheduled for the association does not go out without them.
+            scheduled = await (await session.connection()).execute(
+                sa.update(Broadcast.__table__)  # type: ignore[attr-defined]
+                .where(
+                    col(Broadcast.association_id) == association_id,
+                    col(Broadcast.author_id) == user_id,
+                    col(Broadcast.status) == "scheduled",
+                )
+                .values(status="cancelled", finished_at=self.clock.now())
+            )
+            details = {"scheduled_cancelled": int(scheduled.rowcount or 0)}
+            audit(session, actor, association_id, "remove_staff", details)
             return True
 
     # -- followers -----------------------------------------------------------------------------
@@ -244,14 +283,35 @@ class AssociationService:
     async def unfollow(self, chat_id: int, association_id: int) -> bool:
         """Stop following an association; tell whether the person followed it."""
         async with self.sessions.begin() as session:
-            person = await _person(session, chat_id)
-            follow = (
-                None if person is None else await session.get(Follow, (person.id, association_id))
-            )
+            follow = await _follow(session, chat_id, association_id)
             if follow is None:
                 return False
             await session.delete(follow)
             return True
+
+    async def share(self, chat_id: int, association_id: int, *, on: bool) -> bool:
+        """Start or stop sharing deadlines with a followed association; False if not followed."""
+        async with self.sessions.begin() as session:
+            follow = await _follow(session, chat_id, association_id)
+            if follow is None:
+                return False
+            follow.shared_at = (follow.shared_at or self.clock.now()) if on else None
+            session.add(follow)
+            return True
+
+    async def follows(self, chat_id: int) -> list[Followed]:
+        """Return the associations the person follows, and whether they share deadlines."""
+        async with self.sessions.begin() as session:
+            person = await _person(session, chat_id)
+            if person is None:
+                return []
+            rows = await session.exec(
+                select(Association.id, Association.name, Follow.shared_at)
+                .join(Follow, col(Follow.association_id) == Association.id)
+                .where(Follow.person_id == person.id)
+                .order_by(Association.name)
+            )
+            return [Followed(a or 0, name, shared is not None) for a, name, shared in rows.all()]
 
     async def followed(self, chat_id: int) -> list[Association]:
         """Return the associations the person of this chat follows."""
@@ -267,17 +327,26 @@ class AssociationService:
             )
             return list(rows.all())
 
-    async def counts(self, association_id: int, actor: int) -> Counts:
-        """Count the followers by language, department and stage (staff only; counts only)."""
-        await self.check(actor, association_id, Action.SEE_COUNTS)
+    async def counts(self, association_id: int | None, actor: int) -> Counts:
+        """Count the followers by language, department and stage (staff only; counts only).
+
+        `association_id` None counts everyone who agreed to use the bot (operators only).
+        """
+        if association_id is None:
+            if not allowed(None, Action.BROADCAST_TO_EVERYONE, operator=self.is_operator(actor)):
+                raise Refused(Action.BROADCAST_TO_EVERYONE.value)
+            query = select(Person.language, Person.department, Person.stage).where(
+                col(Person.consented_at).is_not(None)
+            )
+        else:
+            await self.check(actor, association_id, Action.SEE_COUNTS)
+            query = (
+                select(Person.language, Person.department, Person.stage)
+                .join(Follow, col(Follow.person_id) == Person.id)
+                .where(Follow.association_id == association_id)
+            )
         async with self.sessions.begin() as session:
-            rows = (
-                await session.exec(
-                    select(Person.language, Person.department, Person.stage)
-                    .join(Follow, col(Follow.person_id) == Person.id)
-                    .where(Follow.association_id == association_id, col(Person.active).is_(True))
-                )
-            ).all()
+            rows = (await session.exec(query.where(col(Person.active).is_(True)))).all()
         return Counts(
             total=len(rows),
             by_language=dict(Counter(row[0] or "?" for row in rows).most_common()),
@@ -309,6 +378,11 @@ async def _role(session: AsyncSession, user_id: int, association_id: int) -> Rol
         )
     ).first()
     return None if row is None else Role(row)
+
+
+async def _follow(session: AsyncSession, chat_id: int, association_id: int) -> Follow | None:
+    person = await _person(session, chat_id)
+    return None if person is None else await session.get(Follow, (person.id, association_id))
 
 
 async def _person(session: AsyncSession, chat_id: int) -> Person | None:

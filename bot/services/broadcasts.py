@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,12 +18,16 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
-from bot.db.models import Broadcast, Delivery, Follow, Person
+from bot.db.models import Broadcast, Delivery, Follow, Person, Reminder
 from bot.domain.permissions import Action
+from bot.domain.situations import BY_ID as SITUATIONS_BY_ID
+from bot.domain.situations import DEFAULT_WINDOW, WINDOWS
 from bot.services.associations import AssociationService, Refused, audit
 from bot.services.unit import Sessions
 
 D, P, F = Delivery.__table__, Person.__table__, Follow.__table__  # type: ignore[attr-defined]
+R = Reminder.__table__  # type: ignore[attr-defined]
+B = Broadcast.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -33,28 +37,50 @@ class Audience:
     languages: tuple[str, ...] = ()
     departments: tuple[str, ...] = ()
     stages: tuple[str, ...] = ()
+    # A situation (bot/domain/situations.py): one of its deadlines is open, not done, and ends
+    # within `within_days` days of the moment the broadcast goes out.
+    situation: str | None = None
+    within_days: int = DEFAULT_WINDOW
 
     def to_json(self) -> str:
         """Serialise for the broadcasts table."""
-        return json.dumps(
-            {"languages": self.languages, "departments": self.departments, "stages": self.stages}
-        )
+        data: dict[str, Any] = {
+            "languages": self.languages,
+            "departments": self.departments,
+            "stages": self.stages,
+        }
+        if self.situation is not None:
+            data |= {"situation": self.situation, "within_days": self.within_days}
+        return json.dumps(data)
 
     @classmethod
     def from_json(cls, text: str) -> Audience:
-        """Read back what to_json wrote."""
+        """Read back what to_json wrote (an unknown situation or window is dropped)."""
         data = json.loads(text or "{}")
+        situation = data.get("situation")
+        within = data.get("within_days", DEFAULT_WINDOW)
         return cls(
             tuple(data.get("languages", ())),
             tuple(data.get("departments", ())),
             tuple(data.get("stages", ())),
+            situation if situation in SITUATIONS_BY_ID else None,
+            within if within in WINDOWS else DEFAULT_WINDOW,
         )
+
+    def with_situation(self, situation: str | None, within_days: int | None = None) -> Audience:
+        """Return the audience targeting a situation (None: no situation filter)."""
+        if situation is not None and situation not in SITUATIONS_BY_ID:
+            raise ValueError(situation)
+        if within_days is not None and within_days not in WINDOWS:
+            raise ValueError(within_days)
+        return replace(self, situation=situation, within_days=within_days or self.within_days)
 
     def toggled(self, dimension: str, value: str) -> Audience:
         """Return the audience with one value added to or removed from a filter."""
         current = getattr(self, dimension)
         values = tuple(v for v in current if v != value) if value in current else (*current, value)
-        return replace(self, **{dimension: values})
+        changes: dict[str, Any] = {dimension: values}
+        return replace(self, **changes)
 
 
 @dataclass(frozen=True)
@@ -72,6 +98,7 @@ class Draft:
     progress_chat_id: int | None = None
     progress_message_id: int | None = None
     created_at: datetime | None = None
+    send_at: datetime | None = None  # when a scheduled broadcast goes out
 
 
 @dataclass
@@ -100,9 +127,12 @@ class BroadcastService:
     clock: Clock
     associations: AssociationService
 
-    async def start(self, association_id: int, author: int, language: str) -> Draft:
-        """Open a new draft for the author (dropping any older draft); it waits for the text."""
-        await self.associations.check(author, association_id, Action.BROADCAST)
+    async def start(self, association_id: int | None, author: int, language: str) -> Draft:
+        """Open a new draft for the author (dropping any older draft); it waits for the text.
+
+        `association_id` None is the operator's broadcast to everyone who uses the bot.
+        """
+        await self._check(author, association_id, Action.BROADCAST)
         async with self.sessions.begin() as session:
             await self._drop_drafts(session, author)
             broadcast = Broadcast(
@@ -127,7 +157,7 @@ class BroadcastService:
             return None
         async with self.sessions.begin() as session:
             broadcast = await self._draft_row(session, author)
-            if broadcast is None or broadcast.waiting_for is None:
+            if broadcast is None or broadcast.waiting_for in (None, "schedule"):
                 return None
             texts = json.loads(broadcast.texts)
             target = broadcast.waiting_for
@@ -136,6 +166,14 @@ class BroadcastService:
             broadcast.texts, broadcast.waiting_for = json.dumps(texts), None
             session.add(broadcast)
             return _draft(broadcast)
+
+    async def stop_waiting(self, author: int) -> Draft | None:
+        """The author's next text is not for the draft any more (they went back)."""
+        return await self._update(author, waiting_for=None)
+
+    async def wait_for_schedule(self, author: int) -> Draft | None:
+        """The author's next text is the date and time to send the draft."""
+        return await self._update(author, waiting_for="schedule")
 
     async def wait_for_version(self, author: int, language: str) -> Draft | None:
         """The author's next text is the version for `language`."""
@@ -156,14 +194,14 @@ class BroadcastService:
             broadcast = await self._draft_row(session, author)
             if broadcast is None:
                 return 0
-            query = _recipients(broadcast)
+            query = _recipients(broadcast, self.clock.now())
             count = await (await session.connection()).execute(
                 sa.select(sa.func.count()).select_from(query.subquery())
             )
             return int(count.scalar_one())
 
     async def confirm(self, author: int, progress_chat_id: int, progress_message_id: int) -> int:
-        """Send the draft: one delivery row per recipient, in one transaction; return the count.
+        """Send the draft now: one delivery row per recipient, in one transaction; the count.
 
         Permission is checked again here: someone removed from the staff while composing cannot
         send.
@@ -174,33 +212,112 @@ class BroadcastService:
             broadcast = await self._draft_row(session, author)
             if broadcast is None or "default" not in json.loads(broadcast.texts):
                 return 0
-            now = self.clock.now()
-            recipients = _recipients(broadcast).add_columns(
-                sa.literal(broadcast.id).label("broadcast_id"),
-                sa.literal("pending").label("status"),
-                sa.literal(now, type_=D.c.send_at.type).label("send_at"),
-            )
-            connection = await session.connection()
-            inserted = await connection.execute(
-                sa.insert(D).from_select(
-                    ["person_id", "broadcast_id", "status", "send_at"], recipients
-                )
-            )
-            count = int(inserted.rowcount or 0)
-            broadcast.status, broadcast.waiting_for = "sending", None
+            broadcast.progress_chat_id = progress_chat_id
+            broadcast.progress_message_id = progress_message_id
+            return await self._launch(session, broadcast, author)
+
+    async def schedule(
+        self, author: int, at: datetime, progress_chat_id: int, progress_message_id: int
+    ) -> Draft | None:
+        """Keep the draft to send at `at` (in the future); the audience is counted then.
+
+        The message that confirms the schedule becomes the progress message when it goes out.
+        """
+        if not await self._may_still(author) or at <= self.clock.now():
+            return None
+        async with self.sessions.begin() as session:
+            broadcast = await self._draft_row(session, author)
+            if broadcast is None or "default" not in json.loads(broadcast.texts):
+                return None
+            broadcast.status, broadcast.waiting_for, broadcast.send_at = "scheduled", None, at
             broadcast.progress_chat_id = progress_chat_id
             broadcast.progress_message_id = progress_message_id
             session.add(broadcast)
-            audience = json.loads(broadcast.audience)
-            languages = sorted(json.loads(broadcast.texts))
-            details = {
-                "broadcast": broadcast.id,
-                "recipients": count,
-                "audience": audience,
-                "languages": languages,
-            }
-            audit(session, author, broadcast.association_id, "broadcast", details)
-            return count
+            details = {"broadcast": broadcast.id, "send_at": at.isoformat()}
+            audit(session, author, broadcast.association_id, "schedule_broadcast", details)
+            return _draft(broadcast)
+
+    async def start_due(self) -> list[int]:
+        """Send the scheduled broadcasts whose time has come; return their ids.
+
+        The author's permission is checked at that moment: a broadcast scheduled by someone who
+        has since left the staff is cancelled, not sent. Several instances may call this at once:
+        the status change is conditional, so each broadcast starts once.
+        """
+        now = self.clock.now()
+        async with self.sessions.begin() as session:
+            rows = await (await session.connection()).execute(
+                sa.select(B.c.id, B.c.author_id, B.c.association_id).where(
+                    B.c.status == "scheduled", B.c.send_at <= now
+                )
+            )
+            due = rows.all()
+        started = []
+        for broadcast_id, author, association_id in due:
+            try:
+                await self._check(author, association_id, Action.BROADCAST)
+            except Refused:
+                await self._cancel_scheduled(broadcast_id, "author_not_allowed")
+                continue
+            async with self.sessions.begin() as session:
+                connection = await session.connection()
+                taken = await connection.execute(
+                    sa.update(B)
+                    .where(B.c.id == broadcast_id, B.c.status == "scheduled")
+                    .values(status="sending")
+                )
+                if not taken.rowcount:
+                    continue  # another instance started it
+                broadcast = await session.get(Broadcast, broadcast_id)
+                assert broadcast is not None
+                await session.refresh(broadcast)
+                await self._launch(session, broadcast, author)
+            started.append(broadcast_id)
+        return started
+
+    async def next_scheduled(self) -> datetime | None:
+        """Return when the next scheduled broadcast goes out."""
+        async with self.sessions.begin() as session:
+            found = await (await session.connection()).execute(
+                sa.select(sa.func.min(B.c.send_at)).where(B.c.status == "scheduled")
+            )
+            return found.scalar_one_or_none()
+
+    async def _launch(self, session: AsyncSession, broadcast: Broadcast, author: int) -> int:
+        """Write one delivery row per recipient, mark the broadcast sending, audit; the count."""
+        now = self.clock.now()
+        recipients = _recipients(broadcast, now).add_columns(
+            sa.literal(broadcast.id).label("broadcast_id"),
+            sa.literal("pending").label("status"),
+            sa.literal(now, type_=D.c.send_at.type).label("send_at"),
+        )
+        connection = await session.connection()
+        inserted = await connection.execute(
+            sa.insert(D).from_select(["person_id", "broadcast_id", "status", "send_at"], recipients)
+        )
+        count = int(inserted.rowcount or 0)
+        broadcast.status, broadcast.waiting_for = "sending", None
+        session.add(broadcast)
+        details = {
+            "broadcast": broadcast.id,
+            "recipients": count,
+            "audience": json.loads(broadcast.audience),
+            "languages": sorted(json.loads(broadcast.texts)),
+        }
+        audit(session, author, broadcast.association_id, "broadcast", details)
+        return count
+
+    async def _cancel_scheduled(self, broadcast_id: int, reason: str) -> None:
+        async with self.sessions.begin() as session:
+            connection = await session.connection()
+            result = await connection.execute(
+                sa.update(B)
+                .where(B.c.id == broadcast_id, B.c.status == "scheduled")
+                .values(status="cancelled", finished_at=self.clock.now())
+                .returning(B.c.association_id)
+            )
+            for (association_id,) in result.all():
+                audit(session, None, association_id, "cancel_broadcast", {"reason": reason})
 
     async def cancel(self, broadcast_id: int, actor: int) -> Report | None:
         """Stop a broadcast: deliveries not yet sent are cancelled (staff of its association)."""
@@ -214,7 +331,7 @@ class BroadcastService:
             broadcast = await session.get(Broadcast, broadcast_id)
             if broadcast is None:
                 return None
-            if broadcast.status == "sending":
+            if broadcast.status in ("sending", "scheduled"):
                 connection = await session.connection()
                 await connection.execute(
                     sa.update(D)
@@ -223,7 +340,8 @@ class BroadcastService:
                 )
                 broadcast.status, broadcast.finished_at = "cancelled", self.clock.now()
                 session.add(broadcast)
-                audit(session, actor, broadcast.association_id, "cancel_broadcast", {})
+                details = {"broadcast": broadcast.id}
+                audit(session, actor, broadcast.association_id, "cancel_broadcast", details)
             return await _report(session, broadcast)
 
     async def report(self, broadcast_id: int) -> Report | None:
@@ -232,13 +350,20 @@ class BroadcastService:
             broadcast = await session.get(Broadcast, broadcast_id)
             return None if broadcast is None else await _report(session, broadcast)
 
-    async def history(self, association_id: int, actor: int, limit: int = 10) -> list[Report]:
-        """Return the association's latest broadcasts with their reports (staff only)."""
-        await self.associations.check(actor, association_id, Action.SEE_HISTORY)
+    async def history(
+        self, association_id: int | None, actor: int, limit: int = 10
+    ) -> list[Report]:
+        """Return the latest broadcasts with their reports (staff; None: the operators')."""
+        await self._check(actor, association_id, Action.SEE_HISTORY)
         async with self.sessions.begin() as session:
             rows = await session.exec(
                 select(Broadcast)
-                .where(Broadcast.association_id == association_id, Broadcast.status != "draft")
+                .where(
+                    col(Broadcast.association_id).is_(None)
+                    if association_id is None
+                    else Broadcast.association_id == association_id,
+                    Broadcast.status != "draft",
+                )
                 .order_by(col(Broadcast.id).desc())
                 .limit(limit)
             )
@@ -301,8 +426,13 @@ class BroadcastService:
         return int(result.rowcount or 0)
 
 
-def _recipients(broadcast: Broadcast) -> sa.Select[Any]:
-    """Select the ids of the people a broadcast is for: followers (or everyone), filtered."""
+def _recipients(broadcast: Broadcast, now: datetime) -> sa.Select[Any]:
+    """Select the ids of the people a broadcast is for: followers (or everyone), filtered.
+
+    A situation is read from the reminder rows, which mirror each person's open deadlines: a
+    deadline is open and not done while one of its reminders (lead, snooze or the "missed"
+    message) is still pending; marking it done, or moving past it, cancels them.
+    """
     audience = Audience.from_json(broadcast.audience)
     query = sa.select(P.c.id.label("person_id")).where(
         P.c.active.is_(True), P.c.consented_at.is_not(None)
@@ -317,6 +447,17 @@ def _recipients(broadcast: Broadcast) -> sa.Select[Any]:
         query = query.where(P.c.department.in_(audience.departments))
     if audience.stages:
         query = query.where(P.c.stage.in_(audience.stages))
+    if audience.situation is not None:
+        rules = sorted(SITUATIONS_BY_ID[audience.situation].rules)
+        near = sa.exists().where(
+            R.c.person_id == P.c.id,
+            R.c.rule_id.in_(rules),
+            R.c.kind.in_(("lead", "snooze", "missed")),
+            R.c.status.in_(("pending", "claimed")),
+            R.c.due_at > now,
+            R.c.due_at <= now + timedelta(days=audience.within_days),
+        )
+        query = query.where(near)
     return query
 
 
@@ -344,4 +485,5 @@ def _draft(broadcast: Broadcast) -> Draft:
         progress_chat_id=broadcast.progress_chat_id,
         progress_message_id=broadcast.progress_message_id,
         created_at=broadcast.created_at,
+        send_at=broadcast.send_at,
     )

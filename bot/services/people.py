@@ -73,11 +73,14 @@ class PeopleService:
             reminders = await repo.all_reminders(session=session, person_id=person.id)
             dialog = await repo.dialog(session=session, person_id=person.id)
             followed = await session.exec(
-                select(Association.name)
+                select(Association.name, Follow.shared_at)
                 .join(Follow, col(Follow.association_id) == Association.id)
                 .where(Follow.person_id == person.id)
             )
-            associations = sorted(followed.all())
+            associations = [
+                {"name": name, "deadlines_shared_since": shared and shared.isoformat()}
+                for name, shared in sorted(followed.all(), key=lambda row: row[0])
+            ]
         return {
             "person": _person_dict(person),
             "dates": [_event_dict(row) for row in dates],
@@ -87,6 +90,7 @@ class PeopleService:
                     "deadline": r.due_at.isoformat(),
                     "remind_at": r.remind_at.isoformat(),
                     "status": r.status,
+                    "kind": r.kind,
                 }
                 for r in reminders
             ],

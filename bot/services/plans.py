@@ -13,10 +13,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
 from bot.db import repo
-from bot.db.models import CompletedStep, KeyDate, Person, Reminder
+from bot.db.models import CompletedStep, Follow, KeyDate, Person, Reminder
 from bot.domain.deadline import Deadline, Plan
 from bot.domain.engine import compute_plan
 from bot.domain.events import Event, EventKind, Facts, Procedure, parse_option
+from bot.domain.quiet_hours import alert_moment
 from bot.domain.rules.model import RuleBook
 from bot.domain.stages import Stage, current_stage, done_at
 from bot.services.unit import Sessions
@@ -135,7 +136,7 @@ class PlanService:
             if not self.clock.now() < moment < deadline.due:
                 return False
             existing = await repo.existing_reminder_keys(session=session, person_id=_id(person))
-            if (rule_id, deadline.due, moment) not in existing:
+            if (rule_id, deadline.due, moment, "snooze") not in existing:
                 session.add(
                     Reminder(
                         person_id=_id(person),
@@ -175,25 +176,25 @@ class PlanService:
         person asked for ("remind me tomorrow") stay while their deadline is unchanged and open.
         """
         now = self.clock.now()
-        wanted = _wanted_reminders(plan, now)
+        wanted = _wanted_reminders(plan, now, alerts=await _shares_deadlines(session, person_id))
         still_open = {(d.rule.id, d.due) for d in plan.deadlines if d.asks_action and not d.done}
         # Aware datetimes compare and hash by instant, so stored UTC keys match computed Paris ones.
         query = sa.select(Reminder).where(col(Reminder.person_id) == person_id)
         existing = {
-            (row.rule_id, row.due_at, row.remind_at): row
+            (row.rule_id, row.due_at, row.remind_at, row.kind): row
             for row in (await session.exec(query)).scalars()  # type: ignore[call-overload]
         }
         for key, row in existing.items():
             if row.kind == "snooze":
                 keep = (row.rule_id, row.due_at) in still_open
             else:
-                keep = wanted.get(key) == row.kind
+                keep = key in wanted
             if row.status == "pending" and not keep:
                 row.status = "cancelled"
             elif row.status == "cancelled" and keep and row.remind_at > now:
                 row.status = "pending"
-        for (rule_id, due, moment), kind in wanted.items():
-            if (rule_id, due, moment) not in existing:
+        for rule_id, due, moment, kind in wanted:
+            if (rule_id, due, moment, kind) not in existing:
                 session.add(
                     Reminder(
                         person_id=person_id,
@@ -205,18 +206,33 @@ class PlanService:
                 )
 
 
-def _wanted_reminders(plan: Plan, now: datetime) -> dict[tuple[str, datetime, datetime], str]:
-    """Return the reminder rows the plan calls for, by unique key, with their kind."""
-    wanted: dict[tuple[str, datetime, datetime], str] = {}
+def _wanted_reminders(
+    plan: Plan, now: datetime, *, alerts: bool = False
+) -> set[tuple[str, datetime, datetime, str]]:
+    """Return the unique keys (rule, due, moment, kind) of the rows the plan calls for.
+
+    With `alerts`, each open deadline also gets an alert to the associations the person shares
+    their deadlines with, 3 days before (bot/domain/quiet_hours.py), if that is still ahead.
+    """
+    wanted: set[tuple[str, datetime, datetime, str]] = set()
     for deadline in plan.deadlines:
         if not deadline.asks_action or deadline.done:
             continue
-        for moment in deadline.reminders:
-            if moment > now:
-                wanted[(deadline.rule.id, deadline.due, moment)] = "lead"
+        rule_id, due = deadline.rule.id, deadline.due
+        wanted |= {(rule_id, due, moment, "lead") for moment in deadline.reminders if moment > now}
         if deadline.missed_at is not None and deadline.missed_at > now:
-            wanted[(deadline.rule.id, deadline.due, deadline.missed_at)] = "missed"
+            wanted.add((rule_id, due, deadline.missed_at, "missed"))
+        if alerts and (moment := alert_moment(due)) > now:
+            wanted.add((rule_id, due, moment, "alert"))
     return wanted
+
+
+async def _shares_deadlines(session: AsyncSession, person_id: int) -> bool:
+    """Tell whether the person shares their deadlines with an association they follow."""
+    query = sa.select(Follow.person_id).where(  # type: ignore[call-overload]
+        col(Follow.person_id) == person_id, col(Follow.shared_at).is_not(None)
+    )
+    return (await session.exec(query)).first() is not None
 
 
 def event_of(row: KeyDate) -> Event:

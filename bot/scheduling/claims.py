@@ -44,11 +44,11 @@ class Claimed:
 async def expire_stale(session: AsyncSession, now: datetime) -> int:
     """Cancel reminders that can no longer help, before claiming.
 
-    A lead reminder whose deadline passed is replaced by the one "missed" message; a "missed"
-    message a month late is useless; and when the bot was down, several reminders of the same
-    deadline may be due at once: only the latest is sent.
+    A lead reminder (or an association's alert) whose deadline passed is replaced by the one
+    "missed" message; a "missed" message a month late is useless; and when the bot was down,
+    several reminders of the same deadline may be due at once: only the latest is sent.
     """
-    late_lead = sa.and_(R.c.kind.in_(("lead", "snooze")), R.c.due_at <= now)
+    late_lead = sa.and_(R.c.kind.in_(("lead", "snooze", "alert")), R.c.due_at <= now)
     too_late = sa.and_(R.c.kind == "missed", R.c.remind_at < now - MISSED_FRESHNESS)
     newer = R.alias("newer")
     superseded = sa.exists().where(

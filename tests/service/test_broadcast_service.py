@@ -16,6 +16,7 @@ from bot.db.engine import async_session_factory, create_async_engine, create_syn
 from bot.db.migrate import upgrade_to_head
 from bot.db.models import Follow, Person, Reminder
 from bot.domain.rules.loader import default_rulebook
+from bot.scheduling import claims
 from bot.services import Services, build_services
 from bot.services.broadcasts import Audience
 
@@ -121,3 +122,43 @@ async def test_a_scheduled_situation_broadcast_starts_once_across_instances(url:
     finally:
         await first_engine.dispose()
         await second_engine.dispose()
+
+
+async def test_an_alert_whose_deadline_passed_is_never_sent(url: str) -> None:
+    """After downtime, an association is not alerted about a deadline already over."""
+    await asyncio.to_thread(_seed_alerts, url)
+    engine = create_async_engine(url)
+    sessions = async_session_factory(engine)
+    try:
+        async with sessions.begin() as session:
+            assert await claims.expire_stale(session, NOW) == 1
+        async with sessions.begin() as session:
+            query = sa.select(Reminder.due_at, Reminder.status)
+            statuses = dict((await session.exec(query)).all())  # type: ignore[call-overload]
+    finally:
+        await engine.dispose()
+    assert statuses == {NOW - timedelta(hours=1): "cancelled", NOW + timedelta(days=1): "pending"}
+
+
+def _seed_alerts(url: str) -> None:
+    engine = create_sync_engine(url)
+    persons, reminders = Person.__table__, Reminder.__table__  # type: ignore[attr-defined]
+    with engine.begin() as connection:
+        person_id = connection.execute(
+            sa.insert(persons)
+            .values(chat_id=9, language="fr", active=True, created_at=NOW, updated_at=NOW)
+            .returning(persons.c.id)
+        ).scalar_one()
+        for due in (NOW - timedelta(hours=1), NOW + timedelta(days=1)):
+            connection.execute(
+                sa.insert(reminders).values(
+                    person_id=person_id,
+                    rule_id="cnda_appeal_1_month",
+                    due_at=due,
+                    remind_at=due - timedelta(days=3),
+                    kind="alert",
+                    status="pending",
+                    created_at=NOW,
+                )
+            )
+    engine.dispose()

@@ -1,0 +1,70 @@
+"""The association screens added for scheduling, situations, sharing and alerts, rendered in every
+language: valid Telegram HTML, buttons within Telegram's limits, and translated (not English)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.domain.rules.loader import default_rulebook
+from bot.fake_api.html import parse_html
+from bot.i18n import supported_languages, translator
+from bot.services.associations import Followed
+from bot.services.broadcasts import Audience, Draft, Report
+from bot.views import staff as views
+from bot.views.common import Screen
+
+NOW = datetime(2026, 3, 3, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
+CODES = [language.code for language in supported_languages() if language.code != "en"]
+DRAFT = Draft(
+    id=7,
+    association_id=1,
+    author_id=42,
+    status="scheduled",
+    waiting_for=None,
+    default_language="fr",
+    texts={"default": "Permanence <b>jeudi</b>."},
+    audience=Audience(departments=("93",)).with_situation("cnda_appeal", 10),
+    created_at=NOW,
+    send_at=NOW + timedelta(days=1),
+)
+
+
+def screens(code: str) -> list[Screen]:
+    """Render every new screen in one language."""
+    t = translator(code)
+    rule = default_rulebook().by_id["cnda_appeal_1_month"]
+    sending = Report(7, "sending", {"sent": 3, "pending": 9})
+    texts, buttons = views.draft_preview(t, DRAFT, "Accueil", 12, NOW + timedelta(hours=12))
+    return [
+        views.followed_list(t, [Followed(1, "Accueil", True), Followed(2, "Relais", False)]),
+        views.share_question(t, 1, "Accueil"),
+        Screen(views.sharing_now(t, "Accueil")),
+        Screen(views.sharing_stopped(t, "Accueil")),
+        Screen(views.sharing_declined(t)),
+        Screen(views.alert_message(t, "Accueil", rule, NOW + timedelta(days=3), NOW, 9300)),
+        views.pick_situation(t, DRAFT),
+        views.pick_schedule(t, NOW),
+        Screen(views.schedule_not_understood(t, NOW)),
+        views.scheduled(t, DRAFT, "Accueil", NOW),
+        views.broadcast_progress(t, DRAFT, sending, NOW + timedelta(hours=12)),
+        views.history(t, "Accueil", [(Report(7, "scheduled", {}), DRAFT)], NOW),
+        views.staff_menu(t, [], operator=True),
+        Screen(views.no_broadcast_rights(t)),
+        *(Screen(text, buttons) for text in texts),
+    ]
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_the_new_association_screens_are_translated_and_valid(code: str) -> None:
+    english = screens("en")
+    for screen, source in zip(screens(code), english, strict=True):
+        parsed = parse_html(screen.text)  # raises like Telegram on a broken tag
+        assert 0 < len(parsed.text) <= 4096
+        assert screen.text != source.text, (code, source.text[:60])
+        for row in screen.keyboard.inline_keyboard if screen.keyboard else ():
+            for button in row:
+                assert 0 < len(button.text) <= 64
+                assert len((button.callback_data or "").encode()) <= 64

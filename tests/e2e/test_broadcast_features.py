@@ -268,10 +268,14 @@ async def test_the_daily_cap_defers_extra_broadcasts_to_the_next_day(
         await admin.wait_for(lambda m: "1 of 1 people received it" in (m.text or ""))
         await compose(admin, "Second message.")
         await press(admin, cb.encode(cb.DRAFT, "ok"))
-        await asyncio.sleep(0.5)
+        waiting = "SELECT status, last_error FROM deliveries WHERE broadcast_id = 2"
+        for _ in range(400):  # the dispatcher takes the delivery and puts it back
+            if _rows(bot, waiting) == [("pending", "daily_cap")]:
+                break
+            await asyncio.sleep(0.05)
+        assert _rows(bot, waiting) == [("pending", "daily_cap")]
+        await asyncio.sleep(0.3)  # more dispatcher runs: it stays back
         assert got([follower], "Second message") == [0]
-        waiting = _rows(bot, "SELECT status, last_error FROM deliveries WHERE broadcast_id = 2")
-        assert waiting == [("pending", "daily_cap")]
         clock.advance(timedelta(hours=24, seconds=5))
         await follower.wait_for(lambda m: "Second message" in (m.text or ""), timeout=30)
         await admin.wait_for(lambda m: "1 of 1 people received it" in (m.text or ""))

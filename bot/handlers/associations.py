@@ -182,10 +182,7 @@ async def _send_history(
     name: str,
     user_id: int,
 ) -> None:
-    broadcasts = context.services.broadcasts
-    reports = await broadcasts.history(association_id, user_id)
-    drafts = [await broadcasts.draft_by_id(r.broadcast_id) for r in reports]
-    pairs = [(r, d) for r, d in zip(reports, drafts, strict=True) if d is not None]
+    pairs = await context.services.broadcasts.history(association_id, user_id)
     await send(context, chat_id, views.history(t, name, pairs, _local_now(context)))
 
 
@@ -222,9 +219,8 @@ async def staff_pressed(update: Update, context: BotContext, value: str) -> None
             await query.answer()
             await send(context, chat_id, views.counts(t, name, numbers))
         elif action == "hi":
-            await context.services.broadcasts.history(association_id, user_id)  # checks access
-            await query.answer()
             await _send_history(context, chat_id, t, association_id, name, user_id)
+            await query.answer()
         elif action in ("is", "ia"):
             role = Role.ADMIN if action == "ia" else Role.STAFF
             token = await service.invite(association_id, role, user_id)

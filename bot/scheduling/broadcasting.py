@@ -17,6 +17,7 @@ from telegram.error import TelegramError
 from bot.i18n import translator
 from bot.scheduling import deliveries
 from bot.scheduling.deliveries import BroadcastText, ClaimedDelivery
+from bot.views.staff import broadcast_progress
 
 if TYPE_CHECKING:
     from bot.scheduling.dispatcher import Dispatcher, DispatchReport
@@ -120,8 +121,6 @@ class BroadcastSender:
 
     async def _show_progress(self, broadcast_id: int) -> None:
         """Edit the author's progress message: counts so far, or the final report."""
-        from bot.views.staff import broadcast_progress  # views import telegram; keep it local
-
         d = self.dispatcher
         service = d.broadcast_service
         if service is None:

@@ -198,6 +198,11 @@ async def mark_cancelled(session: AsyncSession, claim: Claimed, reason: str) -> 
     await _run(session, statement.values(status="cancelled", lease_until=None, last_error=reason))
 
 
+async def mark_staff_unreachable(session: AsyncSession, claim: Claimed) -> None:
+    """Every staff member to alert blocked the bot: the alert fails; the person stays active."""
+    await mark_failed(session, claim, "forbidden")
+
+
 async def suspend_person(session: AsyncSession, claim: Claimed) -> None:
     """The person blocked the bot: mark them inactive; their reminders wait for /start."""
     await _run(session, sa.update(P).where(P.c.id == claim.person_id).values(active=False))

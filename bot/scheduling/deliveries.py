@@ -41,7 +41,6 @@ class BroadcastText:
     """The texts of a broadcast: one per language, and the default for everyone else."""
 
     texts: dict[str, str]
-    default_language: str
 
     def for_language(self, language: str) -> str:
         """Return the person's language's version, else the default text."""
@@ -91,9 +90,9 @@ async def texts(session: AsyncSession, broadcast_ids: set[int]) -> dict[int, Bro
     """Return the texts of some broadcasts."""
     rows = await _run(
         session,
-        sa.select(B.c.id, B.c.texts, B.c.default_language).where(B.c.id.in_(broadcast_ids)),
+        sa.select(B.c.id, B.c.texts).where(B.c.id.in_(broadcast_ids)),
     )
-    return {row.id: BroadcastText(json.loads(row.texts), row.default_language) for row in rows}
+    return {row.id: BroadcastText(json.loads(row.texts)) for row in rows}
 
 
 def _held(claim: ClaimedDelivery) -> sa.ColumnElement[bool]:

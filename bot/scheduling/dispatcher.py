@@ -245,16 +245,14 @@ class Dispatcher:
             report.sent += 1
             self._sent.append(claim)
             return
-        decided = verdict(first_error, claim.attempts, self.settings)
-        report.errors[decided.code] = report.errors.get(decided.code, 0) + 1
-        if decided.action == "retry":
-            await self.in_session(
-                claims.mark_retry, claim, self.clock.now() + decided.delay, decided.code
-            )
-            report.retried += 1
-        else:  # every staff member blocked the bot, or a lasting fault: nobody to tell
-            await self.in_session(claims.mark_failed, claim, decided.code)
-            report.failed += 1
+        await self.settle_fault(
+            first_error,
+            claim,
+            report,
+            blocked=claims.mark_staff_unreachable,  # not the person: they stay active
+            retry=claims.mark_retry,
+            failed=claims.mark_failed,
+        )
 
     async def _flush_sent(self) -> None:
         """Record the deliveries not yet recorded, in one transaction."""

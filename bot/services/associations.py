@@ -262,12 +262,6 @@ class AssociationService:
 
     # -- followers -----------------------------------------------------------------------------
 
-    async def by_follow_token(self, follow_token: str) -> Association | None:
-        """Return the association of a public follow link."""
-        async with self.sessions.begin() as session:
-            query = select(Association).where(Association.follow_token == follow_token)
-            return (await session.exec(query)).first()
-
     async def follow(self, chat_id: int, follow_token: str) -> Association | None:
         """The person of this chat follows the association of the link (idempotent)."""
         async with self.sessions.begin() as session:
@@ -306,26 +300,12 @@ class AssociationService:
             if person is None:
                 return []
             rows = await session.exec(
-                select(Association.id, Association.name, Follow.shared_at)
-                .join(Follow, col(Follow.association_id) == Association.id)
+                select(Follow.association_id, Association.name, Follow.shared_at)
+                .join(Association, col(Association.id) == Follow.association_id)
                 .where(Follow.person_id == person.id)
                 .order_by(Association.name)
             )
-            return [Followed(a or 0, name, shared is not None) for a, name, shared in rows.all()]
-
-    async def followed(self, chat_id: int) -> list[Association]:
-        """Return the associations the person of this chat follows."""
-        async with self.sessions.begin() as session:
-            person = await _person(session, chat_id)
-            if person is None:
-                return []
-            rows = await session.exec(
-                select(Association)
-                .join(Follow, col(Follow.association_id) == Association.id)
-                .where(Follow.person_id == person.id)
-                .order_by(Association.name)
-            )
-            return list(rows.all())
+            return [Followed(a, name, shared is not None) for a, name, shared in rows.all()]
 
     async def counts(self, association_id: int | None, actor: int) -> Counts:
         """Count the followers by language, department and stage (staff only; counts only).

@@ -270,7 +270,6 @@ class BroadcastService:
                     continue  # another instance started it
                 broadcast = await session.get(Broadcast, broadcast_id)
                 assert broadcast is not None
-                await session.refresh(broadcast)
                 await self._launch(session, broadcast, author)
             started.append(broadcast_id)
         return started
@@ -352,7 +351,7 @@ class BroadcastService:
 
     async def history(
         self, association_id: int | None, actor: int, limit: int = 10
-    ) -> list[Report]:
+    ) -> list[tuple[Report, Draft]]:
         """Return the latest broadcasts with their reports (staff; None: the operators')."""
         await self._check(actor, association_id, Action.SEE_HISTORY)
         async with self.sessions.begin() as session:
@@ -367,7 +366,7 @@ class BroadcastService:
                 .order_by(col(Broadcast.id).desc())
                 .limit(limit)
             )
-            return [await _report(session, broadcast) for broadcast in rows.all()]
+            return [(await _report(session, row), _draft(row)) for row in rows.all()]
 
     async def draft_by_id(self, broadcast_id: int) -> Draft | None:
         """Return a broadcast (for the dispatcher's progress messages)."""

@@ -548,7 +548,7 @@ def pick_schedule(t: Translator, now: datetime) -> Screen:
     rows.append([(t.gettext("Back"), cb.encode(cb.DRAFT, "pv"))])
     text = t.gettext(
         "When should it go out? Choose, or type a date and time such as {example}."
-    ).format(example=t.isolate((now + timedelta(days=1)).strftime("%d/%m/%Y 09:30")))
+    ).format(example=_typed_example(t, now))
     return Screen(rtl(t, text), keyboard(rows))
 
 
@@ -558,8 +558,13 @@ def schedule_not_understood(t: Translator, now: datetime) -> str:
         t,
         t.gettext(
             "I could not read a future date and time. Type for example {example}, or press Back."
-        ).format(example=t.isolate((now + timedelta(days=1)).strftime("%d/%m/%Y 09:30"))),
+        ).format(example=_typed_example(t, now)),
     )
+
+
+def _typed_example(t: Translator, now: datetime) -> str:
+    """Return tomorrow at 09:30 as a staff member would type it (digits, day first)."""
+    return t.isolate((now + timedelta(days=1)).strftime("%d/%m/%Y 09:30"))
 
 
 def scheduled(t: Translator, draft: Draft, name: str, zone_now: datetime) -> Screen:

@@ -19,10 +19,12 @@ from bot.context import BotApplication, BotContext, BotData
 from bot.db.engine import async_session_factory, create_async_engine
 from bot.domain.rules.loader import default_rulebook
 from bot.handlers import register
+from bot.health import HealthCheck, HealthServer
 from bot.i18n import supported_languages, translator
 from bot.scheduling.dispatcher import Dispatcher, DispatchSettings
 from bot.scheduling.jobs import schedule_dispatch
 from bot.scheduling.rate_limit import SendRateLimiter
+from bot.scheduling.retention import schedule_retention
 from bot.services import build_services
 from bot.services.conversation import ConversationService
 from bot.telegram_request import AiohttpRequest
@@ -39,6 +41,8 @@ class Runtime:
     settings: Settings
     clock: Clock = field(default_factory=SystemClock)
     engine: object | None = None
+    serve_health: bool = False
+    health: HealthServer | None = None
 
 
 def build_application(
@@ -46,9 +50,14 @@ def build_application(
     *,
     request: BaseRequest | None = None,
     clock: Clock | None = None,
+    health: bool = False,
 ) -> BotApplication:
-    """Return the application, ready to start; the database is opened in post_init."""
-    runtime = Runtime(settings, clock or SystemClock())
+    """Return the application, ready to start; the database is opened in post_init.
+
+    `health` serves GET /healthz on HEALTH_LISTEN:HEALTH_PORT while the bot runs (unless the
+    port is 0).
+    """
+    runtime = Runtime(settings, clock or SystemClock(), serve_health=health)
     builder = (
         Application.builder()
         .token(settings.require_token())
@@ -77,6 +86,8 @@ async def _post_init(application: BotApplication, runtime: Runtime) -> None:
         zone=settings.timezone,
         reminder_time=settings.reminder_time,
         operators=frozenset(settings.bot_operator_ids),
+        inactivity_months=settings.inactivity_months,
+        inactivity_notice_days=settings.inactivity_notice_days,
     )
     data = application.bot_data
     data.services, data.book = services, default_rulebook()
@@ -102,6 +113,17 @@ async def _post_init(application: BotApplication, runtime: Runtime) -> None:
     data.dispatch_interval = settings.dispatch_interval
     await _publish_commands(application)
     schedule_dispatch(application, settings.dispatch_interval)
+    schedule_retention(application, settings.retention_interval)
+    if runtime.serve_health and settings.health_port:
+        updater = application.updater
+        check = HealthCheck(
+            engine,
+            data.liveness,
+            settings.dispatch_interval,
+            receiving=lambda: updater is not None and updater.running,
+        )
+        runtime.health = HealthServer(check, settings.health_listen, settings.health_port)
+        await runtime.health.start()
 
 
 async def _publish_commands(application: BotApplication) -> None:
@@ -115,7 +137,10 @@ async def _publish_commands(application: BotApplication) -> None:
 
 
 async def _post_shutdown(application: BotApplication, runtime: Runtime) -> None:
-    """Close the database connections."""
+    """Stop the health endpoint and close the database connections."""
+    if runtime.health is not None:
+        await runtime.health.stop()
+        runtime.health = None
     engine = runtime.engine
     if engine is not None:
         await engine.dispose()  # type: ignore[attr-defined]

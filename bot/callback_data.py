@@ -29,6 +29,7 @@ STAFF_REMOVE = "sr"  # sr:<association>.<user>  remove a staff member (admins)
 DRAFT = "bd"  # bd:<action>[.<value>]  composing a broadcast (the author's own draft only)
 STOP_BROADCAST = "bx"  # bx:<broadcast>  stop a broadcast being sent, or cancel a scheduled one
 SHARE = "sh"  # sh:<a|y|x|n>.<association>  ask / yes / no / stop sharing deadlines
+KEEP = "kp"  # kp                "Keep my reminders" under the inactivity notice
 
 MAX_BYTES = 64
 _PATTERN = re.compile(r"^(?P<kind>[a-z]{2})(?::(?P<value>[A-Za-z0-9_.-]{1,48}))?$")
@@ -51,7 +52,7 @@ _NEEDS_VALUE = {
     STOP_BROADCAST,
     SHARE,
 }
-_NO_VALUE = {UNKNOWN, CANCEL}
+_NO_VALUE = {UNKNOWN, CANCEL, KEEP}
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     bot_operator_ids: Annotated[tuple[int, ...], NoDecode] = Field(default=())
     reminder_time: time = time(9, 0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # "json": one JSON object per line (for log collectors); "text": one readable line.
+    log_format: Literal["text", "json"] = "text"
     # The reminder dispatcher runs at least this often (seconds), and at each due moment.
     dispatch_interval: float = Field(default=60.0, gt=0, le=3600)
     # A claimed reminder returns to the queue after this many seconds if its sender died.
@@ -64,6 +66,15 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
+    # GET /healthz of a running bot (`python -m bot health`, Docker, load balancers); 0: none.
+    health_listen: str = "127.0.0.1"
+    health_port: int = Field(default=8080, ge=0, le=65535)
+    # People who have not written to the bot for INACTIVITY_MONTHS are told, then erased
+    # INACTIVITY_NOTICE_DAYS later unless they answer (0 months: never).
+    inactivity_months: int = Field(default=18, ge=0, le=120)
+    inactivity_notice_days: int = Field(default=30, ge=1, le=365)
+    # How often (seconds) an instance looks for people to warn or erase.
+    retention_interval: float = Field(default=3600.0, gt=0, le=86400)
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.domain.rules.model import RuleBook
+from bot.health import Liveness
 from bot.scheduling.dispatcher import Dispatcher
 from bot.services import Services
 from bot.services.conversation import ConversationService
@@ -22,6 +23,7 @@ class BotData:
     book: RuleBook | None = None
     dispatcher: Dispatcher | None = None
     dispatch_interval: float = 60.0
+    liveness: Liveness = field(default_factory=Liveness)
 
 
 class BotContext(CallbackContext[ExtBot[dict[str, Any]], dict, dict, BotData]):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
@@ -53,8 +52,22 @@ def build_parser() -> argparse.ArgumentParser:
         "migrate", help="upgrade the database schema to the latest version"
     )
     migrate.set_defaults(command=_lazy("bot.cli.commands", "migrate"))
-    health = commands.add_parser("health", help="exit 0 when the database is reachable, migrated")
+    health = commands.add_parser(
+        "health", help="exit 0 when the running bot's /healthz says it is healthy"
+    )
+    health.add_argument("--timeout", type=float, default=8.0, help="seconds to wait (default 8)")
     health.set_defaults(command=_lazy("bot.cli.commands", "health"))
+    backup = commands.add_parser(
+        "backup", help="copy the SQLite database to PATH while the bot runs (PostgreSQL: advice)"
+    )
+    backup.add_argument("path", help="the file to write, e.g. backups/bot-2026-11-23.sqlite3")
+    backup.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    backup.set_defaults(command=_lazy("bot.cli.operations", "backup"))
+    stats = commands.add_parser(
+        "stats", help="counts of people, reminders and broadcasts (no personal data)"
+    )
+    stats.add_argument("--json", action="store_true", help="print JSON instead of text")
+    stats.set_defaults(command=_lazy("bot.cli.operations", "stats"))
     demo = commands.add_parser(
         "demo", help="chat with the bot in this terminal, against a local fake Telegram (no token)"
     )
@@ -150,10 +163,10 @@ def now_for(args: argparse.Namespace) -> datetime:
 
 
 def configure_logging(settings: Settings) -> None:
-    """Send logs to stderr at the configured level (never any personal data)."""
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    """Send logs to stderr at the configured level and format (never any personal data)."""
+    from bot import logs
+
+    logs.configure(settings.log_level, settings.log_format)
 
 
 def settings_from_environment() -> Settings:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+import urllib.error
+import urllib.request
 
 from bot.cli import USAGE_ERROR, configure_logging, now_for, settings_from_environment
 from bot.cli.deadlines_output import plan_as_json, plan_as_text
@@ -32,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     _migrate(settings.database_url)
     from bot.app import ALLOWED_UPDATES, Webhook, build_application
 
-    application = build_application(settings)
+    application = build_application(settings, health=True)
     if webhook is None:
         application.run_polling(allowed_updates=ALLOWED_UPDATES)
         return 0
@@ -119,12 +121,34 @@ def _migrate(database_url: str) -> str | None:
 
 
 def health(args: argparse.Namespace) -> int:
-    """Exit 0 when the database answers and is at the latest schema, else 1 (Docker HEALTHCHECK)."""
+    """Exit 0 when the running bot's /healthz answers 200, else 1 (the Docker HEALTHCHECK).
+
+    With HEALTH_PORT=0 (no endpoint) only the database is checked: reachable and migrated.
+    """
+    settings = settings_from_environment()
+    if not settings.health_port:
+        return _database_health(settings.database_url)
+    host = settings.health_listen if settings.health_listen not in ("0.0.0.0", "::") else None
+    url = f"http://{host or '127.0.0.1'}:{settings.health_port}/healthz"
+    try:
+        with urllib.request.urlopen(url, timeout=args.timeout) as response:
+            print(response.read().decode())
+            return 0
+    except urllib.error.HTTPError as error:
+        print(f"unhealthy: {error.read().decode()}", file=sys.stderr)
+    except (OSError, ValueError) as error:
+        print(
+            f"unhealthy: the bot does not answer on {url} ({type(error).__name__})", file=sys.stderr
+        )
+    return 1
+
+
+def _database_health(database_url: str) -> int:
+    """Exit code of the database-only check: reachable and at the latest schema."""
     from bot.db.migrate import current_revision, head_revision
 
-    settings = settings_from_environment()
     try:
-        current = current_revision(settings.database_url)
+        current = current_revision(database_url)
     except Exception as error:  # noqa: BLE001 - any failure means unhealthy; say which kind
         print(f"unhealthy: database unreachable ({type(error).__name__})", file=sys.stderr)
         return 1

@@ -55,6 +55,15 @@ class Person(SQLModel, table=True):
     updated_at: datetime = Field(
         default_factory=utcnow, sa_type=UTCDateTime, sa_column_kwargs={"onupdate": utcnow}
     )
+    # The last message or button press from the person (kept to the day): after INACTIVITY_MONTHS
+    # without one they are told, and erased INACTIVITY_NOTICE_DAYS after the notice.
+    last_seen_at: datetime = Field(
+        default_factory=utcnow,
+        sa_type=UTCDateTime,
+        index=True,
+        sa_column_kwargs={"server_default": sa.func.now()},
+    )
+    inactivity_notice_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class KeyDate(SQLModel, table=True):

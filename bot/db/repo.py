@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.db.models import CompletedStep, Dialog, KeyDate, Person, Reminder
+from bot.db.models import (
+    AuditEntry,
+    Broadcast,
+    CompletedStep,
+    Delivery,
+    Dialog,
+    Follow,
+    Invite,
+    KeyDate,
+    Person,
+    Reminder,
+    StaffMember,
+)
 
 ACTIVE_REMINDER = ("pending",)
 
@@ -106,8 +118,55 @@ async def delete_dialog(*, session: AsyncSession, person_id: int) -> None:
 
 
 async def delete_person(*, session: AsyncSession, person_id: int) -> None:
-    """Delete a person; their key dates, reminders and dialog go with them (ON DELETE CASCADE)."""
-    for table in (Reminder, KeyDate, Dialog, CompletedStep):
+    """Delete a person and every row that refers to them (not left to ON DELETE CASCADE, which a
+    SQLite connection without the foreign_keys pragma would ignore)."""
+    for table in (Reminder, KeyDate, Dialog, CompletedStep, Follow, Delivery):
         statement = sa.delete(table).where(table.person_id == person_id)  # type: ignore[arg-type]
         await session.exec(statement)
     await session.exec(sa.delete(Person).where(col(Person.id) == person_id))
+
+
+# What a removed Telegram id becomes where a row must stay (who wrote a broadcast, who did an
+# audited action): the action is kept, the person is not. None already means the operator's CLI.
+ERASED_USER = 0
+
+
+async def forget_telegram_user(*, session: AsyncSession, user_id: int) -> int:
+    """Remove a Telegram user from every association's staff and from the rows that name them.
+
+    Their unsent drafts are deleted and their scheduled broadcasts cancelled (as when an admin
+    removes someone); the broadcasts they sent and the audit entries stay, signed ERASED_USER.
+    Return the number of staff memberships removed.
+    """
+    connection = await session.connection()
+    now = datetime.now(UTC)
+    broadcasts = Broadcast.__table__  # type: ignore[attr-defined]
+    await connection.execute(
+        sa.delete(broadcasts).where(
+            broadcasts.c.author_id == user_id, broadcasts.c.status == "draft"
+        )
+    )
+    await connection.execute(
+        sa.update(broadcasts)
+        .where(broadcasts.c.author_id == user_id, broadcasts.c.status == "scheduled")
+        .values(status="cancelled", finished_at=now)
+    )
+    await connection.execute(
+        sa.update(broadcasts).where(broadcasts.c.author_id == user_id).values(author_id=ERASED_USER)
+    )
+    await connection.execute(
+        sa.update(broadcasts)
+        .where(broadcasts.c.progress_chat_id == user_id)
+        .values(progress_chat_id=None)
+    )
+    invites = Invite.__table__  # type: ignore[attr-defined]
+    audit = AuditEntry.__table__  # type: ignore[attr-defined]
+    await connection.execute(
+        sa.update(invites).where(invites.c.created_by == user_id).values(created_by=ERASED_USER)
+    )
+    await connection.execute(
+        sa.update(audit).where(audit.c.actor_id == user_id).values(actor_id=ERASED_USER)
+    )
+    staff = StaffMember.__table__  # type: ignore[attr-defined]
+    removed = await connection.execute(sa.delete(staff).where(staff.c.user_id == user_id))
+    return int(removed.rowcount or 0)

@@ -7,15 +7,22 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
 from bot import callback_data as cb
 from bot.context import BotApplication, BotContext
 from bot.handlers import account, associations, flow, plan_commands, reminders, start
-from bot.handlers.base import is_private, send, who
+from bot.handlers.base import close_question, is_private, send, who
 from bot.views import errors
 from bot.views.calendar import CALENDAR_PREFIX
 from bot.views.menu import main_menu
+from bot.views.retention import kept_after_notice
 
 log = logging.getLogger(__name__)
 Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
@@ -57,6 +64,7 @@ BUTTON_HANDLERS: dict[str, ButtonHandler] = {
     cb.DRAFT: associations.draft_pressed,
     cb.STOP_BROADCAST: associations.stop_pressed,
     cb.SHARE: associations.share_pressed,
+    cb.KEEP: lambda update, context, _: keep_pressed(update, context),
 }
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -65,6 +73,8 @@ NEW_MESSAGE = filters.UpdateType.MESSAGE
 
 def register(application: BotApplication) -> None:
     """Add the handlers in priority order, and the error handler."""
+    # Before any handler: the person is active (cancels an inactivity notice).
+    application.add_handler(TypeHandler(Update, on_any_update), group=-1)
     for command, handler in COMMAND_HANDLERS.items():
         application.add_handler(CommandHandler(command, handler, filters=PRIVATE & NEW_MESSAGE))
     application.add_handler(CallbackQueryHandler(on_button))
@@ -103,6 +113,21 @@ async def on_button(update: Update, context: BotContext) -> None:
         await on_menu_button(update, context, pressed.value)
     else:
         await BUTTON_HANDLERS[pressed.kind](update, context, pressed.value)
+
+
+async def on_any_update(update: Update, context: BotContext) -> None:
+    """Record that the person of a private chat used the bot (at most one write a day)."""
+    if is_private(update) and update.effective_chat is not None:
+        await context.services.retention.seen(update.effective_chat.id)
+
+
+async def keep_pressed(update: Update, context: BotContext) -> None:
+    """ "Keep my reminders" under the inactivity notice: on_any_update already cancelled it."""
+    query = update.callback_query
+    assert query is not None
+    _, _, t = await who(update, context)
+    await query.answer()
+    await close_question(query.message, kept_after_notice(t))
 
 
 async def on_text(update: Update, context: BotContext) -> None:

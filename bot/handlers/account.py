@@ -28,25 +28,28 @@ async def mydata_command(update: Update, context: BotContext) -> None:
 async def delete_command(update: Update, context: BotContext) -> None:
     """Ask to confirm erasing everything."""
     chat_id, profile, t = await who(update, context)
-    if profile is None:
+    staff = await context.services.people.is_staff(chat_id)
+    if profile is None and not staff:
         await send(context, chat_id, t.gettext("The bot keeps nothing about you."))
         return
-    await send(context, chat_id, views.delete_confirm(t))
+    await send(context, chat_id, views.delete_confirm(t, staff=staff))
 
 
 async def delete_answered(update: Update, context: BotContext, value: str) -> None:
     """Erase every row about the person, or keep everything."""
     query = update.callback_query
     assert query is not None
-    chat_id, profile, t = await who(update, context)
-    if profile is None or value not in ("y", "n"):
+    chat_id, _, t = await who(update, context)
+    if value not in ("y", "n"):
         await query.answer(errors.stale_button(t))
         return
     await query.answer()
     if value == "n":
         await close_question(query.message, views.kept(t))
         return
-    await context.services.people.erase(chat_id)
+    if not await context.services.people.erase(chat_id):
+        await close_question(query.message, t.gettext("The bot keeps nothing about you."))
+        return
     await close_question(query.message, views.deleted(t))
 
 

@@ -75,6 +75,8 @@ async def replace_screen(message: MaybeInaccessibleMessage | None, screen: Scree
     """Replace a message's text and buttons (e.g. the language picker becomes the notice)."""
     if not isinstance(message, Message):
         return
+    if message.text_html == screen.text and message.reply_markup == screen.keyboard:
+        return  # a button pressed again: the screen is already there (Telegram would refuse)
     try:
         await message.edit_text(
             screen.text, parse_mode=ParseMode.HTML, reply_markup=screen.keyboard

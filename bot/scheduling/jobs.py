@@ -27,6 +27,7 @@ def schedule_dispatch(application: BotApplication, interval: float) -> None:
 async def dispatch_job(context: BotContext) -> None:
     """Send what is due, then wake again at the next due moment if it comes before the interval."""
     report = await context.dispatcher.run_once()
+    context.bot_data.liveness.dispatched()
     if report.sent or report.failed or report.blocked:
         log.info(
             "dispatch: %s sent, %s retried, %s failed, %s blocked",

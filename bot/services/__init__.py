@@ -16,6 +16,7 @@ from bot.services.broadcasts import BroadcastService
 from bot.services.dialogs import DialogService
 from bot.services.people import PeopleService
 from bot.services.plans import PlanService
+from bot.services.retention import RetentionService
 from bot.services.unit import Sessions
 
 
@@ -28,6 +29,7 @@ class Services:
     dialogs: DialogService
     associations: AssociationService
     broadcasts: BroadcastService
+    retention: RetentionService
     clock: Clock
     zone: ZoneInfo
 
@@ -40,6 +42,8 @@ def build_services(
     zone: ZoneInfo,
     reminder_time: time,
     operators: frozenset[int] = frozenset(),
+    inactivity_months: int = 18,
+    inactivity_notice_days: int = 30,
 ) -> Services:
     """Wire the services over one session factory."""
     sessions = Sessions(factory)
@@ -50,6 +54,7 @@ def build_services(
         dialogs=DialogService(sessions),
         associations=associations,
         broadcasts=BroadcastService(sessions, clock, associations),
+        retention=RetentionService(sessions, clock, inactivity_months, inactivity_notice_days),
         clock=clock,
         zone=zone,
     )

@@ -10,7 +10,7 @@ from sqlmodel import col, select
 
 from bot.clock import Clock
 from bot.db import repo
-from bot.db.models import Association, Follow, Person
+from bot.db.models import Association, Follow, Person, StaffMember
 from bot.domain.events import Procedure
 from bot.services.plans import event_of
 from bot.services.profile import Profile
@@ -36,7 +36,9 @@ class PeopleService:
             person = await repo.person_by_chat(session=session, chat_id=chat_id)
             if person is None:
                 person = Person(chat_id=chat_id)
-            person.language, person.consented_at, person.active = language, self.clock.now(), True
+            now = self.clock.now()
+            person.language, person.consented_at, person.active = language, now, True
+            person.last_seen_at, person.inactivity_notice_at = now, None
             await repo.add_person(session=session, person=person)
             return _profile(person)
 
@@ -55,13 +57,22 @@ class PeopleService:
             return _profile(person)
 
     async def erase(self, chat_id: int) -> bool:
-        """Delete every row about the person; tell whether there was anything."""
+        """Delete every row about the person, staff memberships included; tell whether there was
+        anything. In a private chat the chat id is the person's Telegram user id."""
         async with self.sessions.begin() as session:
             person = await repo.person_by_chat(session=session, chat_id=chat_id)
-            if person is None or person.id is None:
-                return False
-            await repo.delete_person(session=session, person_id=person.id)
-            return True
+            if person is not None and person.id is not None:
+                await repo.delete_person(session=session, person_id=person.id)
+            staff = await repo.forget_telegram_user(session=session, user_id=chat_id)
+            return person is not None or staff > 0
+
+    async def is_staff(self, user_id: int) -> bool:
+        """Tell whether the user is on the staff of any association (so /delete concerns them)."""
+        async with self.sessions.begin() as session:
+            found = await session.exec(
+                select(StaffMember.id).where(StaffMember.user_id == user_id).limit(1)
+            )
+            return found.first() is not None
 
     async def export(self, chat_id: int) -> dict[str, Any] | None:
         """Return everything stored about the person, as JSON-ready data."""

@@ -49,12 +49,17 @@ def mydata_file(data: dict[str, Any]) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
 
 
-def delete_confirm(t: Translator) -> Screen:
-    """Ask to confirm erasing everything."""
+def delete_confirm(t: Translator, *, staff: bool = False) -> Screen:
+    """Ask to confirm erasing everything (and leaving the staff, for a staff member)."""
     text = t.gettext(
         "Erase everything the bot keeps about you: your dates, your reminders and your "
         "choices? This cannot be undone, and the bot will send you nothing more."
     )
+    if staff:
+        text += "\n\n" + t.gettext(
+            "You are also on the staff of an association: you will be removed from it. The "
+            "messages you sent stay in its history, without your name or Telegram account."
+        )
     rows = [
         [(t.gettext("Yes, erase everything"), cb.encode(cb.DELETE, "y"))],
         [(t.gettext("No, keep it"), cb.encode(cb.DELETE, "n"))],

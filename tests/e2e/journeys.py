@@ -27,6 +27,13 @@ def _seen(user: FakeUser) -> tuple[int, int]:
 
 async def onboard_english(user: FakeUser) -> None:
     """Language, consent, stage, department, procedure, typed dates."""
+    await reach_certificate_date(user)
+    await say(user, "02/03/2026")
+    await user.wait_for(lambda m: "valable jusqu'au" in (m.text or ""))
+
+
+async def reach_certificate_date(user: FakeUser) -> None:
+    """Language, consent, stage, department 93, normal procedure: the certificate date asked."""
     await say(user, "/start")
     assert [b.text for b in user.buttons()][:2] == ["English", "Français"]
     await press(user, "English")
@@ -39,5 +46,3 @@ async def onboard_english(user: FakeUser) -> None:
     await user.wait_for(lambda m: "Which procedure" in (m.text or ""))
     await press(user, "Normal (procédure normale)")
     await user.wait_for(lambda m: "first asylum certificate" in (m.text or ""))
-    await say(user, "02/03/2026")
-    await user.wait_for(lambda m: "valable jusqu'au" in (m.text or ""))

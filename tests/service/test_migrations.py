@@ -73,7 +73,10 @@ def test_upgrading_twice_changes_nothing(database_url: str) -> None:
     upgrade_to_head(database_url)
     with _engine(database_url) as engine, engine.begin() as connection:
         connection.execute(
-            sa.text("INSERT INTO persons (chat_id, created_at, updated_at) VALUES (1, :t, :t)"),
+            sa.text(
+                "INSERT INTO persons (chat_id, created_at, updated_at, last_seen_at)"
+                " VALUES (1, :t, :t, :t)"
+            ),
             {"t": "2026-11-23 10:00:00+00:00"},
         )
 

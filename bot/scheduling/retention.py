@@ -1,0 +1,59 @@
+"""The retention job: warn people inactive for INACTIVITY_MONTHS, erase them after the notice."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram.constants import ParseMode
+from telegram.error import Forbidden, TelegramError
+
+from bot.context import BotApplication, BotContext
+from bot.i18n import translator
+from bot.views.retention import erased_for_inactivity, inactivity_notice
+
+log = logging.getLogger(__name__)
+RETENTION = "retention"
+
+
+def schedule_retention(application: BotApplication, interval: float) -> None:
+    """Sweep every `interval` seconds, the first time a minute after start."""
+    assert application.job_queue is not None, "python-telegram-bot[job-queue] is required"
+    application.job_queue.run_repeating(
+        retention_job,
+        interval=interval,
+        first=min(60.0, interval),
+        name=RETENTION,
+        job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
+    )
+
+
+async def retention_job(context: BotContext) -> None:
+    """Erase those whose notice expired, then send the notices now due."""
+    retention = context.services.retention
+    if not retention.enabled:
+        return
+    zone = context.services.zone
+    erased = await retention.erase_expired()
+    for chat_id, language in erased:
+        try:
+            await context.bot.send_message(chat_id, erased_for_inactivity(translator(language)))
+        except TelegramError:
+            pass  # they blocked the bot, or it is unreachable: the erasure is done all the same
+    notices = await retention.claim_notices()
+    sent = 0
+    for notice in notices:
+        screen = inactivity_notice(
+            translator(notice.language), retention.months, notice.erase_on.astimezone(zone).date()
+        )
+        try:
+            await context.bot.send_message(
+                notice.chat_id, screen.text, parse_mode=ParseMode.HTML, reply_markup=screen.keyboard
+            )
+            sent += 1
+        except Forbidden:
+            pass  # blocked: they cannot be told; the erasure follows at the announced day
+        except TelegramError as error:
+            log.warning("inactivity notice not sent: %s (retried later)", type(error).__name__)
+            await retention.release_notice(notice.chat_id)
+    if erased or notices:
+        log.info("retention: %s erased, %s notices sent of %s", len(erased), sent, len(notices))

@@ -38,7 +38,11 @@ from bot.views.reminder import reminder_message
 from bot.views.staff import alert_message
 
 log = logging.getLogger(__name__)
-DB_ATTEMPTS = 4
+# Recording what was sent must outlast a database restart or a long lock: a row left "claimed"
+# would be sent again when its lease ends. Waits grow to DB_MAX_WAIT, for DB_PATIENCE in all
+# (well under the 5-minute lease).
+DB_PATIENCE = timedelta(seconds=90)
+DB_MAX_WAIT = 5.0
 # PTB suggests send_message when do_api_request names a known method; we call it on purpose.
 warnings.filterwarnings("ignore", r"Please use 'Bot\.send_?[mM]essage'", PTBUserWarning)
 
@@ -53,9 +57,8 @@ class DispatchSettings:
     # Deliveries are recorded together, at most this many (or at the end of a batch): a crash
     # re-sends at most these and the requests on the wire.
     record_every: int = 50
-    max_attempts: int = 6
     first_backoff: timedelta = timedelta(seconds=30)
-    max_backoff: timedelta = timedelta(minutes=30)
+    max_backoff: timedelta = timedelta(minutes=10)
     # Broadcasts only (reminders are exempt): no sending in these local hours, and at most
     # `daily_cap` broadcasts per person in 24 hours (0: no cap), the others wait their turn.
     quiet: QuietHours | None = None
@@ -255,10 +258,19 @@ class Dispatcher:
         )
 
     async def _flush_sent(self) -> None:
-        """Record the deliveries not yet recorded, in one transaction."""
+        """Record the deliveries not yet recorded, in one transaction.
+
+        If the database stays unreachable beyond DB_PATIENCE they are kept and recorded by the
+        next flush, never forgotten (forgotten, they would be sent again after their lease).
+        """
         batch, self._sent = self._sent, []
-        if batch:
+        if not batch:
+            return
+        try:
             await self.in_session(claims.mark_sent_many, batch, self.clock.now())
+        except OperationalError:
+            self._sent = batch + self._sent
+            raise
 
     async def settle_fault(
         self,
@@ -286,16 +298,21 @@ class Dispatcher:
             log.warning("message %s failed: %s", claim.id, decided.code)
 
     async def in_session(self, action: object, *args: object) -> None:
-        """Run `action(session, *args)` in a transaction, again if the database was busy."""
-        for attempt in range(DB_ATTEMPTS):
+        """Run `action(session, *args)` in a transaction, again while the database is busy or
+        unreachable (SQLite locked, PostgreSQL restarting), for up to DB_PATIENCE."""
+        waited, wait = 0.0, 0.2
+        while True:
             try:
                 async with self.sessions.begin() as session:
                     await action(session, *args)  # type: ignore[operator]
                 return
-            except OperationalError:
-                if attempt == DB_ATTEMPTS - 1:
+            except OperationalError as error:
+                if waited >= DB_PATIENCE.total_seconds():
                     raise
-                await asyncio.sleep(0.2 * (attempt + 1))
+                log.warning("database unavailable (%s), retrying", type(error).__name__)
+                await asyncio.sleep(wait)
+                waited += wait
+                wait = min(wait * 2, DB_MAX_WAIT)
 
     def _after_quiet(self, moment: datetime | None) -> datetime | None:
         """Move a broadcast's due moment out of the quiet hours (reminders are not concerned)."""

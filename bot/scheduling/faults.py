@@ -27,9 +27,11 @@ class Verdict:
 def verdict(error: TelegramError, attempts: int, settings: DispatchSettings) -> Verdict:
     """Decide what a Telegram error means for a message tried `attempts` times.
 
-    429 waits its retry_after; 403 and "chat not found" mean the person is gone (blocked); 5xx
-    and timeouts are retried with exponential backoff, a bounded number of times; anything else
-    (bad HTML, a text too long) would fail again: failed.
+    429 waits its retry_after; 403 and "chat not found" mean the person is gone (blocked); 5xx,
+    timeouts and an unreachable server are retried with exponential backoff up to max_backoff,
+    for as long as it takes: an outage of hours must not cost anyone a reminder (each try waits
+    its turn, so nothing floods Telegram when it comes back); anything else (bad HTML, a text
+    too long) would fail again: failed.
     """
     code = error_code(error)
     if isinstance(error, RetryAfter):
@@ -37,9 +39,7 @@ def verdict(error: TelegramError, attempts: int, settings: DispatchSettings) -> 
     if isinstance(error, Forbidden) or code == "chat_not_found":
         return Verdict("blocked", code)
     if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
-        if attempts >= settings.max_attempts:
-            return Verdict("failed", code)
-        backoff = settings.first_backoff * (2 ** (attempts - 1))
+        backoff = settings.first_backoff * (2 ** min(max(attempts - 1, 0), 16))
         return Verdict("retry", code, min(backoff, settings.max_backoff))
     return Verdict("failed", code)
 

@@ -291,10 +291,14 @@ class BroadcastService:
             sa.literal(now, type_=D.c.send_at.type).label("send_at"),
         )
         connection = await session.connection()
-        inserted = await connection.execute(
+        await connection.execute(
             sa.insert(D).from_select(["person_id", "broadcast_id", "status", "send_at"], recipients)
         )
-        count = int(inserted.rowcount or 0)
+        # Counted, not rowcount: psycopg reports -1 for INSERT ... SELECT on PostgreSQL.
+        counted = await connection.execute(
+            sa.select(sa.func.count()).where(D.c.broadcast_id == broadcast.id)
+        )
+        count = int(counted.scalar_one())
         broadcast.status, broadcast.waiting_for = "sending", None
         session.add(broadcast)
         details = {

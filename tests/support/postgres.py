@@ -13,6 +13,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 from types import TracebackType
 
@@ -52,6 +53,7 @@ class PostgresCluster:
         self.root: Path | None = None
         self.port: int | None = None
         self._as_postgres = os.geteuid() == 0
+        self._options = ""
 
     @property
     def data_dir(self) -> Path:
@@ -96,9 +98,21 @@ class PostgresCluster:
             f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root / 'socket'} "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         )
-        log = self.root / "server.log"
-        self._run("pg_ctl", "-D", str(self.data_dir), "-l", str(log), "-o", options, "-w", "start")
+        self._options = options
+        self._start_server()
         return self
+
+    def _start_server(self) -> None:
+        """Start the server on the cluster's port and wait until it accepts connections."""
+        log = str(self.data_dir.parent / "server.log")
+        self._run("pg_ctl", "-D", str(self.data_dir), "-l", log, "-o", self._options, "-w", "start")
+
+    def restart(self, down: float = 0.0) -> None:
+        """Stop the server (fast: every connection is cut), wait `down` seconds, start it again
+        on the same port."""
+        self._run("pg_ctl", "-D", str(self.data_dir), "-m", "fast", "-w", "stop")
+        time.sleep(down)
+        self._start_server()
 
     def stop(self) -> None:
         """Stop the server at once and delete all its files."""

@@ -5,8 +5,8 @@ tests/e2e), polling the fake Bot API server over HTTP; reminders are rows insert
 outage lasts a few real seconds, not minutes: the code paths are the same for longer ones (PTB's
 polling loop backs off up to 30 s between tries; a reminder whose send failed waits its exponential
 backoff, 30 s, 1 min, 2 min... up to 10 min, on the bot's clock, which the tests move, and is
-never given up for a network fault). The last test moves that clock through a 20-minute outage. Each test prints one line
-starting with "outage:" (run with -s).
+never given up for a network fault). The last test moves that clock through a 20-minute outage.
+Each test prints one line starting with "outage:" (run with -s).
 """
 
 from __future__ import annotations

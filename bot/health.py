@@ -11,8 +11,8 @@ import asyncio
 import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 import sqlalchemy as sa
 from aiohttp import web
@@ -45,7 +45,7 @@ class HealthCheck:
     engine: AsyncEngine
     liveness: Liveness
     dispatch_interval: float
-    receiving: Any  # () -> bool: is the updater polling or serving the webhook?
+    receiving: Callable[[], bool]  # is the updater polling or serving the webhook?
 
     @property
     def dispatch_limit(self) -> float:

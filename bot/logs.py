@@ -61,7 +61,7 @@ def describe_exception(exc_info: ExcInfo) -> str:
             f"{type(error).__module__}.{type(error).__qualname__} (message withheld){stack}"
         )
         error = error.__cause__ or error.__context__
-    return "\nwhile handling:\n".join(reversed(parts)) if len(parts) > 1 else "".join(parts)
+    return "\nwhile handling:\n".join(reversed(parts))
 
 
 class RedactingFormatter(logging.Formatter):

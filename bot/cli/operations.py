@@ -11,6 +11,7 @@ import json
 import sqlite3
 import sys
 from collections.abc import Iterable
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -43,13 +44,11 @@ def backup(args: argparse.Namespace) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
-    with sqlite3.connect(source) as live, sqlite3.connect(partial) as copy:
+    with closing(sqlite3.connect(source)) as live, closing(sqlite3.connect(partial)) as copy:
         live.execute("PRAGMA busy_timeout=5000")
         live.backup(copy, pages=BACKUP_PAGES_PER_STEP)
         check = copy.execute("PRAGMA integrity_check").fetchone()[0]
         people = _count(copy, "persons")
-    live.close()
-    copy.close()
     if check != "ok":
         partial.unlink(missing_ok=True)
         print(f"error: the copy failed its integrity check ({check})", file=sys.stderr)

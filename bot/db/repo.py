@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlmodel import col, select
@@ -131,7 +131,17 @@ async def delete_person(*, session: AsyncSession, person_id: int) -> None:
 ERASED_USER = 0
 
 
-async def forget_telegram_user(*, session: AsyncSession, user_id: int) -> int:
+async def erase_everything_about(*, session: AsyncSession, chat_id: int, now: datetime) -> bool:
+    """Delete the person of a private chat and remove that Telegram user from every staff
+    (forget_telegram_user); tell whether anything was there. The chat id is the user id."""
+    person = await person_by_chat(session=session, chat_id=chat_id)
+    if person is not None and person.id is not None:
+        await delete_person(session=session, person_id=person.id)
+    staff = await forget_telegram_user(session=session, user_id=chat_id, now=now)
+    return person is not None or staff > 0
+
+
+async def forget_telegram_user(*, session: AsyncSession, user_id: int, now: datetime) -> int:
     """Remove a Telegram user from every association's staff and from the rows that name them.
 
     Their unsent drafts are deleted and their scheduled broadcasts cancelled (as when an admin
@@ -139,7 +149,6 @@ async def forget_telegram_user(*, session: AsyncSession, user_id: int) -> int:
     Return the number of staff memberships removed.
     """
     connection = await session.connection()
-    now = datetime.now(UTC)
     broadcasts = Broadcast.__table__  # type: ignore[attr-defined]
     await connection.execute(
         sa.delete(broadcasts).where(

@@ -18,11 +18,10 @@ from telegram.ext import (
 from bot import callback_data as cb
 from bot.context import BotApplication, BotContext
 from bot.handlers import account, associations, flow, plan_commands, reminders, start
-from bot.handlers.base import close_question, is_private, send, who
+from bot.handlers.base import is_private, send, who
 from bot.views import errors
 from bot.views.calendar import CALENDAR_PREFIX
 from bot.views.menu import main_menu
-from bot.views.retention import kept_after_notice
 
 log = logging.getLogger(__name__)
 Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
@@ -64,7 +63,7 @@ BUTTON_HANDLERS: dict[str, ButtonHandler] = {
     cb.DRAFT: associations.draft_pressed,
     cb.STOP_BROADCAST: associations.stop_pressed,
     cb.SHARE: associations.share_pressed,
-    cb.KEEP: lambda update, context, _: keep_pressed(update, context),
+    cb.KEEP: account.keep_pressed,
 }
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -119,15 +118,6 @@ async def on_any_update(update: Update, context: BotContext) -> None:
     """Record that the person of a private chat used the bot (at most one write a day)."""
     if is_private(update) and update.effective_chat is not None:
         await context.services.retention.seen(update.effective_chat.id)
-
-
-async def keep_pressed(update: Update, context: BotContext) -> None:
-    """ "Keep my reminders" under the inactivity notice: on_any_update already cancelled it."""
-    query = update.callback_query
-    assert query is not None
-    _, _, t = await who(update, context)
-    await query.answer()
-    await close_question(query.message, kept_after_notice(t))
 
 
 async def on_text(update: Update, context: BotContext) -> None:

@@ -1,4 +1,4 @@
-"""/mydata, /delete, /stop, /resume, /help, /menu."""
+"""/mydata, /delete, /stop, /resume, /help, /menu, and "Keep my reminders"."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from bot.views import account as views
 from bot.views import errors
 from bot.views.help import help_messages
 from bot.views.menu import main_menu
+from bot.views.retention import kept_after_notice
 
 
 async def mydata_command(update: Update, context: BotContext) -> None:
@@ -51,6 +52,16 @@ async def delete_answered(update: Update, context: BotContext, value: str) -> No
         await close_question(query.message, t.gettext("The bot keeps nothing about you."))
         return
     await close_question(query.message, views.deleted(t))
+
+
+async def keep_pressed(update: Update, context: BotContext, _value: str) -> None:
+    """The inactivity notice's "Keep my reminders" button: confirm (the press itself already
+    cancelled the notice, in bot.handlers.on_any_update)."""
+    query = update.callback_query
+    assert query is not None
+    _, _, t = await who(update, context)
+    await query.answer()
+    await close_question(query.message, kept_after_notice(t))
 
 
 async def stop_command(update: Update, context: BotContext) -> None:

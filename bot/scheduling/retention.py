@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 
 from bot.context import BotApplication, BotContext
+from bot.handlers.base import send
 from bot.i18n import translator
 from bot.views.retention import erased_for_inactivity, inactivity_notice
 
@@ -36,7 +36,7 @@ async def retention_job(context: BotContext) -> None:
     erased = await retention.erase_expired()
     for chat_id, language in erased:
         try:
-            await context.bot.send_message(chat_id, erased_for_inactivity(translator(language)))
+            await send(context, chat_id, erased_for_inactivity(translator(language)))
         except TelegramError:
             pass  # they blocked the bot, or it is unreachable: the erasure is done all the same
     notices = await retention.claim_notices()
@@ -46,9 +46,7 @@ async def retention_job(context: BotContext) -> None:
             translator(notice.language), retention.months, notice.erase_on.astimezone(zone).date()
         )
         try:
-            await context.bot.send_message(
-                notice.chat_id, screen.text, parse_mode=ParseMode.HTML, reply_markup=screen.keyboard
-            )
+            await send(context, notice.chat_id, screen)
             sent += 1
         except Forbidden:
             pass  # blocked: they cannot be told; the erasure follows at the announced day

@@ -60,11 +60,9 @@ class PeopleService:
         """Delete every row about the person, staff memberships included; tell whether there was
         anything. In a private chat the chat id is the person's Telegram user id."""
         async with self.sessions.begin() as session:
-            person = await repo.person_by_chat(session=session, chat_id=chat_id)
-            if person is not None and person.id is not None:
-                await repo.delete_person(session=session, person_id=person.id)
-            staff = await repo.forget_telegram_user(session=session, user_id=chat_id)
-            return person is not None or staff > 0
+            return await repo.erase_everything_about(
+                session=session, chat_id=chat_id, now=self.clock.now()
+            )
 
     async def is_staff(self, user_id: int) -> bool:
         """Tell whether the user is on the staff of any association (so /delete concerns them)."""

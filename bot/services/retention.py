@@ -118,7 +118,7 @@ class RetentionService:
         erased: list[tuple[int, str]] = []
         async with self.sessions.begin() as session:
             rows = await session.exec(
-                select(Person.id, Person.chat_id, Person.language)
+                select(Person.chat_id, Person.language)
                 .where(
                     col(Person.inactivity_notice_at).is_not(None),
                     col(Person.inactivity_notice_at) <= deadline,
@@ -126,9 +126,8 @@ class RetentionService:
                 )
                 .limit(limit)
             )
-            for person_id, chat_id, language in rows.all():
-                assert person_id is not None
-                await repo.delete_person(session=session, person_id=person_id)
-                await repo.forget_telegram_user(session=session, user_id=chat_id)
+            now = self.clock.now()
+            for chat_id, language in rows.all():
+                await repo.erase_everything_about(session=session, chat_id=chat_id, now=now)
                 erased.append((chat_id, language or "en"))
         return erased

@@ -15,7 +15,7 @@ import asyncio
 import os
 import signal
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from datetime import time as clock_time
@@ -70,17 +70,6 @@ class AtKill:
     delivered_in_flight: frozenset[int]  # of those, chats that had already received it
 
 
-@pytest.fixture
-async def processes() -> AsyncIterator[list[asyncio.subprocess.Process]]:
-    """Yield the list of started children; kill any still running at the end."""
-    started: list[asyncio.subprocess.Process] = []
-    yield started
-    for process in started:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest) -> str:
     """Return the URL of a migrated database of each kind (SQLite file, PostgreSQL)."""
@@ -126,14 +115,14 @@ def count_status(engine: sa.Engine, table: str, status: str) -> int:
 
 
 async def kill_half_way(
-    processes: list[asyncio.subprocess.Process],
+    children: list[asyncio.subprocess.Process],
     env: dict[str, str],
     log: Path,
     telegram: FakeTelegram,
     total: int,
 ) -> None:
     """Start a dispatcher, SIGKILL it once half of `total` messages reached the fake server."""
-    victim = await start_child(processes, env, log)
+    victim = await start_child(children, env, log)
     sends = SendCounter(telegram)
     half_way = asyncio.ensure_future(
         telegram.wait_until(lambda: sends() >= total // 2, timeout=DONE_TIMEOUT)
@@ -165,14 +154,14 @@ def at_kill(telegram: FakeTelegram, engine: sa.Engine, table: str) -> AtKill:
 
 
 async def restart_until(
-    processes: list[asyncio.subprocess.Process],
+    children: list[asyncio.subprocess.Process],
     env: dict[str, str],
     log: Path,
     telegram: FakeTelegram,
     finished: Callable[[], bool],
 ) -> None:
     """Start a new dispatcher, wait until `finished()` holds in the database, stop it (SIGTERM)."""
-    process = await start_child(processes, env, log)
+    process = await start_child(children, env, log)
     deadline = time.monotonic() + DONE_TIMEOUT
     while not await asyncio.to_thread(finished):
         assert process.returncode is None, f"the restarted process died:\n{log.read_text()}"
@@ -204,7 +193,7 @@ def describe(killed: AtKill, duplicates: set[int], seconds: float) -> str:
 
 
 async def test_sigkill_during_a_reminder_run_loses_nothing(
-    tmp_path: Path, processes: list[asyncio.subprocess.Process]
+    tmp_path: Path, children: list[asyncio.subprocess.Process]
 ) -> None:
     """SIGKILL a dispatcher half-way through 3,000 due reminders on SQLite, start another:
     every reminder is delivered, and only those in flight at the kill may come twice."""
@@ -216,10 +205,10 @@ async def test_sigkill_during_a_reminder_run_loses_nothing(
     async with FakeTelegram() as telegram:
         add_users(telegram, REMINDERS)
         env = dispatch_env(telegram, url)
-        await kill_half_way(processes, env, tmp_path / "killed.log", telegram, REMINDERS)
+        await kill_half_way(children, env, tmp_path / "killed.log", telegram, REMINDERS)
         killed = at_kill(telegram, engine, "reminders")
         all_sent = lambda: statuses(engine) == {"sent": REMINDERS}  # noqa: E731
-        await restart_until(processes, env, tmp_path / "restarted.log", telegram, all_sent)
+        await restart_until(children, env, tmp_path / "restarted.log", telegram, all_sent)
         per_chat = delivered(telegram)
     engine.dispose()
     duplicates = check_recovery(per_chat, set(chat_ids(REMINDERS)), killed)
@@ -320,7 +309,7 @@ def broadcast_done(engine: sa.Engine, broadcast_id: int) -> bool:
 
 
 async def test_sigkill_during_a_ten_thousand_follower_broadcast_loses_nothing(
-    database_url: str, tmp_path: Path, processes: list[asyncio.subprocess.Process]
+    database_url: str, tmp_path: Path, children: list[asyncio.subprocess.Process]
 ) -> None:
     """SIGKILL a dispatcher half-way through a 10,000-follower broadcast, start another: every
     follower gets it, only in-flight ones twice at most, and it ends done with a right report."""
@@ -334,10 +323,10 @@ async def test_sigkill_during_a_ten_thousand_follower_broadcast_loses_nothing(
         staff = telegram.user(STAFF, language_code="en")
         broadcast_id = await confirm_broadcast(database_url, telegram, FOLLOWERS)
         env = dispatch_env(telegram, database_url)
-        await kill_half_way(processes, env, tmp_path / "killed.log", telegram, FOLLOWERS)
+        await kill_half_way(children, env, tmp_path / "killed.log", telegram, FOLLOWERS)
         killed = at_kill(telegram, engine, "deliveries")
         done = lambda: broadcast_done(engine, broadcast_id)  # noqa: E731
-        await restart_until(processes, env, tmp_path / "restarted.log", telegram, done)
+        await restart_until(children, env, tmp_path / "restarted.log", telegram, done)
         per_chat = delivered(telegram)
         per_chat.pop(STAFF, None)  # the progress message
         final = staff.last_message.text or ""

@@ -14,7 +14,7 @@ import signal
 import sys
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -62,17 +62,6 @@ def database(postgres_url: str) -> Iterator[sa.Engine]:
             connection.exec_driver_sql(statement)
     yield engine
     engine.dispose()
-
-
-@pytest.fixture
-async def children() -> AsyncIterator[list[asyncio.subprocess.Process]]:
-    """Yield the list of started children; kill any still running (or stopped) at the end."""
-    started: list[asyncio.subprocess.Process] = []
-    yield started
-    for process in started:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
 
 
 def seed(engine: sa.Engine, count: int) -> None:

@@ -24,6 +24,7 @@ from bot.i18n import supported_languages, translator
 from bot.scheduling.dispatcher import Dispatcher, DispatchSettings
 from bot.scheduling.jobs import schedule_dispatch
 from bot.scheduling.rate_limit import SendRateLimiter
+from bot.scheduling.replanning import schedule_replan
 from bot.scheduling.retention import schedule_retention
 from bot.services import build_services
 from bot.services.conversation import ConversationService
@@ -43,6 +44,7 @@ class Runtime:
     engine: object | None = None
     serve_health: bool = False
     health: HealthServer | None = None
+    replan: bool = False
 
 
 def build_application(
@@ -51,13 +53,15 @@ def build_application(
     request: BaseRequest | None = None,
     clock: Clock | None = None,
     health: bool = False,
+    replan: bool = False,
 ) -> BotApplication:
     """Return the application, ready to start; the database is opened in post_init.
 
     `health` serves GET /healthz on HEALTH_LISTEN:HEALTH_PORT while the bot runs (unless the
-    port is 0).
+    port is 0). `replan` recomputes every stored plan after start if the rules file changed since
+    they were computed (`run` asks for it; a dispatch-only instance does not).
     """
-    runtime = Runtime(settings, clock or SystemClock(), serve_health=health)
+    runtime = Runtime(settings, clock or SystemClock(), serve_health=health, replan=replan)
     builder = (
         Application.builder()
         .token(settings.require_token())
@@ -114,6 +118,8 @@ async def _post_init(application: BotApplication, runtime: Runtime) -> None:
     await _publish_commands(application)
     schedule_dispatch(application, settings.dispatch_interval)
     schedule_retention(application, settings.retention_interval)
+    if runtime.replan:
+        schedule_replan(application)
     if runtime.serve_health and settings.health_port:
         updater = application.updater
         check = HealthCheck(

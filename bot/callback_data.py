@@ -30,6 +30,7 @@ DRAFT = "bd"  # bd:<action>[.<value>]  composing a broadcast (the author's own d
 STOP_BROADCAST = "bx"  # bx:<broadcast>  stop a broadcast being sent, or cancel a scheduled one
 SHARE = "sh"  # sh:<a|y|x|n>.<association>  ask / yes / no / stop sharing deadlines
 KEEP = "kp"  # kp                "Keep my reminders" under the inactivity notice
+WHY = "wy"  # wy:<rule id>         "Why this date?" under a deadline
 
 MAX_BYTES = 64
 _PATTERN = re.compile(r"^(?P<kind>[a-z]{2})(?::(?P<value>[A-Za-z0-9_.-]{1,48}))?$")
@@ -51,6 +52,7 @@ _NEEDS_VALUE = {
     DRAFT,
     STOP_BROADCAST,
     SHARE,
+    WHY,
 }
 _NO_VALUE = {UNKNOWN, CANCEL, KEEP}
 

@@ -11,7 +11,7 @@ import json
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, time, timedelta
 
-from bot.domain.events import Event, EventKind, Procedure, parse_option
+from bot.domain.events import DATE_OPTIONS, Event, EventKind, Procedure, parse_option
 from bot.questions import QUESTIONS, Kind, Question, Unknown
 
 UNKNOWN = "?"
@@ -133,12 +133,12 @@ def _event(kind: EventKind, fields: dict[str, str], today: date) -> Event | None
         on = date.fromisoformat(raw_on)
     options = {
         name: parse_option(name, fields[name])
-        for name in ("outcome", "received", "permit")
+        for name in ("outcome", "received", "permit", "detained")
         if fields.get(name) not in (None, UNKNOWN)
     }
     dates = {
         name: date.fromisoformat(fields[name])
-        for name in ("opened_on", "decided_on")
+        for name in DATE_OPTIONS
         if fields.get(name) not in (None, UNKNOWN)
     }
     at = fields.get("at")

@@ -27,8 +27,9 @@ def extract_rules(
         for field in RULE_FIELDS:
             if rule.get(field):
                 yield line, "pgettext", (f"rule:{rule['id']}:{field}", rule[field]), comment
-        for document in rule.get("documents", []):
-            yield line, "pgettext", (f"rule:{rule['id']}:documents", document), comment
+        for field in ("documents", "advice"):
+            for text in rule.get(field, []):
+                yield line, "pgettext", (f"rule:{rule['id']}:{field}", text), comment
     for stage in data.get("stage", []):
         line = _line_of(lines, f'id = "{stage["id"]}"')
         for field in STAGE_FIELDS:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.domain.events import EventKind, Outcome, Permit, Procedure, Received
+from bot.domain.events import Detained, EventKind, Outcome, Permit, Procedure, Received
 from bot.domain.stages import Stage
 
 
@@ -45,10 +45,12 @@ class Question:
     unknown_days: int = 0
     future: bool = False  # the date may lie ahead (expiry, interview)
     only_if: tuple[tuple[str, str], ...] = ()  # (answer id, value) that must hold to ask it
+    unless: tuple[tuple[str, str], ...] = ()  # (answer id, value) that skips it
 
     def applies(self, answers: Mapping[str, str]) -> bool:
         """Tell whether the question is asked given the answers so far."""
-        return all(answers.get(key) == value for key, value in self.only_if)
+        wanted = all(answers.get(key) == value for key, value in self.only_if)
+        return wanted and not any(answers.get(key) == value for key, value in self.unless)
 
 
 def _q(qid: str, **kwargs: object) -> Question:
@@ -56,6 +58,22 @@ def _q(qid: str, **kwargs: object) -> Question:
     event_name, _, field = qid.partition(".")
     event = EventKind(event_name) if field else None
     return Question(id=qid, field=field or qid, event=event, **kwargs)  # type: ignore[arg-type]
+
+
+def _notified(event: str) -> tuple[Question, ...]:
+    """A decision whose appeal is 48 hours in detention: its day, detention, then its time
+    (asked unless the person is free: only hours need it)."""
+    free = ((f"{event}.detained", Detained.NO.value),)
+    return (
+        _q(f"{event}.on", kind=Kind.DATE, unknown=Unknown.PRINTED),
+        _q(
+            f"{event}.detained",
+            kind=Kind.CHOICE,
+            choices=tuple(d.value for d in Detained),
+            unknown=Unknown.SKIP,
+        ),
+        _q(f"{event}.at", kind=Kind.TIME, unknown=Unknown.SKIP, unless=free),
+    )
 
 
 QUESTIONS: dict[str, Question] = {
@@ -92,6 +110,19 @@ QUESTIONS: dict[str, Question] = {
             choices=(Outcome.REJECTED.value, Outcome.REFUGEE.value, Outcome.SUBSIDIARY.value),
         ),
         _q("cnda_decision.on", kind=Kind.DATE, unknown=Unknown.PRINTED),
+        _q(
+            "cnda_decision.decided_on",
+            kind=Kind.DATE,
+            unknown=Unknown.SKIP,
+            only_if=(("cnda_decision.outcome", Outcome.REJECTED.value),),
+        ),
+        *_notified("dublin_transfer_notified"),
+        *_notified("oqtf_notified"),
+        _q("detention_decision_notified.on", kind=Kind.DATE, unknown=Unknown.PRINTED),
+        _q("detention_decision_notified.at", kind=Kind.TIME, unknown=Unknown.SKIP),
+        _q("legal_aid_requested.on", kind=Kind.DATE, unknown=Unknown.SKIP),
+        _q("legal_aid_decided.on", kind=Kind.DATE, unknown=Unknown.PRINTED),
+        _q("legal_aid_decided.lawyer_notified_on", kind=Kind.DATE, unknown=Unknown.SKIP),
         _q("permit_expires.permit", kind=Kind.CHOICE, choices=tuple(p.value for p in Permit)),
         _q("permit_expires.on", kind=Kind.DATE, unknown=Unknown.SKIP, future=True),
     )
@@ -135,8 +166,17 @@ ADD_FLOWS: dict[str, tuple[str, ...]] = {
     "closure": ("ofpra_decision.received", "ofpra_decision.on", "ofpra_decision.decided_on"),
     "certificate": ("certificate_expires.on",),
     "appeal": ("cnda_appeal_registered.on",),
-    "cnda_decision": ("cnda_decision.outcome", "cnda_decision.on"),
+    "cnda_decision": ("cnda_decision.outcome", "cnda_decision.on", "cnda_decision.decided_on"),
     "permit": ("permit_expires.permit", "permit_expires.on"),
+    "legal_aid": ("legal_aid_requested.on",),
+    "legal_aid_decision": ("legal_aid_decided.on", "legal_aid_decided.lawyer_notified_on"),
+    "transfer": (
+        "dublin_transfer_notified.on",
+        "dublin_transfer_notified.detained",
+        "dublin_transfer_notified.at",
+    ),
+    "oqtf": ("oqtf_notified.on", "oqtf_notified.detained", "oqtf_notified.at"),
+    "detention": ("detention_decision_notified.on", "detention_decision_notified.at"),
 }
 # Answers an /add flow fixes without asking (a closure is a decision whose outcome is known).
 ADD_PRESETS: dict[str, dict[str, str]] = {

@@ -9,7 +9,7 @@ from datetime import date, datetime, time
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.domain.calendar import PARIS
-from bot.domain.events import Outcome, Permit, Procedure, Received
+from bot.domain.events import Detained, Outcome, Permit, Procedure, Received
 
 Command = Callable[[argparse.Namespace], int]
 USAGE_ERROR = 2
@@ -73,6 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--lang", help="the Telegram app language of the demo person, e.g. fr, ar")
     demo.set_defaults(command=_lazy("bot.cli.commands", "demo"))
+    replan = commands.add_parser(
+        "replan",
+        help="recompute every stored plan with the current rules (safe while the bot runs)",
+    )
+    replan.add_argument("--batch", type=int, default=50, help="people per transaction (default 50)")
+    replan.set_defaults(command=_lazy("bot.cli.replan", "replan"))
     _add_deadlines(commands)
     _add_association(commands)
     prefecture = commands.add_parser(
@@ -97,6 +103,8 @@ def _add_association(commands: argparse._SubParsersAction[argparse.ArgumentParse
 
 def _add_deadlines(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Declare `deadlines EVENT=DATE... [options]`."""
+    from bot.cli.event_args import events_help
+
     parser = commands.add_parser(
         "deadlines",
         help="compute a person's deadlines from their dates",
@@ -106,11 +114,14 @@ def _add_deadlines(commands: argparse._SubParsersAction[argparse.ArgumentParser]
             "--procedure normal --department 93"
         ),
         epilog=(
-            "Events take YYYY-MM-DD (YYYY-MM-DDTHH:MM for entry_refused, "
-            "detention_decision_notified, "
-            "oqtf_notified, ofpra_interview). Options may follow the date: "
-            "ofpra_decision=2026-05-04,outcome=rejected,received=online,opened=2026-05-06"
+            "Events (DATE is YYYY-MM-DD; THH:MM adds the time, for deadlines counted in hours; "
+            "options may follow the date, or be given once as flags):\n"
+            f"{events_help()}\n\n"
+            "Example: ofpra_decision=2026-05-04,outcome=rejected,received=online,opened=2026-05-06"
+            "\nA missing option is assumed the way that gives the earliest dates, and said so "
+            "(a rejection; a registered letter; detained, so 48 hours; any procedure)."
         ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "events", nargs="+", metavar="EVENT=DATE", help="e.g. certificate_issued=2026-03-02"
@@ -122,7 +133,23 @@ def _add_deadlines(commands: argparse._SubParsersAction[argparse.ArgumentParser]
         "--received", choices=[r.value for r in Received], help="how the Ofpra decision came"
     )
     parser.add_argument("--opened", metavar="DATE", help="day an online decision was first opened")
-    parser.add_argument("--decided", metavar="DATE", help="date printed on the decision")
+    parser.add_argument(
+        "--decided",
+        metavar="DATE",
+        help="date printed on the decision (for the CNDA, the day it was read in public)",
+    )
+    parser.add_argument(
+        "--detained",
+        nargs="?",
+        const="yes",
+        choices=[d.value for d in Detained],
+        help="detained or under house arrest when notified (bare --detained means yes)",
+    )
+    parser.add_argument(
+        "--lawyer",
+        metavar="DATE",
+        help="day the lawyer was notified of the legal-aid decision (legal_aid_decided)",
+    )
     parser.add_argument(
         "--permit", choices=[p.value for p in Permit], help="kind of residence document"
     )

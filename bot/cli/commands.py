@@ -9,7 +9,7 @@ import urllib.error
 import urllib.request
 
 from bot.cli import USAGE_ERROR, configure_logging, now_for, settings_from_environment
-from bot.cli.deadlines_output import plan_as_json, plan_as_text
+from bot.cli.deadlines_output import assumptions, plan_as_json, plan_as_text
 from bot.cli.event_args import EventArgumentError, parse_facts
 from bot.config import ConfigError, load_settings
 from bot.domain.engine import compute_plan
@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     _migrate(settings.database_url)
     from bot.app import ALLOWED_UPDATES, Webhook, build_application
 
-    application = build_application(settings, health=True)
+    application = build_application(settings, health=True, replan=True)
     if webhook is None:
         application.run_polling(allowed_updates=ALLOWED_UPDATES)
         return 0
@@ -172,6 +172,8 @@ def deadlines(args: argparse.Namespace) -> int:
     except (EventArgumentError, FactsError, DepartmentError) as error:
         print(f"error: {error}", file=sys.stderr)
         return USAGE_ERROR
+    for line in assumptions(plan):
+        print(line, file=sys.stderr)
     if args.json:
         print(plan_as_json(plan))
     else:

@@ -7,12 +7,14 @@ import textwrap
 from datetime import datetime
 from typing import Any
 
+from bot.domain.basis import Step
 from bot.domain.deadline import Deadline, Plan
 from bot.domain.events import Facts
 from bot.domain.prefectures import Prefecture
 from bot.domain.rules.model import RuleBook
 from bot.i18n import Translator
-from bot.views.notes import actor_label, note_text, rule_documents, rule_text
+from bot.views.basis import basis_lines
+from bot.views.notes import actor_label, note_text, rule_advice, rule_documents, rule_text
 
 WIDTH = 100
 
@@ -32,17 +34,22 @@ def _deadline_dict(deadline: Deadline, now: datetime) -> dict[str, Any]:
         "actor": rule.actor.value,
         "event": deadline.event.kind.value,
         "due": deadline.due.isoformat(),
+        "suspended": deadline.suspended,
+        "days_left_when_suspended": deadline.suspended_with,
         "opens": deadline.opens.isoformat() if deadline.opens else None,
         "act_before": deadline.act_before.isoformat(),
         "days_left": deadline.days_left(now),
         "action": rule.guidance.action,
         "where": rule.guidance.where or None,
+        "advice": list(rule.guidance.advice),
         "documents": list(rule.guidance.documents),
         "if_missed": rule.guidance.consequence,
         "notes": [note.value for note in deadline.notes],
         "check_paper": "check_paper" in deadline.notes,
         "reminders": [moment.isoformat() for moment in deadline.reminders],
         "alternatives": list(deadline.alternatives),
+        "assumed": sorted(deadline.event.assumed),
+        "basis": [step.as_dict() for step in deadline.basis],
         "legal_basis": rule.legal_basis,
         "sources": list(rule.sources),
         "verified": rule.verified.isoformat(),
@@ -111,7 +118,7 @@ def _table(plan: Plan, t: Translator) -> list[str]:
             str(n),
             f"{d.due:%a %d %b %Y %H:%M}",
             f"{d.act_before:%a %d %b}" if d.act_before != d.due else "-",
-            str(d.days_left(plan.now)),
+            "-" if d.suspended else str(d.days_left(plan.now)),
             actor_label(t, d.rule),
             d.rule.id,
         )
@@ -130,23 +137,57 @@ def _details(number: int, deadline: Deadline, now: datetime, t: Translator) -> l
     lines = [f"{number}. {rule.id} ({actor_label(t, rule)})"]
     if deadline.opens:
         lines += _field(t.gettext("Opens"), f"{deadline.opens:%a %d %b %Y}")
-    lines += _field(t.gettext("Last moment"), deadline.due.isoformat())
+    if deadline.suspended:
+        lines += _field(
+            t.gettext("Last moment"),
+            t.gettext("Stopped until the decision on legal aid"),
+        )
+    else:
+        lines += _field(t.gettext("Last moment"), deadline.due.isoformat())
     lines += _field(t.gettext("What to do"), rule_text(t, rule, "action"))
     if rule.guidance.where:
         lines += _field(t.gettext("Where"), rule_text(t, rule, "where"))
     for document in rule_documents(t, rule):
         lines += _field(t.gettext("Document"), document)
     lines += _field(t.gettext("If missed"), rule_text(t, rule, "consequence"))
+    for advice in rule_advice(t, rule):
+        lines += _field(t.gettext("Advice"), advice)
     for note in deadline.notes:
         lines += _field(t.gettext("Note"), note_text(t, note))
     upcoming = [m for m in deadline.reminders if m > now]
     if upcoming:
         lines += _field(t.gettext("Reminders"), ", ".join(f"{m:%d %b %H:%M}" for m in upcoming))
-    lines += _field(t.gettext("Legal basis"), rule.legal_basis)
+    for line in basis_lines(t, deadline, sources=False):
+        lines += _field(t.gettext("Why"), line)
     for source in rule.sources:
         lines += _field(t.gettext("Source"), source)
     lines += _field(t.gettext("Verified"), rule.verified.isoformat())
     return lines
+
+
+def assumptions(plan: Plan) -> list[str]:
+    """Return one line per fact that was not given and was assumed (for stderr)."""
+    seen: dict[tuple[str, str], str] = {}
+    for deadline in plan.deadlines:
+        event = deadline.event
+        for name in sorted(event.assumed):
+            value = getattr(event, name)
+            seen[(event.kind.value, name)] = (
+                f"note: {event.kind.value}: no {name} given; assumed {value} "
+                "(the answer that gives the earliest dates)"
+            )
+        for step in deadline.basis:
+            if step.step is Step.ASSUMED_DETAINED:
+                seen[(event.kind.value, "detained")] = (
+                    f"note: {event.kind.value}: --detained not given; counted as detained "
+                    "(48 hours, the shorter period)"
+                )
+            elif step.step is Step.ANY_PROCEDURE:
+                seen[("", "procedure")] = (
+                    "note: no --procedure given; every procedure's rules are considered and "
+                    "the earliest date is kept"
+                )
+    return list(seen.values())
 
 
 def _field(label: str, value: str) -> list[str]:

@@ -6,13 +6,13 @@ import argparse
 from datetime import date, datetime, time
 from typing import Any
 
-from bot.domain.events import Event, EventKind, Facts, Procedure, parse_option
+from bot.domain.events import OPTION_TYPES, Event, EventKind, Facts, Procedure, parse_option
 
 DATE_FORMAT_HELP = "YYYY-MM-DD, or YYYY-MM-DDTHH:MM for events with a time"
 # Options that may be written after the date (`ofpra_decision=2026-05-04,outcome=rejected`) or
 # given once as flags (`--outcome rejected`), which then apply to every event that takes them.
-EVENT_OPTIONS = ("outcome", "received", "permit", "opened", "decided")
-DATE_OPTIONS = {"opened": "opened_on", "decided": "decided_on"}
+EVENT_OPTIONS = ("outcome", "received", "permit", "detained", "opened", "decided", "lawyer")
+DATE_OPTIONS = {"opened": "opened_on", "decided": "decided_on", "lawyer": "lawyer_notified_on"}
 
 
 class EventArgumentError(ValueError):
@@ -86,6 +86,25 @@ def _options(kind: EventKind, pairs: list[str], args: argparse.Namespace) -> dic
 def _accepts(kind: EventKind, key: str) -> bool:
     """Tell whether an event takes an option."""
     return _field(key) in kind.spec.options
+
+
+def events_help() -> str:
+    """Return every event and the options it takes, one per line, for `deadlines --help`."""
+    lines = []
+    for kind in EventKind:
+        spec = kind.spec
+        moment = "DATE[THH:MM]" if spec.timed else "DATE"
+        options = []
+        for key in EVENT_OPTIONS:
+            field = _field(key)
+            if field not in spec.options:
+                continue
+            values = "DATE" if key in DATE_OPTIONS else "|".join(m.value for m in OPTION_TYPES[key])
+            options.append(f",{key}={values}")
+        if "procedure" in spec.options:
+            options.append("  (with --procedure)")
+        lines.append(f"  {kind.value}={moment}{''.join(options)}")
+    return "\n".join(lines)
 
 
 def _field(key: str) -> str:

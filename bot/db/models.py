@@ -28,8 +28,9 @@ SQLModel.metadata.naming_convention = {
 
 REMINDER_STATUSES = ("pending", "claimed", "sent", "failed", "cancelled")
 # lead: before the deadline; missed: the day after, once, what can still be done; snooze: asked;
-# alert: to the staff of the associations the person shares their deadlines with (3 days before).
-REMINDER_KINDS = ("lead", "missed", "snooze", "alert")
+# alert: to the staff of the associations the person shares their deadlines with (3 days before);
+# changed: once, when a correction of the rules moved the deadline (or created it).
+REMINDER_KINDS = ("lead", "missed", "snooze", "alert", "changed")
 
 
 def utcnow() -> datetime:
@@ -80,8 +81,11 @@ class KeyDate(SQLModel, table=True):
     outcome: str | None = Field(default=None, max_length=16)
     received: str | None = Field(default=None, max_length=8)
     permit: str | None = Field(default=None, max_length=16)
+    # "yes" / "no": detained or under house arrest when notified; None: not said (read as yes).
+    detained: str | None = Field(default=None, max_length=3)
     opened_on: date | None = None
     decided_on: date | None = None
+    lawyer_notified_on: date | None = None
     # The person did not know the date: the earliest plausible one was used (deadlines err early).
     estimated: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -122,7 +126,19 @@ class Reminder(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # An error code such as "forbidden" or "timeout", never an exception's text.
     last_error: str | None = Field(default=None, max_length=64)
+    # Kind "changed": the due date the person had been given before the rules were corrected.
+    previous_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class AppState(SQLModel, table=True):
+    """What the application remembers about itself: the rules' hash, a running replan's lease."""
+
+    __tablename__ = "app_state"
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(sa_type=sa.Text)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class Dialog(SQLModel, table=True):

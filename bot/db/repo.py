@@ -26,9 +26,17 @@ from bot.db.models import (
 ACTIVE_REMINDER = ("pending",)
 
 
-async def person_by_chat(*, session: AsyncSession, chat_id: int) -> Person | None:
-    """Return the person of a private chat, if they consented."""
-    result = await session.exec(select(Person).where(Person.chat_id == chat_id))
+async def person_by_chat(
+    *, session: AsyncSession, chat_id: int, lock: bool = False
+) -> Person | None:
+    """Return the person of a private chat, if they consented.
+
+    `lock` holds the row until the transaction ends (PostgreSQL's FOR UPDATE; SQLite has one
+    writer at a time anyway): whoever changes a person's reminders takes it first, so two
+    changes of the same plan (an answer and a replan) never interleave.
+    """
+    query = select(Person).where(Person.chat_id == chat_id)
+    result = await session.exec(query.with_for_update() if lock else query)
     return result.first()
 
 

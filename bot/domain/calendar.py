@@ -21,36 +21,46 @@ _HOLIDAY_SUBDIVISION = {"57": "57", "67": "6AE", "68": "6AE"}
 LAST_MINUTE = time(23, 59, 59)
 
 
+# Calendars are named by a department code; None is the national calendar (no local holiday).
+Area = str | None
+
+
 @cache
-def _holidays(department: str, year: int) -> frozenset[date]:
-    """Return the public holidays of one year in one metropolitan department."""
-    subdivision = _HOLIDAY_SUBDIVISION.get(department)
-    calendar = holidays.France(years=year, subdiv=subdivision)
-    return frozenset(calendar.keys())
+def _holidays(area: Area, year: int) -> dict[date, str]:
+    """Return the public holidays of one year in one department (None: national), by English
+    name ("Good Friday"); bot/views/basis.py translates the names."""
+    subdivision = _HOLIDAY_SUBDIVISION.get(area) if area else None
+    calendar = holidays.France(years=year, subdiv=subdivision, language="en_US")
+    return dict(calendar.items())
 
 
-def is_public_holiday(day: date, department: str) -> bool:
-    """Tell whether `day` is a public holiday (jour férié) in that department."""
-    return day in _holidays(department, day.year)
+def holiday_name(day: date, area: Area) -> str | None:
+    """Return the English name of the public holiday on `day`, if it is one."""
+    return _holidays(area, day.year).get(day)
 
 
-def is_working_day(day: date, department: str) -> bool:
+def is_public_holiday(day: date, area: Area) -> bool:
+    """Tell whether `day` is a public holiday (jour férié) in that department (None: national)."""
+    return day in _holidays(area, day.year)
+
+
+def is_working_day(day: date, area: Area) -> bool:
     """Tell whether `day` is a working day: Monday to Friday and not a public holiday."""
-    return day.weekday() < 5 and not is_public_holiday(day, department)
+    return day.weekday() < 5 and not is_public_holiday(day, area)
 
 
-def next_working_day(day: date, department: str) -> date:
+def next_working_day(day: date, area: Area) -> date:
     """Return `day` itself if it is a working day, else the next one."""
-    while not is_working_day(day, department):
+    while not is_working_day(day, area):
         day += timedelta(days=1)
     return day
 
 
-def add_working_days(day: date, count: int, department: str) -> date:
+def add_working_days(day: date, count: int, area: Area) -> date:
     """Return the date `count` working days after `day` (the day itself not counted)."""
     while count > 0:
         day += timedelta(days=1)
-        if is_working_day(day, department):
+        if is_working_day(day, area):
             count -= 1
     return day
 
@@ -102,3 +112,12 @@ def add_elapsed_hours(moment: datetime, hours: int) -> datetime:
     zone = moment.tzinfo
     utc = moment.astimezone(ZoneInfo("UTC")) + timedelta(hours=hours)
     return utc.astimezone(zone)
+
+
+def add_clock_hours(moment: datetime, hours: int) -> datetime:
+    """Add hours as read on the wall clock (10:00 + 48 h = 10:00 two days later, whatever the
+    daylight-saving change in between); a time that does not exist is read by zoneinfo's fold=0
+    rule."""
+    zone = moment.tzinfo
+    naive = moment.replace(tzinfo=None) + timedelta(hours=hours)
+    return naive.replace(tzinfo=zone)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from bot.domain.basis import BasisStep
 from bot.domain.events import Event
 from bot.domain.rules.model import Rule
 from bot.domain.stages import Stage
@@ -15,12 +16,21 @@ class Note(StrEnum):
     """Why a deadline must be read with care; each becomes a sentence for the person."""
 
     CHECK_PAPER = "check_paper"  # not confirmed which rule is in force: the earliest date is used
+    CHECK_PERIOD = "check_period"  # read the period printed on the paper (voies et délais)
     EXTENDED = "extended"  # court deadline moved to the next working day
     NOT_EXTENDED = "not_extended"  # ends on a weekend or holiday and is NOT moved
     ESTIMATED_DATE = "estimated_date"  # the person did not know the date: earliest plausible one
-    FROM_RECEIPT = "from_receipt"  # counted from receipt; the decision's own date may be earlier
+    ASSUMED_DECISION_DATE = "assumed_decision_date"  # printed date unknown: before receipt
     DEEMED_NOTIFIED = "deemed_notified"  # online, not opened: notified 15 days after posting
     PRINTED_EXPIRY = "printed_expiry"  # the expiry printed on the document is used
+    TWO_READINGS = "two_readings"  # readings of the law disagree: the earlier date is used
+    TIME_UNKNOWN = "time_unknown"  # hours counted from midnight: the time was not given
+    ASSUMED_DETAINED = "assumed_detained"  # detention not known: the shorter period is used
+    ASSUMED_FACTS = "assumed_facts"  # a fact not given (outcome, procedure...): earliest reading
+    ACT_EARLY = "act_early"  # a judge may count the days hour to hour: act a day before
+    SUSPENDED = "suspended"  # stopped by a legal-aid request until the decision on it
+    LEGAL_AID_LATE = "legal_aid_late"  # legal aid asked after the 15 days: nothing suspended
+    LEGAL_AID_UNDATED = "legal_aid_undated"  # legal-aid decision without the request's date
 
 
 @dataclass(frozen=True)
@@ -37,6 +47,15 @@ class Deadline:
     alternatives: tuple[str, ...] = ()
     done: bool = False  # already met: shown as such, never reminded
     missed_at: datetime | None = None  # when to say, once, what can still be done if not met
+    basis: tuple[BasisStep, ...] = ()  # why it falls on this date (bot/domain/basis.py)
+    # Stopped by a request (legal aid) until the decision on it: `due` is the date it would have
+    # had, kept only for storage and order; nothing is reminded and it never counts as passed.
+    suspended_with: int | None = None  # the days left when it was stopped
+
+    @property
+    def suspended(self) -> bool:
+        """Tell whether the period is stopped until a decision (legal aid)."""
+        return self.suspended_with is not None
 
     @property
     def asks_action(self) -> bool:
@@ -49,8 +68,8 @@ class Deadline:
         return (self.due.date() - local_now.date()).days
 
     def is_open(self, now: datetime) -> bool:
-        """Tell whether the last moment is still ahead."""
-        return now < self.due
+        """Tell whether the last moment is still ahead (a suspended period always is)."""
+        return self.suspended or now < self.due
 
 
 @dataclass(frozen=True)

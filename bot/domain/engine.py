@@ -1,7 +1,9 @@
 """The deadline engine: from a person's facts and the rules, every deadline as an exact moment.
 
 Pure functions over frozen models: no Telegram, no SQL, no clock (`now` is passed in). Counting
-follows section 2 of the domain reference; see `Counting` for each mode.
+follows section 2 of the domain reference (bot/domain/counting.py). A date the engine gives is
+never later than the law allows: where a fact is unknown or two readings disagree, the earlier
+date is kept, and every deadline carries the steps of its calculation (`Deadline.basis`).
 """
 
 from __future__ import annotations
@@ -12,17 +14,24 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain import calendar as cal
+from bot.domain.anchors import anchor, anchor_notes, assumed
+from bot.domain.basis import BasisStep, Step
+from bot.domain.counting import Counted, Place, count, hours_after
 from bot.domain.deadline import Deadline, Note, Plan
-from bot.domain.events import Event, EventKind, Facts, Received, parse_option
+from bot.domain.events import (
+    Event,
+    EventKind,
+    Facts,
+    Received,
+    parse_option,
+    with_safe_defaults,
+)
 from bot.domain.moments import act_before, missed_moment, reminder_moments
 from bot.domain.prefectures import prefecture_for
-from bot.domain.rules.model import Counting, Direction, InForce, Rule, RuleBook, Unit
+from bot.domain.rules.model import Counting, Direction, InForce, Rule, RuleBook
 from bot.domain.stages import current_stage
+from bot.domain.suspension import apply_suspension
 from bot.domain.validation import validate_facts
-
-# An Ofpra document in the online account counts as notified when first opened, or 15 days after
-# it was made available (CESEDA R531-17; CE 6/06/2023 n°464768).
-ONLINE_NOTIFICATION_DAYS = 15
 
 
 @dataclass(frozen=True)
@@ -32,6 +41,11 @@ class Context:
     facts: Facts
     zone: ZoneInfo
     reminder_time: time
+
+    @property
+    def place(self) -> Place:
+        """Return where the counting happens."""
+        return Place(self.facts.department, self.zone)
 
 
 def compute_plan(
@@ -45,10 +59,12 @@ def compute_plan(
 ) -> Plan:
     """Compute every deadline, the current stage and the next steps for one person.
 
-    Rules in `done` are already met (the person said so, or their stage implies it): they are
-    kept in the plan, marked done, without reminders.
+    Rules in `done` are already met (the person said so, or their stage implies it), as are rules
+    met by an event the person gave (`met_by`): they are kept in the plan, marked done, without
+    reminders.
     """
     prefecture_for(facts.department)
+    facts = with_safe_defaults(facts)
     validate_facts(facts, today=now.astimezone(zone).date())
     facts = _with_derived_events(facts)
     context = Context(facts, zone, reminder_time)
@@ -59,8 +75,9 @@ def compute_plan(
     others = [rule for rule in book.rules if rule.expiry is None]
     computed = {deadline.rule.id: deadline for deadline in first}
     second = _resolve_groups(_evaluate_all(others, context, computed))
+    met = done | {rule.id for rule in book.rules if any(facts.event(k) for k in rule.met_by)}
     deadlines = tuple(
-        replace(d, done=True, reminders=(), missed_at=None) if d.rule.id in done else d
+        _sourced(replace(d, done=True, reminders=(), missed_at=None) if d.rule.id in met else d)
         for d in sorted(first + second, key=lambda d: (d.due, d.rule.id))
     )
     return Plan(deadlines=deadlines, stage=current_stage(facts), now=now.astimezone(zone))
@@ -69,9 +86,9 @@ def compute_plan(
 def _evaluate_all(
     rules: list[Rule], context: Context, computed: dict[str, Deadline]
 ) -> list[Deadline]:
-    """Evaluate rules in file order; a rule counted after another sees that one's deadline."""
+    """Evaluate rules in file order; a rule that depends on another is evaluated after it."""
     results = []
-    for rule in sorted(rules, key=lambda rule: rule.after_rule is not None):
+    for rule in sorted(rules, key=lambda r: r.after_rule is not None or r.suspension is not None):
         deadline = _evaluate(rule, context, computed)
         if deadline is not None:
             computed[rule.id] = deadline
@@ -91,19 +108,20 @@ def _evaluate(rule: Rule, context: Context, computed: dict[str, Deadline]) -> De
     anchor_event = event or printed
     if anchor_event is None or not _applies(rule, context.facts, anchor_event):
         return None
-    if event is None and printed is not None:
-        return _finish(
-            rule, printed, _end(printed.on, context), None, context, (Note.PRINTED_EXPIRY,)
-        )
-    assert event is not None
-    day, notes = _anchor_day(rule, event)
     if printed is not None:
-        due, opens = _end(printed.on, context), None
-        notes += (Note.PRINTED_EXPIRY,)
-    else:
-        due, opens, moved = _count(rule, event, day, context)
-        notes += moved
-    return _finish(rule, event, due, opens, context, notes)
+        return _finish(rule, event or printed, _printed(rule, printed, context), context)
+    assert event is not None
+    day, start_steps = anchor(rule, event)
+    duration, unit = rule.measure(context.facts, event)
+    counted = count(rule, event, day, duration, unit, context.place)
+    assumed_steps = assumed(rule, event, context.facts)
+    counted = replace(counted, steps=start_steps + assumed_steps + counted.steps)
+    if rule.suspension is not None:
+        within = computed.get(rule.suspension.within)
+        result = apply_suspension(rule, counted, context.facts, within, context.place)
+        start = result.resumed_on
+        return _finish(rule, event, result.counted, context, result.days_left, start)
+    return _finish(rule, event, counted, context)
 
 
 def _applies(rule: Rule, facts: Facts, event: Event) -> bool:
@@ -121,126 +139,77 @@ def _printed_expiry(rule: Rule, facts: Facts) -> Event | None:
     return event
 
 
-def _anchor_day(rule: Rule, event: Event) -> tuple[date, tuple[Note, ...]]:
-    """Return the local day the rule counts from, with notes on how it was chosen."""
-    notes: tuple[Note, ...] = (Note.ESTIMATED_DATE,) if event.estimated else ()
-    if event.kind is not EventKind.OFPRA_DECISION:
-        return event.on, notes
-    if rule.from_decision_date:
-        if event.decided_on is not None:
-            return event.decided_on, notes
-        return event.on, notes + (Note.FROM_RECEIPT,)
-    notified, deemed = notification_day(event)
-    return notified, notes + ((Note.DEEMED_NOTIFIED,) if deemed else ())
-
-
-def notification_day(event: Event) -> tuple[date, bool]:
-    """Return the day an Ofpra decision counts as notified, and whether it is the 15-day rule.
-
-    By post, `on` is the day the receipt was signed or the first notice was left. Online, `on` is
-    the day it was made available: notified when first opened, or 15 days later at the latest.
-    """
-    if event.received is not Received.ONLINE:
-        return event.on, False
-    latest = event.on + timedelta(days=ONLINE_NOTIFICATION_DAYS)
-    if event.opened_on is not None and event.opened_on <= latest:
-        return event.opened_on, False
-    return latest, True
-
-
-def _count(
-    rule: Rule, event: Event, day: date, context: Context
-) -> tuple[datetime, datetime | None, tuple[Note, ...]]:
-    """Apply the rule's counting to its anchor; return (due, opens, notes)."""
-    duration, unit = rule.measure(context.facts, event)
-    zone, department = context.zone, context.facts.department
-    if rule.counting is Counting.ELAPSED:
-        start = cal.local_moment(event.on, event.at, zone)
-        return cal.add_elapsed_hours(start, duration), None, ()
-    if rule.counting is Counting.APPOINTMENT:
-        moment = cal.local_moment(day, event.at, zone) if event.at else _end(day, context)
-        return moment, None, ()
-    if rule.direction is Direction.BEFORE:
-        opens = (
-            cal.start_of_day(_shift(day, -rule.opens, unit, department), zone)
-            if rule.opens
-            else None
-        )
-        return _end(_shift(day, -duration, unit, department), context), opens, ()
-    if rule.counting is Counting.END_OF_MONTH:
-        return _end(cal.last_day_of_month(day, duration), context), None, ()
-    last = _shift(day, duration, unit, department)
-    if rule.counting is Counting.VALIDITY:
-        last -= timedelta(days=1)
-    notes: tuple[Note, ...] = ()
-    if rule.counting is Counting.FRANC:
-        legal = last + timedelta(days=1)
-        last = cal.next_working_day(legal, department)
-        notes = (Note.EXTENDED,) if last != legal else ()
-    elif rule.asks_action and not cal.is_working_day(last, department):
-        notes = (Note.NOT_EXTENDED,)
-    return _end(last, context), None, notes
-
-
-def _shift(day: date, amount: int, unit: Unit, department: str) -> date:
-    """Move a date by an amount of a unit (negative amounts count back; not for working days)."""
-    if unit is Unit.CALENDAR_DAYS:
-        return day + timedelta(days=amount)
-    if unit is Unit.WEEKS:
-        return day + timedelta(weeks=amount)
-    if unit is Unit.WORKING_DAYS:
-        return cal.add_working_days(day, amount, department)
-    if unit is Unit.MONTHS:
-        return cal.add_months(day, amount)
-    if unit is Unit.YEARS:
-        return cal.add_years(day, amount)
-    raise ValueError(f"unit {unit} cannot count whole days")
+def _printed(rule: Rule, printed: Event, context: Context) -> Counted:
+    """The expiry printed on the document: valid until the end of that day."""
+    # The printed date prevails whatever the procedure: only an assumed option is worth saying.
+    given = assumed(rule, printed, context.facts)
+    steps = (BasisStep(Step.FROM_PRINTED_EXPIRY, day=printed.on),) + tuple(
+        s for s in given if s.step is not Step.ANY_PROCEDURE
+    )
+    due = cal.end_of_day(printed.on, context.zone)
+    return Counted(due, printed.on, notes=(Note.PRINTED_EXPIRY,), steps=steps)
 
 
 def _after_other(rule: Rule, base: Deadline, context: Context) -> Deadline:
     """Count a rule from the end of another rule's period (e.g. 96 h after the 48 h appeal)."""
     duration, _unit = rule.measure(context.facts, base.event)
-    due = cal.add_elapsed_hours(base.due, duration)
-    return _finish(rule, base.event, due, None, context, base.notes)
-
-
-def _end(day: date, context: Context) -> datetime:
-    """Return the last moment of a local day."""
-    return cal.end_of_day(day, context.zone)
+    counted = hours_after(base.due, duration)
+    step = BasisStep(Step.FROM_OTHER_DEADLINE, moment=base.due, other_rule=base.rule.id)
+    counted = replace(counted, steps=(step,) + counted.steps, notes=counted.notes)
+    return _finish(rule, base.event, counted, context)
 
 
 def _finish(
     rule: Rule,
     event: Event,
-    due: datetime,
-    opens: datetime | None,
+    counted: Counted,
     context: Context,
-    notes: tuple[Note, ...],
+    suspended_with: int | None = None,
+    resumed_on: date | None = None,
 ) -> Deadline:
-    """Add the 'act before' moment, the reminders and the in-force note to a computed deadline."""
+    """Add the 'act before' moment, the reminders and the warnings to a computed period."""
+    steps = list(counted.steps)
+    notes = list(anchor_notes(steps)) + list(counted.notes)
+    if rule.in_force is InForce.UNCONFIRMED:
+        steps.append(BasisStep(Step.UNCONFIRMED))
     if rule.in_force is InForce.UNCONFIRMED or (
         rule.check_paper and Note.PRINTED_EXPIRY not in notes
     ):
-        notes += (Note.CHECK_PAPER,)
+        notes.append(Note.CHECK_PAPER)
+    due, zone, department = counted.due, context.zone, context.facts.department
     # A window counted back from an expiry, or an appointment, has no lower bound for its
     # reminders: the event itself lies ahead (past moments are dropped when rows are planned).
-    start = cal.local_moment(event.on, event.at, context.zone)
     ahead = rule.direction is Direction.BEFORE or rule.counting is Counting.APPOINTMENT
+    start = None if ahead else cal.local_moment(event.on, event.at, zone)
+    if resumed_on is not None:
+        start = cal.local_moment(resumed_on, None, zone)
+    stopped = suspended_with is not None
+    act_by = due if stopped else act_before(rule, due, start, department, zone)
+    if act_by < due:
+        steps.append(BasisStep(Step.POST_BY, day=act_by.date(), amount=rule.postal_days))
+    if rule.safety_days and not stopped:
+        day = cal.before_sunday_or_holiday(
+            due.date() - timedelta(days=rule.safety_days), department
+        )
+        early = cal.end_of_day(day, zone)
+        if early < act_by:
+            act_by = early
+            steps.append(BasisStep(Step.ACT_EARLY, day=early.date()))
+            notes += [Note.ACT_EARLY, Note.CHECK_PERIOD]
+    reminded = rule.asks_action and not stopped
     return Deadline(
         rule=rule,
         event=event,
         due=due,
-        opens=opens,
-        act_before=act_before(
-            rule, due, None if ahead else start, context.facts.department, context.zone
-        ),
-        reminders=reminder_moments(
-            rule, None if ahead else start, due, context.reminder_time, context.zone
-        )
-        if rule.asks_action
+        opens=counted.opens,
+        act_before=act_by,
+        reminders=reminder_moments(rule, start, due, context.reminder_time, zone)
+        if reminded
         else (),
-        missed_at=missed_moment(rule, due, context.reminder_time, context.zone),
+        missed_at=missed_moment(rule, due, context.reminder_time, zone) if not stopped else None,
         notes=tuple(dict.fromkeys(notes)),
+        basis=tuple(steps),
+        suspended_with=suspended_with,
     )
 
 
@@ -269,8 +238,23 @@ def _resolve_groups(deadlines: Iterable[Deadline]) -> list[Deadline]:
         unsure = any(d.rule.in_force is InForce.UNCONFIRMED for d in own)
         disagree = len({d.due for d in own}) > 1
         notes = winner.notes + ((Note.CHECK_PAPER,) if unsure or disagree else ())
-        kept.append(replace(winner, alternatives=others, notes=tuple(dict.fromkeys(notes))))
+        basis = winner.basis
+        if disagree:
+            rules = (winner.rule.id, *others)
+            basis += (BasisStep(Step.EARLIEST_OF_RULES, rules=rules, day=winner.due.date()),)
+        kept.append(
+            replace(winner, alternatives=others, notes=tuple(dict.fromkeys(notes)), basis=basis)
+        )
     return kept
+
+
+def _sourced(deadline: Deadline) -> Deadline:
+    """End the calculation's steps with the rule's legal basis and sources."""
+    rule = deadline.rule
+    steps = (BasisStep(Step.LEGAL_BASIS, text=rule.legal_basis),) + tuple(
+        BasisStep(Step.SOURCE, text=source, day=rule.verified) for source in rule.sources
+    )
+    return replace(deadline, basis=deadline.basis + steps)
 
 
 def _with_derived_events(facts: Facts) -> Facts:

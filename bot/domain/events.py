@@ -6,7 +6,7 @@ Pure data: no Telegram, no SQL. The names of `EventKind` are the ones used on th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, time
 from enum import StrEnum
 from typing import Any
@@ -45,13 +45,27 @@ class Permit(StrEnum):
     API = "api"
 
 
+class Detained(StrEnum):
+    """Whether the person was detained (rétention) or under house arrest (assignation à
+    résidence) when a removal or transfer decision was notified: it makes the appeal 48 hours
+    (CESEDA L921-2) instead of 7 days (L921-1). Unknown is read as detained, the shorter period."""
+
+    YES = "yes"
+    NO = "no"
+
+
 @dataclass(frozen=True)
 class EventSpec:
-    """What an event needs: a time of day, options, and whether it may lie in the future."""
+    """What an event takes: a time of day, options, and whether it may lie in the future.
+
+    `defaults` are the answers assumed when an option the rules need is not given: always the
+    one giving the earliest dates (a rejection opens the appeal deadlines; a registered letter
+    counts from the day given, where an online decision would count from up to 15 days later).
+    """
 
     timed: bool = False
     options: frozenset[str] = frozenset()
-    required: frozenset[str] = frozenset()
+    defaults: tuple[tuple[str, str], ...] = ()
     may_be_future: bool = False
 
 
@@ -91,6 +105,8 @@ class EventKind(StrEnum):
     MULTIYEAR_CARD_ISSUED = "multiyear_card_issued"
     PERMIT_EXPIRES = "permit_expires"
     CHILD_BORN = "child_born"
+    LEGAL_AID_REQUESTED = "legal_aid_requested"
+    LEGAL_AID_DECIDED = "legal_aid_decided"
 
     @property
     def spec(self) -> EventSpec:
@@ -101,21 +117,22 @@ class EventKind(StrEnum):
 EVENT_SPECS: dict[EventKind, EventSpec] = {
     EventKind.ENTRY_REFUSED: EventSpec(timed=True),
     EventKind.DETENTION_DECISION_NOTIFIED: EventSpec(timed=True),
-    EventKind.OQTF_NOTIFIED: EventSpec(timed=True),
+    EventKind.OQTF_NOTIFIED: EventSpec(timed=True, options=frozenset({"detained"})),
+    EventKind.REMOVAL_DECISION_NOTIFIED: EventSpec(timed=True, options=frozenset({"detained"})),
+    EventKind.DUBLIN_TRANSFER_NOTIFIED: EventSpec(timed=True, options=frozenset({"detained"})),
+    EventKind.LEGAL_AID_DECIDED: EventSpec(options=frozenset({"lawyer_notified_on"})),
     EventKind.OFPRA_INTERVIEW: EventSpec(timed=True, may_be_future=True),
-    EventKind.CERTIFICATE_ISSUED: EventSpec(
-        options=frozenset({"procedure"}), required=frozenset({"procedure"})
-    ),
+    EventKind.CERTIFICATE_ISSUED: EventSpec(options=frozenset({"procedure"})),
     EventKind.CERTIFICATE_EXPIRES: EventSpec(may_be_future=True),
     EventKind.OFPRA_DECISION: EventSpec(
         options=frozenset({"outcome", "received", "opened_on", "decided_on"}),
-        required=frozenset({"outcome", "received"}),
+        defaults=(("outcome", "rejected"), ("received", "post")),
     ),
     EventKind.CNDA_DECISION: EventSpec(
-        options=frozenset({"outcome"}), required=frozenset({"outcome"})
+        options=frozenset({"outcome", "decided_on"}), defaults=(("outcome", "rejected"),)
     ),
     EventKind.PERMIT_EXPIRES: EventSpec(
-        options=frozenset({"permit"}), required=frozenset({"permit"}), may_be_future=True
+        options=frozenset({"permit"}), defaults=(("permit", "resident"),), may_be_future=True
     ),
 }
 
@@ -129,7 +146,26 @@ OPTION_TYPES: dict[str, type[StrEnum]] = {
     "outcome": Outcome,
     "received": Received,
     "permit": Permit,
+    "detained": Detained,
 }
+# Options that are dates (the day a decision was opened online, printed on it, or notified to
+# the lawyer), as opposed to the coded options of OPTION_TYPES.
+DATE_OPTIONS = frozenset({"opened_on", "decided_on", "lawyer_notified_on"})
+
+# Events that open an appeal: each must always produce at least one deadline the person acts on
+# (tests/unit/test_rules_coverage.py proves it for every date since the 2024 reform).
+APPEALABLE = frozenset(
+    {
+        EventKind.ENTRY_REFUSED,
+        EventKind.BORDER_JUDGMENT_NOTIFIED,
+        EventKind.DUBLIN_TRANSFER_NOTIFIED,
+        EventKind.OFPRA_DECISION,
+        EventKind.CNDA_DECISION,
+        EventKind.OQTF_NOTIFIED,
+        EventKind.REMOVAL_DECISION_NOTIFIED,
+        EventKind.DETENTION_DECISION_NOTIFIED,
+    }
+)
 
 
 def parse_option(name: str, value: str) -> Any:
@@ -143,6 +179,8 @@ class Event:
 
     `on` is the local (Europe/Paris) date; `at` the local time for events counted in hours or
     appointments. `estimated` marks a date the person did not know (earliest plausible one used).
+    `decided_on` is the date printed on a decision (for the CNDA, the day it was read in public);
+    `lawyer_notified_on` the day a legal-aid decision reached the lawyer, when known.
     """
 
     kind: EventKind
@@ -151,9 +189,12 @@ class Event:
     outcome: Outcome | None = None
     received: Received | None = None
     permit: Permit | None = None
+    detained: Detained | None = None
     opened_on: date | None = None
     decided_on: date | None = None
+    lawyer_notified_on: date | None = None
     estimated: bool = False
+    assumed: frozenset[str] = frozenset()  # options not given, filled with the safer answer
 
     def attribute(self, name: str) -> str | None:
         """Return the value of an option (procedure excluded) as text, for rule conditions."""
@@ -178,6 +219,22 @@ class Facts:
         kinds = {event.kind for event in extra}
         kept = tuple(event for event in self.events if event.kind not in kinds)
         return Facts(self.department, kept + extra, self.procedure)
+
+
+def with_safe_defaults(facts: Facts) -> Facts:
+    """Fill every option an event's rules need but the person did not give with the answer that
+    gives the earliest dates (EventSpec.defaults), marking it assumed so the plan says so."""
+    events = []
+    for event in facts.events:
+        missing = {
+            name: parse_option(name, value)
+            for name, value in event.kind.spec.defaults
+            if getattr(event, name) is None
+        }
+        if missing:
+            event = replace(event, assumed=event.assumed | frozenset(missing), **missing)
+        events.append(event)
+    return Facts(facts.department, tuple(events), facts.procedure)
 
 
 class FactsError(ValueError):

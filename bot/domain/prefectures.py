@@ -8,6 +8,7 @@ conflict 11). Overseas departments are recognised and refused plainly: their rul
 from __future__ import annotations
 
 import csv
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -45,6 +46,12 @@ class Prefecture:
     department_name: str
     competent_prefecture: str
     region: str
+
+    @property
+    def competent_code(self) -> str:
+        """Return the department of the competent prefecture ("Préfecture ... (Metz, 57)" -> 57)."""
+        found = re.search(r",\s*(\w{2,3})\)$", self.competent_prefecture)
+        return found.group(1) if found else self.department_code
 
     @property
     def france_asile_pilot(self) -> bool:

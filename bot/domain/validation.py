@@ -34,6 +34,24 @@ def validate_facts(facts: Facts, *, today: date) -> None:
         _check_dates(event, today)
         _check_options(event, facts)
     _check_expiries(facts)
+    _check_legal_aid(facts)
+
+
+def _check_legal_aid(facts: Facts) -> None:
+    """Refuse a legal-aid request before the decision it is for, or a decision before it."""
+    requested = facts.event(EventKind.LEGAL_AID_REQUESTED)
+    decided = facts.event(EventKind.LEGAL_AID_DECIDED)
+    decision = facts.event(EventKind.OFPRA_DECISION)
+    if requested is not None and decision is not None and requested.on < decision.on:
+        raise FactsError(
+            f"legal_aid_requested: {requested.on.isoformat()} is before the Ofpra decision "
+            f"reached you ({decision.on.isoformat()})"
+        )
+    if requested is not None and decided is not None and decided.on < requested.on:
+        raise FactsError(
+            f"legal_aid_decided: {decided.on.isoformat()} is before the request "
+            f"({requested.on.isoformat()})"
+        )
 
 
 def _check_expiries(facts: Facts) -> None:
@@ -66,15 +84,15 @@ def _check_dates(event: Event, today: date) -> None:
         )
     if event.decided_on is not None and event.decided_on > event.on:
         raise FactsError(f"{name}: the decision cannot be dated after the day it reached you")
+    if event.lawyer_notified_on is not None and not (
+        event.on - FURTHEST_AHEAD <= event.lawyer_notified_on <= today
+    ):
+        raise FactsError(f"{name}: the day the lawyer was notified must be a past date")
 
 
 def _check_options(event: Event, facts: Facts) -> None:
     """Refuse a missing or impossible option (procedure, outcome, how it was received, permit)."""
     name = event.kind.value
-    for option in sorted(event.kind.spec.required):
-        value = facts.procedure if option == "procedure" else getattr(event, option)
-        if value is None:
-            raise FactsError(f"{name} needs the option --{option}")
     if event.kind is EventKind.CNDA_DECISION and event.outcome not in CNDA_OUTCOMES:
         raise FactsError(f"{name}: the CNDA decides rejected, refugee or subsidiary")
     if event.opened_on is not None and event.received is not Received.ONLINE:

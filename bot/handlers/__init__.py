@@ -64,6 +64,7 @@ BUTTON_HANDLERS: dict[str, ButtonHandler] = {
     cb.STOP_BROADCAST: associations.stop_pressed,
     cb.SHARE: associations.share_pressed,
     cb.KEEP: account.keep_pressed,
+    cb.WHY: reminders.why_pressed,
 }
 
 PRIVATE = filters.ChatType.PRIVATE

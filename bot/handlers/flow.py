@@ -16,9 +16,9 @@ from bot.services.conversation import Step
 from bot.views import errors, questions
 from bot.views import onboarding as onboarding_views
 from bot.views.calendar import parse_calendar_data
-from bot.views.common import day
-from bot.views.menu import main_menu
-from bot.views.plan import change_report, summary
+from bot.views.common import day, keyboard
+from bot.views.menu import main_menu, menu_rows
+from bot.views.plan import change_report, summary, why_rows
 
 STAGES = frozenset(stage.value for stage in Stage)
 
@@ -213,9 +213,11 @@ async def _continue(context: BotContext, chat_id: int, t: Translator, step: Step
     profile = await context.services.people.profile(chat_id)
     prefecture = prefecture_for(profile.department) if profile and profile.department else None
     onboarding = step.flow is not None and step.flow.startswith("stage:")
-    texts = (
-        summary(t, step.change.plan, context.book, prefecture)
-        if onboarding
-        else change_report(t, step.change)
-    )
-    await send_all(context, chat_id, texts, main_menu(t).keyboard)
+    plan = step.change.plan
+    if onboarding:
+        texts, shown = summary(t, plan, context.book, prefecture), plan.upcoming()
+    else:
+        texts = change_report(t, step.change)
+        shown = step.change.added + tuple(new for _, new in step.change.moved)
+    rows = why_rows(t, tuple(d for d in shown if d.is_open(plan.now))) + menu_rows(t)
+    await send_all(context, chat_id, texts, keyboard(rows))

@@ -12,10 +12,11 @@ from bot.handlers.flow import ask
 from bot.questions import ADD_FLOWS
 from bot.views import dates as date_views
 from bot.views import errors
+from bot.views.common import keyboard
 from bot.views.ics import plan_calendar
 from bot.views.menu import main_menu
 from bot.views.onboarding import department_saved
-from bot.views.plan import change_report, next_list
+from bot.views.plan import change_report, next_list, why_rows
 
 
 async def next_command(update: Update, context: BotContext) -> None:
@@ -28,7 +29,9 @@ async def next_command(update: Update, context: BotContext) -> None:
     if current is None:
         await send(context, chat_id, errors.department_needed(t))
         return
-    await send_all(context, chat_id, next_list(t, current.plan))
+    plan = current.plan
+    rows = why_rows(t, plan.upcoming())
+    await send_all(context, chat_id, next_list(t, plan), keyboard(rows) if rows else None)
     if current.plan.next_steps():
         ics = plan_calendar(t, current.plan, stamp=context.services.clock.now())
         await context.bot.send_document(

@@ -10,6 +10,7 @@ from bot.context import BotContext
 from bot.handlers.base import close_question, send, who
 from bot.views import errors
 from bot.views import reminder as views
+from bot.views.basis import why_text
 
 
 async def done_pressed(update: Update, context: BotContext, rule_id: str) -> None:
@@ -43,3 +44,17 @@ async def tomorrow_pressed(update: Update, context: BotContext, rule_id: str) ->
     await query.answer()
     await close_question(query.message, "⏰")
     await send(context, chat_id, views.tomorrow_text(t, planned))
+
+
+async def why_pressed(update: Update, context: BotContext, rule_id: str) -> None:
+    """Show how one of the person's own deadlines was calculated, step by step."""
+    query = update.callback_query
+    assert query is not None
+    chat_id, profile, t = await who(update, context)
+    current = await context.services.plans.current(chat_id) if profile else None
+    deadline = current.plan.find(rule_id) if current else None
+    if deadline is None:
+        await query.answer(errors.stale_button(t))
+        return
+    await query.answer()
+    await send(context, chat_id, why_text(t, deadline))

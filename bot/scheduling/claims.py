@@ -39,6 +39,7 @@ class Claimed:
     kind: str
     attempts: int
     lease_until: datetime  # the claim's token: outcomes are recorded only while it still holds
+    previous_due_at: datetime | None = None  # kind "changed": the date the person had before
 
 
 async def expire_stale(session: AsyncSession, now: datetime) -> int:
@@ -49,7 +50,7 @@ async def expire_stale(session: AsyncSession, now: datetime) -> int:
     several reminders of the same deadline may be due at once: only the latest is sent.
     """
     late_lead = sa.and_(R.c.kind.in_(("lead", "snooze", "alert")), R.c.due_at <= now)
-    too_late = sa.and_(R.c.kind == "missed", R.c.remind_at < now - MISSED_FRESHNESS)
+    too_late = sa.and_(R.c.kind.in_(("missed", "changed")), R.c.remind_at < now - MISSED_FRESHNESS)
     newer = R.alias("newer")
     superseded = sa.exists().where(
         newer.c.person_id == R.c.person_id,
@@ -106,6 +107,7 @@ async def claim_due(
             kind=row.kind,
             attempts=row.attempts,
             lease_until=row.lease_until,
+            previous_due_at=row.previous_due_at,
         )
         for row in (await _run(session, query)).all()
     ]

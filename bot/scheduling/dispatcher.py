@@ -206,7 +206,9 @@ class Dispatcher:
         if claim.kind == "alert":
             await self._alert(claim, rule, report)
             return
-        text, rows = reminder_message(t, rule, claim.due_at, self._local_now(), claim.kind)
+        text, rows = reminder_message(
+            t, rule, claim.due_at, self._local_now(), claim.kind, claim.previous_due_at
+        )
         error = await self.send_text(claim.chat_id, text, rows)
         if error is not None:
             await self.settle_fault(

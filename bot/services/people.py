@@ -100,6 +100,9 @@ class PeopleService:
                     "remind_at": r.remind_at.isoformat(),
                     "status": r.status,
                     "kind": r.kind,
+                    "previous_deadline": r.previous_due_at.isoformat()
+                    if r.previous_due_at
+                    else None,
                 }
                 for r in reminders
             ],
@@ -146,8 +149,12 @@ def _event_dict(row: Any) -> dict[str, Any]:
         "outcome": event.outcome.value if event.outcome else None,
         "received": event.received.value if event.received else None,
         "permit": event.permit.value if event.permit else None,
+        "detained": event.detained.value if event.detained else None,
         "opened_on": event.opened_on.isoformat() if event.opened_on else None,
         "decided_on": event.decided_on.isoformat() if event.decided_on else None,
+        "lawyer_notified_on": (
+            event.lawyer_notified_on.isoformat() if event.lawyer_notified_on else None
+        ),
         "estimated": event.estimated,
     }
 

@@ -20,7 +20,7 @@ from bot.domain.events import Event, EventKind, Facts, Procedure, parse_option
 from bot.domain.quiet_hours import alert_moment
 from bot.domain.rules.model import RuleBook
 from bot.domain.stages import Stage, current_stage, done_at
-from bot.services.unit import Sessions
+from bot.services.unit import Sessions, retried_on_lock
 
 
 @dataclass(frozen=True)
@@ -31,11 +31,12 @@ class PlanChange:
     added: tuple[Deadline, ...] = ()
     removed: tuple[Deadline, ...] = ()
     moved: tuple[tuple[Deadline, Deadline], ...] = ()
+    suspended: tuple[Deadline, ...] = ()  # stopped by this change (a legal-aid request)
 
     @property
     def changed(self) -> bool:
-        """Tell whether any deadline appeared, disappeared or moved."""
-        return bool(self.added or self.removed or self.moved)
+        """Tell whether any deadline appeared, disappeared, moved or stopped."""
+        return bool(self.added or self.removed or self.moved or self.suspended)
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class PlanService:
             rows = await repo.key_dates(session=session, person_id=person.id)
         return tuple(event_of(row) for row in rows)
 
+    @retried_on_lock
     async def save(
         self,
         chat_id: int,
@@ -100,6 +102,7 @@ class PlanService:
                 await repo.delete_dialog(session=session, person_id=_id(person))
         return _diff(before, after)
 
+    @retried_on_lock
     async def replan(self, chat_id: int) -> PlanChange | None:
         """Recompute after a change of department, stage or a step done; None without department."""
         async with self.sessions.begin() as session:
@@ -110,6 +113,7 @@ class PlanService:
             await self._sync_reminders(session, _id(person), plan)
         return PlanChange(plan)
 
+    @retried_on_lock
     async def mark_done(self, chat_id: int, rule_id: str) -> Plan | None:
         """Record that the person met a deadline of their plan; None if it is not in their plan."""
         async with self.sessions.begin() as session:
@@ -125,13 +129,14 @@ class PlanService:
             await self._sync_reminders(session, _id(person), plan)
         return plan
 
+    @retried_on_lock
     async def snooze(self, chat_id: int, rule_id: str, moment: datetime) -> bool:
         """Plan one more reminder of an open deadline at `moment`; tell whether it was planned."""
         async with self.sessions.begin() as session:
             person = await _person(session, chat_id)
             _, plan = await self._plan(session, person)
             deadline = plan.find(rule_id)
-            if deadline is None or deadline.done or not deadline.asks_action:
+            if deadline is None or deadline.done or deadline.suspended or not deadline.asks_action:
                 return False
             if not self.clock.now() < moment < deadline.due:
                 return False
@@ -149,15 +154,21 @@ class PlanService:
         return True
 
     async def _plan(self, session: AsyncSession, person: Person) -> tuple[Facts, Plan]:
-        """Load the person's dates and completed steps, and compute their plan.
+        """Load the person's dates and completed steps, and compute their plan."""
+        rows = await repo.key_dates(session=session, person_id=_id(person))
+        completed = await repo.completed_rules(session=session, person_id=_id(person))
+        return self.plan_of(person, rows, completed)
+
+    def plan_of(
+        self, person: Person, rows: Iterable[KeyDate], completed: frozenset[str]
+    ) -> tuple[Facts, Plan]:
+        """Compute a person's plan from their stored dates and completed steps.
 
         Steps implied by the stage the person picked (or reached) and steps they marked done
         are done: shown as such, never reminded.
         """
-        rows = await repo.key_dates(session=session, person_id=_id(person))
         procedure = Procedure(person.procedure) if person.procedure else None
         facts = Facts(person.department or "75", tuple(event_of(row) for row in rows), procedure)
-        completed = await repo.completed_rules(session=session, person_id=_id(person))
         stages = [current_stage(facts)] + ([Stage(person.stage)] if person.stage else [])
         plan = compute_plan(
             facts,
@@ -170,40 +181,46 @@ class PlanService:
         return facts, plan
 
     async def _sync_reminders(self, session: AsyncSession, person_id: int, plan: Plan) -> None:
-        """Make the pending reminder rows match the plan: cancel stale ones, add new ones.
-
-        A reminder whose date, deadline or rule changed is cancelled, never sent. Reminders the
-        person asked for ("remind me tomorrow") stay while their deadline is unchanged and open.
-        """
-        now = self.clock.now()
-        wanted = _wanted_reminders(plan, now, alerts=await _shares_deadlines(session, person_id))
-        still_open = {(d.rule.id, d.due) for d in plan.deadlines if d.asks_action and not d.done}
-        # Aware datetimes compare and hash by instant, so stored UTC keys match computed Paris ones.
+        """Make the pending reminder rows match the plan: cancel stale ones, add new ones."""
+        shares = await _shares_deadlines(session, person_id)
         query = sa.select(Reminder).where(col(Reminder.person_id) == person_id)
-        existing = {
-            (row.rule_id, row.due_at, row.remind_at, row.kind): row
-            for row in (await session.exec(query)).scalars()  # type: ignore[call-overload]
-        }
-        for key, row in existing.items():
-            if row.kind == "snooze":
-                keep = (row.rule_id, row.due_at) in still_open
-            else:
-                keep = key in wanted
-            if row.status == "pending" and not keep:
-                row.status = "cancelled"
-            elif row.status == "cancelled" and keep and row.remind_at > now:
-                row.status = "pending"
-        for rule_id, due, moment, kind in wanted:
-            if (rule_id, due, moment, kind) not in existing:
-                session.add(
-                    Reminder(
-                        person_id=person_id,
-                        rule_id=rule_id,
-                        due_at=due,
-                        remind_at=moment,
-                        kind=kind,
-                    )
-                )
+        existing = list((await session.exec(query)).scalars())  # type: ignore[call-overload]
+        session.add_all(reconcile(person_id, existing, plan, self.clock.now(), alerts=shares))
+
+
+def reconcile(
+    person_id: int, existing: Iterable[Reminder], plan: Plan, now: datetime, *, alerts: bool
+) -> list[Reminder]:
+    """Make a person's reminder rows match the plan; return the rows to add.
+
+    A reminder whose date, deadline or rule changed is cancelled, never sent. Reminders the
+    person asked for ("remind me tomorrow") stay while their deadline is unchanged and open.
+    Rows of other kinds ("changed") are left as they are.
+    """
+    wanted = _wanted_reminders(plan, now, alerts=alerts)
+    still_open = {
+        (d.rule.id, d.due)
+        for d in plan.deadlines
+        if d.asks_action and not d.done and not d.suspended
+    }
+    # Aware datetimes compare and hash by instant, so stored UTC keys match computed Paris ones.
+    keyed = {(row.rule_id, row.due_at, row.remind_at, row.kind): row for row in existing}
+    for key, row in keyed.items():
+        if row.kind == "changed":
+            continue
+        if row.kind == "snooze":
+            keep = (row.rule_id, row.due_at) in still_open
+        else:
+            keep = key in wanted
+        if row.status == "pending" and not keep:
+            row.status = "cancelled"
+        elif row.status == "cancelled" and keep and row.remind_at > now:
+            row.status = "pending"
+    return [
+        Reminder(person_id=person_id, rule_id=rule_id, due_at=due, remind_at=moment, kind=kind)
+        for rule_id, due, moment, kind in wanted
+        if (rule_id, due, moment, kind) not in keyed
+    ]
 
 
 def _wanted_reminders(
@@ -216,7 +233,7 @@ def _wanted_reminders(
     """
     wanted: set[tuple[str, datetime, datetime, str]] = set()
     for deadline in plan.deadlines:
-        if not deadline.asks_action or deadline.done:
+        if not deadline.asks_action or deadline.done or deadline.suspended:
             continue
         rule_id, due = deadline.rule.id, deadline.due
         wanted |= {(rule_id, due, moment, "lead") for moment in deadline.reminders if moment > now}
@@ -235,11 +252,15 @@ async def _shares_deadlines(session: AsyncSession, person_id: int) -> bool:
     return (await session.exec(query)).first() is not None
 
 
+# The coded options of an event, stored as their values (assumed ones are never stored).
+STORED_OPTIONS = ("outcome", "received", "permit", "detained")
+
+
 def event_of(row: KeyDate) -> Event:
     """Turn a stored key date into a domain event."""
     options = {
         name: parse_option(name, value)
-        for name in ("outcome", "received", "permit")
+        for name in STORED_OPTIONS
         if (value := getattr(row, name)) is not None
     }
     return Event(
@@ -248,6 +269,7 @@ def event_of(row: KeyDate) -> Event:
         at=row.occurred_at,
         opened_on=row.opened_on,
         decided_on=row.decided_on,
+        lawyer_notified_on=row.lawyer_notified_on,
         estimated=row.estimated,
         **options,
     )
@@ -259,20 +281,21 @@ async def _upsert(session: AsyncSession, person_id: int, event: Event) -> None:
     if row is None:
         row = KeyDate(person_id=person_id, event=event.kind.value, occurred_on=event.on)
     row.occurred_on, row.occurred_at = event.on, event.at
-    row.outcome = event.outcome.value if event.outcome else None
-    row.received = event.received.value if event.received else None
-    row.permit = event.permit.value if event.permit else None
+    for name in STORED_OPTIONS:
+        value = getattr(event, name)
+        setattr(row, name, None if value is None else str(value))
     row.opened_on, row.decided_on, row.estimated = (
         event.opened_on,
         event.decided_on,
         event.estimated,
     )
+    row.lawyer_notified_on = event.lawyer_notified_on
     session.add(row)
 
 
 async def _person(session: AsyncSession, chat_id: int) -> Person:
     """Return the person or raise LookupError (handlers only call this after consent)."""
-    person = await repo.person_by_chat(session=session, chat_id=chat_id)
+    person = await repo.person_by_chat(session=session, chat_id=chat_id, lock=True)
     if person is None:
         raise LookupError("no person for this chat")
     return person
@@ -290,5 +313,12 @@ def _diff(before: Plan | None, after: Plan) -> PlanChange:
     new = {d.rule.id: d for d in after.deadlines}
     added = tuple(d for rule_id, d in new.items() if rule_id not in old)
     removed = tuple(d for rule_id, d in old.items() if rule_id not in new)
-    moved = tuple((old[r], d) for r, d in new.items() if r in old and old[r].due != d.due)
-    return PlanChange(after, added, removed, moved)
+    moved = tuple(
+        (old[r], d)
+        for r, d in new.items()
+        if r in old and (old[r].due != d.due or old[r].suspended) and not d.suspended
+    )
+    suspended = tuple(
+        d for r, d in new.items() if d.suspended and not (r in old and old[r].suspended)
+    )
+    return PlanChange(after, added, removed, moved, suspended)

@@ -10,9 +10,15 @@ from bot.views.common import Screen, day, esc, keyboard, rtl
 
 EVENT_LABELS: dict[str, str] = {
     "entered_france": N_("Arrival in France"),
+    "regularisation_visa_issued": N_("8-day visa (visa de régularisation) issued"),
+    "entry_refused": N_("Entry refused at the border"),
+    "border_judgment_notified": N_("Court judgment on the border refusal"),
     "claim_presented": N_("First visit to the SPADA"),
     "certificate_issued": N_("Asylum certificate issued"),
+    "certificate_renewed": N_("Asylum certificate renewed"),
     "certificate_expires": N_("Asylum certificate valid until"),
+    "dublin_accepted": N_("Other country accepted responsibility (Dublin)"),
+    "dublin_transfer_notified": N_("Dublin transfer decision"),
     "ofpra_registration_letter": N_("Ofpra registration letter"),
     "ofpra_completion_request": N_("Ofpra letter asking to complete the file"),
     "ofpra_document_posted": N_("Document put in the Ofpra online account"),
@@ -20,7 +26,24 @@ EVENT_LABELS: dict[str, str] = {
     "ofpra_decision": N_("Ofpra decision"),
     "cnda_appeal_registered": N_("CNDA appeal registered"),
     "cnda_decision": N_("CNDA decision"),
+    "reopening_registered": N_("New registration to reopen the file"),
+    "reexamination_presented": N_("Re-examination request presented"),
+    "reexamination_registered": N_("Re-examination registered at the prefecture"),
+    "reexamination_introduced": N_("Re-examination introduced at Ofpra"),
+    "reexamination_completion_request": N_("Ofpra letter asking to complete the re-examination"),
+    "reexamination_certificate_issued": N_("Certificate for the re-examination issued"),
+    "oqtf_notified": N_("Order to leave France (OQTF)"),
+    "removal_decision_notified": N_("Removal or house-arrest decision"),
+    "detention_decision_notified": N_("Placement in detention (rétention)"),
+    "final_rejection_notified": N_("Final rejection"),
+    "protection_api_issued": N_("Temporary certificate (API) after protection"),
+    "renewal_api_issued": N_("Temporary certificate (API) for a renewal"),
+    "resident_card_issued": N_("Resident card issued"),
+    "multiyear_card_issued": N_("Multi-year card issued"),
     "permit_expires": N_("Residence document valid until"),
+    "child_born": N_("Child's date of birth"),
+    "legal_aid_requested": N_("Legal aid asked (aide juridictionnelle)"),
+    "legal_aid_decided": N_("Decision on legal aid"),
 }
 
 ADD_LABELS: dict[str, str] = {
@@ -32,6 +55,11 @@ ADD_LABELS: dict[str, str] = {
     "appeal": N_("My CNDA appeal was registered"),
     "cnda_decision": N_("CNDA decision"),
     "permit": N_("Residence permit received"),
+    "transfer": N_("Dublin transfer decision"),
+    "oqtf": N_("Order to leave France (OQTF)"),
+    "detention": N_("I was placed in detention (rétention)"),
+    "legal_aid": N_("I asked for legal aid (aide juridictionnelle)"),
+    "legal_aid_decision": N_("Decision on my legal aid"),
 }
 
 

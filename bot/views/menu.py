@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot import callback_data as cb
 from bot.i18n import N_, Translator
-from bot.views.common import Screen, keyboard, rtl
+from bot.views.common import Rows, Screen, keyboard, rtl
 
 # (command, description): one table drives the Telegram command list, the menu and /help.
 COMMANDS: tuple[tuple[str, str], ...] = (
@@ -30,8 +30,14 @@ def command_list(t: Translator) -> list[tuple[str, str]]:
 
 def main_menu(t: Translator) -> Screen:
     """Return the menu: one button per command, two per row, for people who do not type."""
+    return Screen(
+        rtl(t, t.gettext("<b>Menu</b>: choose what you want to do.")), keyboard(menu_rows(t))
+    )
+
+
+def menu_rows(t: Translator) -> Rows:
+    """Return the menu's buttons, two per row."""
     buttons = [
         (t.gettext(description), cb.encode(cb.MENU, command)) for command, description in COMMANDS
     ]
-    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    return Screen(rtl(t, t.gettext("<b>Menu</b>: choose what you want to do.")), keyboard(rows))
+    return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]

@@ -16,6 +16,7 @@ NOTE_TEXTS: dict[Note, str] = {
         "It is not confirmed which rule applies to you: this is the earliest possible date. "
         "Check the date printed on your paper and ask an association."
     ),
+    Note.CHECK_PERIOD: N_('Check the period printed on your paper ("voies et délais de recours").'),
     Note.EXTENDED: N_(
         "The last day fell on a weekend or public holiday, so it moves to the next working day."
     ),
@@ -26,16 +27,43 @@ NOTE_TEXTS: dict[Note, str] = {
         "You did not know the exact date: the earliest possible date was used. An association "
         "or your SPADA can tell you the real date."
     ),
-    Note.FROM_RECEIPT: N_(
-        "Counted from the day you received the decision, because its printed date was not given. "
-        "This deadline runs from the date printed on the decision, which may be earlier: check "
-        "it and correct it with /dates."
+    Note.ASSUMED_DECISION_DATE: N_(
+        "The date printed on the decision was not given: it is counted from 15 days before you "
+        "received it, the earliest possible day. Give the printed date with /dates."
     ),
     Note.DEEMED_NOTIFIED: N_(
         "The decision was not opened in your Ofpra online account: it counts as received "
         "15 days after it was put there."
     ),
     Note.PRINTED_EXPIRY: N_("The expiry date printed on your document is used."),
+    Note.TWO_READINGS: N_(
+        "Two readings of the law give different dates: the earlier one is shown."
+    ),
+    Note.TIME_UNKNOWN: N_(
+        "You did not give the time: the hours are counted from midnight, the earliest."
+    ),
+    Note.ASSUMED_DETAINED: N_(
+        "You did not say whether you are in detention or under house arrest: the shorter "
+        "period, 48 hours, is used."
+    ),
+    Note.ASSUMED_FACTS: N_(
+        "Some facts were not given: the answer that gives the earliest date was used. "
+        'See "Why this date?".'
+    ),
+    Note.ACT_EARLY: N_(
+        "A judge may count this period hour by hour from the notification: act one day early."
+    ),
+    Note.SUSPENDED: N_(
+        "Your legal-aid request stopped this deadline. It starts again when you receive the "
+        "decision on legal aid: add that date with /add."
+    ),
+    Note.LEGAL_AID_LATE: N_(
+        "Your legal-aid request was made after the 15 days: it does not stop this deadline."
+    ),
+    Note.LEGAL_AID_UNDATED: N_(
+        "Without the date of your legal-aid request, this deadline is counted as if it had not "
+        "been stopped. Add the date of your request with /add."
+    ),
 }
 
 ACTOR_LABELS: dict[Actor, str] = {
@@ -64,6 +92,11 @@ def action_title(t: Translator, rule: Rule, limit: int = 90) -> str:
     """Return the first sentence of a rule's action, as a short title."""
     first = SENTENCE_END.split(rule_text(t, rule, "action"), maxsplit=1)[0].rstrip(".")
     return first if len(first) <= limit else first[: limit - 3] + "…"
+
+
+def rule_advice(t: Translator, rule: Rule) -> list[str]:
+    """Return the translated advice of a rule (what a careful lawyer adds)."""
+    return [t.pgettext(f"rule:{rule.id}:advice", item) for item in rule.guidance.advice]
 
 
 def rule_documents(t: Translator, rule: Rule) -> list[str]:

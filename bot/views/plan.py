@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot import callback_data as cb
 from bot.domain.deadline import Deadline, Plan
 from bot.domain.prefectures import Prefecture
 from bot.domain.rules.model import Rule, RuleBook
 from bot.i18n import Translator
 from bot.services.plans import PlanChange
-from bot.views.common import day, days_left, esc, moment, rtl, split_long
+from bot.views.common import Rows, day, days_left, esc, moment, rtl, split_long
 from bot.views.notes import action_title, actor_label, note_text, rule_documents, rule_text
 
 
@@ -17,18 +18,21 @@ def deadline_block(t: Translator, deadline: Deadline, now: datetime, *, full: bo
     """Return one deadline: date, days left, what to do, where, documents, if missed, notes."""
     rule = deadline.rule
     count = deadline.days_left(now)
-    head = t.gettext("<b>{date}</b> ({left})").format(
-        date=moment(t, deadline.due), left=days_left(t, count)
-    )
-    lines = [f"📌 {head} · <i>{esc(actor_label(t, rule))}</i>", esc(rule_text(t, rule, "action"))]
+    if deadline.suspended:
+        head = "⏸ <b>" + esc(t.gettext("Stopped until the decision on legal aid")) + "</b>"
+    else:
+        head = "📌 " + t.gettext("<b>{date}</b> ({left})").format(
+            date=moment(t, deadline.due), left=days_left(t, count)
+        )
+    lines = [f"{head} · <i>{esc(actor_label(t, rule))}</i>", esc(rule_text(t, rule, "action"))]
     if deadline.opens is not None and deadline.opens > now:
         lines.append(t.gettext("Opens on {date}.").format(date=day(t, deadline.opens.date())))
-    if deadline.act_before < deadline.due and deadline.act_before > now:
-        lines.append(
-            t.gettext("Post it by {date} at the latest.").format(
-                date=day(t, deadline.act_before.date())
-            )
-        )
+    if deadline.act_before > now and deadline.act_before.date() < deadline.due.date():
+        by = day(t, deadline.act_before.date())
+        if rule.postal_days:
+            lines.append(t.gettext("Post it by {date} at the latest.").format(date=by))
+        else:
+            lines.append(t.gettext("Act by {date} at the latest.").format(date=by))
     if full:
         lines += _details(t, deadline, now)
     return "\n".join(lines)
@@ -120,6 +124,15 @@ def change_report(t: Translator, change: PlanChange) -> list[str]:
                 new=day(t, new.due.date()),
             )
         )
+    for deadline in change.suspended:
+        lines.append(
+            "⏸ "
+            + t.ngettext(
+                "{action}: stopped until the decision on legal aid; then {n} day will be left.",
+                "{action}: stopped until the decision on legal aid; then {n} days will be left.",
+                deadline.suspended_with or 0,
+            ).format(action=esc(action_title(t, deadline.rule)), n=deadline.suspended_with)
+        )
     for deadline in change.removed:
         lines.append(
             "➖ "
@@ -139,3 +152,17 @@ def _short(t: Translator, deadline: Deadline) -> str:
     return t.gettext("{action}: {date}").format(
         action=esc(action_title(t, deadline.rule)), date=day(t, deadline.due.date())
     )
+
+
+def why_rows(t: Translator, deadlines: tuple[Deadline, ...], limit: int = 4) -> Rows:
+    """Return one "Why this date?" button per deadline the person acts on, soonest first."""
+    acting = [d for d in deadlines if d.asks_action][:limit]
+    return [
+        [
+            (
+                "❓ " + t.gettext("Why: {action}").format(action=action_title(t, d.rule, limit=40)),
+                cb.encode(cb.WHY, d.rule.id),
+            )
+        ]
+        for d in acting
+    ]

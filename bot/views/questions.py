@@ -77,6 +77,69 @@ PROMPTS: dict[str, str] = {
         "Then type the date printed on the decision: we will count from it, "
         "the earliest possible day."
     ),
+    "cnda_decision.decided_on": N_(
+        "Which date is written on the decision as the day it was read in public "
+        "(<b>lu en audience publique le</b>)? Your right to stay and your allowance end with it."
+    ),
+    "dublin_transfer_notified.on": N_(
+        "On which day did you receive the transfer decision (<b>décision de transfert</b>)? "
+        "If it was handed to you, it is that day."
+    ),
+    "dublin_transfer_notified.printed": N_(
+        "Then type the date printed on the decision: we will count from it, "
+        "the earliest possible day."
+    ),
+    "oqtf_notified.on": N_(
+        "On which day did you receive the order to leave France "
+        "(<b>obligation de quitter le territoire français</b>, OQTF)?"
+    ),
+    "oqtf_notified.printed": N_(
+        "Then type the date printed on the decision: we will count from it, "
+        "the earliest possible day."
+    ),
+    "dublin_transfer_notified.detained": N_(
+        "When you received it, were you in detention (<b>centre de rétention</b>) or under "
+        "house arrest (<b>assignation à résidence</b>)? Then the appeal is only 48 hours."
+    ),
+    "oqtf_notified.detained": N_(
+        "When you received it, were you in detention (<b>centre de rétention</b>) or under "
+        "house arrest (<b>assignation à résidence</b>)? Then the appeal is only 48 hours."
+    ),
+    "dublin_transfer_notified.at": N_(
+        "At what time was it handed to you? Type it like 14:30. The 48 hours count from "
+        "that minute."
+    ),
+    "oqtf_notified.at": N_(
+        "At what time was it handed to you? Type it like 14:30. The 48 hours count from "
+        "that minute."
+    ),
+    "detention_decision_notified.on": N_(
+        "On which day were you placed in detention (<b>placement en rétention</b>)?"
+    ),
+    "detention_decision_notified.printed": N_(
+        "Then type the date printed on the decision: we will count from it, "
+        "the earliest possible day."
+    ),
+    "detention_decision_notified.at": N_(
+        "At what time was it handed to you? Type it like 14:30. The 48 hours count from "
+        "that minute."
+    ),
+    "legal_aid_requested.on": N_(
+        "On which day did you send your legal-aid request (<b>aide juridictionnelle</b>) to "
+        "the CNDA? The day of the fax or of the registered letter."
+    ),
+    "legal_aid_decided.on": N_(
+        "On which day did you receive the decision on legal aid "
+        "(<b>décision du bureau d'aide juridictionnelle</b>)?"
+    ),
+    "legal_aid_decided.printed": N_(
+        "Then type the date printed on the decision: we will count from it, "
+        "the earliest possible day."
+    ),
+    "legal_aid_decided.lawyer_notified_on": N_(
+        "On which day did your lawyer receive it? Ask your lawyer: if it is later than your "
+        "own day, the appeal deadline counts from that later day."
+    ),
     "permit_expires.permit": N_("Which residence document do you have?"),
     "permit_expires.on": N_("Until when is it valid? The end date is printed on the document."),
 }
@@ -96,6 +159,8 @@ CHOICES: dict[str, str] = {
     "permit:resident": N_("Resident card (carte de résident)"),
     "permit:multiyear": N_("Multi-year card (carte de séjour pluriannuelle)"),
     "permit:api": N_("Temporary certificate (API)"),
+    "detained:yes": N_("Yes: detention or house arrest"),
+    "detained:no": N_("No, I am free"),
 }
 
 UNKNOWN_LABEL = N_("I don't know")
@@ -133,7 +198,7 @@ def date_bounds(question: Question, state: DialogState, today: date) -> tuple[da
     """Return the plausible range of a date answer."""
     earliest = date(today.year - 12, 1, 1)
     latest = date(today.year + 11, 12, 31) if question.future else today
-    if question.field == "opened_on" and question.event is not None:
+    if question.field in ("opened_on", "lawyer_notified_on") and question.event is not None:
         posted = state.answers.get(f"{question.event}.on", "")
         earliest = date.fromisoformat(posted) if posted[:4].isdigit() else earliest
     if question.field == "decided_on" and question.event is not None:
@@ -168,6 +233,22 @@ def unknown_used(t: Translator, question: Question, used: date | None) -> str | 
                 "to Ofpra may be very close. Your SPADA or the prefecture can tell you the "
                 "exact date printed on your certificate; correct it with /dates."
             ).format(date=day(t, used)),
+        )
+    if question.field == "detained":
+        return rtl(
+            t,
+            t.gettext(
+                "Then the shorter period is used: 48 hours. Ask an association or a lawyer "
+                "today; if you are free, change it with /dates."
+            ),
+        )
+    if question.field == "at":
+        return rtl(
+            t,
+            t.gettext(
+                "No problem: without the time, the count starts at midnight, the earliest. If "
+                "you find the time, add it with /dates."
+            ),
         )
     if question.field == "printed":
         return rtl(

@@ -9,7 +9,7 @@ from bot.domain.deadline import Plan
 from bot.domain.rules.model import Rule
 from bot.i18n import Translator
 from bot.views.common import Rows, Screen, days_left, esc, keyboard, moment, rtl
-from bot.views.notes import rule_text
+from bot.views.notes import action_title, rule_text
 from bot.views.plan import deadline_block, guidance_lines
 
 
@@ -20,12 +20,19 @@ def reminder_screen(t: Translator, rule: Rule, due: datetime, now: datetime, kin
 
 
 def reminder_message(
-    t: Translator, rule: Rule, due: datetime, now: datetime, kind: str
+    t: Translator,
+    rule: Rule,
+    due: datetime,
+    now: datetime,
+    kind: str,
+    previous: datetime | None = None,
 ) -> tuple[str, Rows]:
     """Return a reminder's text and button rows (the dispatcher sends them as JSON directly)."""
     due = due.astimezone(now.tzinfo)  # stored in UTC; shown in the zone of the deadlines
     if kind == "missed":
         return missed_message(t, rule, due)
+    if kind == "changed":
+        return changed_message(t, rule, due, now, previous)
     count = (due.astimezone(now.tzinfo).date() - now.date()).days
     lines = [
         "⏰ "
@@ -38,7 +45,46 @@ def reminder_message(
     rows = [
         [(t.gettext("✅ Done"), cb.encode(cb.DONE, rule.id))],
         [(t.gettext("⏰ Remind me tomorrow"), cb.encode(cb.TOMORROW, rule.id))],
+        [(t.gettext("❓ Why this date?"), cb.encode(cb.WHY, rule.id))],
         [(t.gettext("This is not my situation"), cb.encode(cb.MENU, "dates"))],
+    ]
+    return rtl(t, "\n".join(lines)), rows
+
+
+def changed_message(
+    t: Translator, rule: Rule, due: datetime, now: datetime, previous: datetime | None
+) -> tuple[str, Rows]:
+    """Say once that a correction of the rules moved a deadline, or gave the person a new one."""
+    count = (due.date() - now.date()).days
+    title = esc(action_title(t, rule))
+    if previous is None:
+        head = t.gettext("<b>New deadline: {action}</b>").format(action=title)
+    else:
+        head = t.gettext("<b>A date changed: {action}</b>").format(action=title)
+    lines = [
+        "📅 " + head,
+        t.gettext("Now: {date} ({left}).").format(date=moment(t, due), left=days_left(t, count)),
+    ]
+    if previous is not None:
+        lines.append(
+            t.gettext("Before: {date}.").format(date=moment(t, previous.astimezone(now.tzinfo)))
+        )
+    if due <= now:
+        lines.append(
+            t.gettext(
+                "This date has passed. If you have not done it, go to an association or a "
+                "lawyer today."
+            )
+        )
+    lines.append(
+        t.gettext(
+            "The rules the bot follows were corrected. Check the date on your paper, and see "
+            "why with the button below."
+        )
+    )
+    rows = [
+        [(t.gettext("❓ Why this date?"), cb.encode(cb.WHY, rule.id))],
+        [(t.gettext("✅ Done"), cb.encode(cb.DONE, rule.id))],
     ]
     return rtl(t, "\n".join(lines)), rows
 

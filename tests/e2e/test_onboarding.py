@@ -50,8 +50,10 @@ async def test_mydata_and_delete_leave_no_row(bot: Harness) -> None:
         "outcome": None,
         "received": None,
         "permit": None,
+        "detained": None,
         "opened_on": None,
         "decided_on": None,
+        "lawyer_notified_on": None,
         "estimated": False,
     }
     await say(user, "/delete")

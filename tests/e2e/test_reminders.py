@@ -60,6 +60,7 @@ async def test_reminder_arrives_at_its_moment_with_buttons(bot: Harness) -> None
     assert [b.text for b in message.buttons] == [
         "✅ Done",
         "⏰ Remind me tomorrow",
+        "❓ Why this date?",
         "This is not my situation",
     ]
     await bot.telegram.wait_idle(quiet=0.4)

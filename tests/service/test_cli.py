@@ -30,6 +30,14 @@ EVERY_EVENT = [
     ["entry_refused=2026-07-09T22:15"],
     ["permit_expires=2027-05-31", "--permit", "resident"],
     ["permit_expires=2026-09-30", "--permit", "api"],
+    ["dublin_transfer_notified=2026-07-01T15:20", "--detained", "no"],
+    ["oqtf_notified=2026-07-08T11:00", "--detained"],
+    ["removal_decision_notified=2026-07-08,detained=yes"],
+    [
+        "ofpra_decision=2026-06-04,outcome=rejected,received=post",
+        "legal_aid_requested=2026-06-10",
+        "legal_aid_decided=2026-07-01,lawyer=2026-07-03",
+    ],
 ]
 
 
@@ -82,6 +90,87 @@ def test_every_event_of_the_issue_is_accepted(
         assert act_before <= due and due.utcoffset() is not None
 
 
+def test_help_lists_every_event_and_option(capsys: pytest.CaptureFixture[str]) -> None:
+    """`deadlines --help` names every event the engine knows, with the options each takes."""
+    from bot.domain.events import EventKind
+
+    with pytest.raises(SystemExit):
+        main(["deadlines", "--help"])
+    out = capsys.readouterr().out
+    for kind in EventKind:
+        assert f"  {kind.value}=DATE" in out
+    assert "dublin_transfer_notified=DATE[THH:MM],detained=yes|no" in out
+    assert "legal_aid_decided=DATE,lawyer=DATE" in out
+    for flag in ("--detained", "--lawyer", "--decided", "--opened", "--outcome", "--received"):
+        assert flag in out
+
+
+def test_missing_facts_take_the_safer_answer_and_say_so(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """No outcome, no way of receipt, no detention answer: never a traceback. The earliest dates
+    are computed, each assumption is one line on stderr, and the JSON basis records it."""
+    code, out, err = run_cli(
+        capsys,
+        "deadlines",
+        "ofpra_decision=2026-06-04",
+        "dublin_transfer_notified=2026-06-20",
+        "--department",
+        "93",
+        "--today",
+        "2026-06-21",
+        "--json",
+    )
+    assert code == 0
+    assert "no outcome given; assumed rejected" in err
+    assert "no received given; assumed post" in err
+    assert "--detained not given; counted as detained (48 hours" in err
+    items = {item["rule"]: item for item in json.loads(out)}
+    assert items["cnda_appeal_1_month"]["assumed"] == ["outcome", "received"]
+    steps = [step["step"] for step in items["dublin_transfer_appeal_detained"]["basis"]]
+    assert "assumed_detained" in steps and steps[-1] == "source"
+
+
+def test_json_basis_explains_the_month_end_reading(capsys: pytest.CaptureFixture[str]) -> None:
+    """Notified 30 March 2026: due 30 April, with the other reading (4 May) in the basis."""
+    code, out, _ = run_cli(
+        capsys,
+        "deadlines",
+        "ofpra_decision=2026-03-30,outcome=rejected,received=post",
+        "--department",
+        "57",
+        "--today",
+        "2026-03-31",
+        "--json",
+    )
+    appeal = next(item for item in json.loads(out) if item["rule"] == "cnda_appeal_1_month")
+    assert code == 0 and appeal["due"] == "2026-04-30T23:59:59+02:00"
+    reading = next(step for step in appeal["basis"] if step["step"] == "other_reading")
+    assert reading == {"step": "other_reading", "day": "2026-04-30", "other": "2026-05-04"}
+    assert {"step": "legal_basis", "text": "CESEDA L532-1, L542-2; loi 91-647 art. 9-4"} in (
+        appeal["basis"]
+    )
+
+
+def test_text_output_prints_why_and_a_suspended_appeal(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The table shows the suspended appeal without days left; the details say why."""
+    code, out, _ = run_cli(
+        capsys,
+        "deadlines",
+        "ofpra_decision=2026-06-04,outcome=rejected,received=post",
+        "legal_aid_requested=2026-06-10",
+        "--department",
+        "93",
+        "--today",
+        "2026-09-01",
+    )
+    assert code == 0
+    assert "Stopped until the decision on legal aid" in out
+    assert "Why: You asked for legal aid on June 10, 2026, within the 15 days" in out
+
+
 def test_table_is_readable(capsys: pytest.CaptureFixture[str]) -> None:
     """The default output is a table with the due date, act-before date and rule, then details."""
     code, out, _ = run_cli(
@@ -106,10 +195,15 @@ def test_table_is_readable(capsys: pytest.CaptureFixture[str]) -> None:
     ("argv", "message"),
     [
         (["certificate_issued=2026-02-30", "--procedure", "normal"], "not a valid date"),
-        (["certificate_issued=2026-03-02"], "needs the option --procedure"),
         (["certificate_issued=2026-09-02", "--procedure", "normal"], "in the future"),
         (["nonsense=2026-03-02"], "unknown event 'nonsense'"),
-        (["ofpra_decision=2026-06-04", "--outcome", "rejected"], "needs the option --received"),
+        (["ofpra_decision=2026-06-04,detained=yes"], "does not take the option detained"),
+        (["legal_aid_decided=2026-06-04,lawyer=2026-13-01"], "lawyer '2026-13-01' is not a valid"),
+        (
+            ["ofpra_decision=2026-06-04", "legal_aid_requested=2026-06-01"],
+            "before the Ofpra decision reached you",
+        ),
+        (["dublin_transfer_notified=2026-06-04,detained=maybe"], "not a valid detained"),
         (["certificate_issued=2026-03-02T10:00", "--procedure", "normal"], "date only"),
         (["claim_presented=2026-03-02", "claim_presented=2026-03-03"], "given twice"),
     ],

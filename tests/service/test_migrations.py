@@ -14,6 +14,7 @@ from bot.db.migrate import check_no_drift, current_revision, head_revision, upgr
 
 TABLES = {
     "persons",
+    "app_state",
     "key_dates",
     "reminders",
     "dialogs",

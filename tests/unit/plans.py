@@ -7,7 +7,17 @@ from datetime import date, datetime, time
 from bot.domain.calendar import PARIS
 from bot.domain.deadline import Deadline, Plan
 from bot.domain.engine import compute_plan
-from bot.domain.events import Event, EventKind, Facts, Outcome, Permit, Procedure, Received
+from bot.domain.events import (
+    DATE_OPTIONS,
+    Detained,
+    Event,
+    EventKind,
+    Facts,
+    Outcome,
+    Permit,
+    Procedure,
+    Received,
+)
 from bot.domain.rules.loader import default_rulebook
 from bot.domain.rules.model import RuleBook
 
@@ -19,12 +29,13 @@ def ev(kind: str, on: str, at: str | None = None, **options: str) -> Event:
     """Return an event from text: ev("ofpra_decision", "2026-06-04", outcome="rejected")."""
     typed: dict[str, object] = {}
     for name, value in options.items():
-        if name in ("opened_on", "decided_on"):
+        if name in DATE_OPTIONS:
             typed[name] = date.fromisoformat(value)
         elif name == "estimated":
             typed[name] = bool(value)
         else:
-            typed[name] = {"outcome": Outcome, "received": Received, "permit": Permit}[name](value)
+            kinds = {"outcome": Outcome, "received": Received, "permit": Permit}
+            typed[name] = {**kinds, "detained": Detained}[name](value)
     return Event(
         EventKind(kind),
         date.fromisoformat(on),

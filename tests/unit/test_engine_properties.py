@@ -7,15 +7,18 @@ last Sunday of October, 01:00 UTC), independently of zoneinfo.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.domain.basis import starting_day
 from bot.domain.calendar import PARIS, local_moment
 from bot.domain.events import (
     CNDA_OUTCOMES,
+    Detained,
     Event,
     EventKind,
     Facts,
@@ -83,6 +86,15 @@ def events(draw: st.DrawFn, kind: EventKind) -> Event:
         options["decided_on"] = draw(st.none() | early)
     if kind is EventKind.CNDA_DECISION:
         options["outcome"] = draw(st.sampled_from(sorted(CNDA_OUTCOMES)))
+        options["decided_on"] = draw(
+            st.none() | st.integers(0, 45).map(lambda n: on - timedelta(days=n))
+        )
+    if "detained" in kind.spec.options:
+        options["detained"] = draw(st.none() | st.sampled_from(Detained))
+    if kind is EventKind.LEGAL_AID_DECIDED:
+        options["lawyer_notified_on"] = draw(
+            st.none() | st.integers(0, 20).map(lambda n: min(on + timedelta(days=n), LAST))
+        )
     if kind is EventKind.PERMIT_EXPIRES:
         options["permit"] = draw(st.sampled_from(Permit))
     options["estimated"] = draw(st.booleans())
@@ -102,10 +114,37 @@ def facts(draw: st.DrawFn) -> Facts:
             else e
             for e in drawn
         ]
+    drawn = _legal_aid_in_order(drawn)
     procedure = draw(st.none() | st.sampled_from(Procedure))
     if EventKind.CERTIFICATE_ISSUED in kinds and procedure is None:
         procedure = Procedure.NORMAL
     return Facts(draw(st.sampled_from(DEPARTMENTS)), tuple(drawn), procedure)
+
+
+def _legal_aid_in_order(drawn: list[Event]) -> list[Event]:
+    """Move a legal-aid request after the decision it is for, and its decision after it."""
+    by_kind = {e.kind: e for e in drawn}
+    floor = by_kind[EventKind.OFPRA_DECISION].on if EventKind.OFPRA_DECISION in by_kind else FIRST
+    requested = by_kind.get(EventKind.LEGAL_AID_REQUESTED)
+    if requested is not None:
+        requested = replace(requested, on=max(requested.on, floor))
+        floor = requested.on
+    decided = by_kind.get(EventKind.LEGAL_AID_DECIDED)
+    if decided is not None:
+        decided = replace(decided, on=max(decided.on, floor))
+        if decided.lawyer_notified_on is not None:
+            decided = replace(
+                decided, lawyer_notified_on=max(decided.lawyer_notified_on, decided.on)
+            )
+    fixed = {EventKind.LEGAL_AID_REQUESTED: requested, EventKind.LEGAL_AID_DECIDED: decided}
+    return [fixed.get(e.kind) or e for e in drawn]
+
+
+def _start(found) -> datetime:
+    """Return the moment a deadline counts from: the decision's printed date for the rules
+    counted from it (earlier than the day it was received), else the event."""
+    day = starting_day(found.basis) if found.rule.from_decision_date else None
+    return local_moment(day or found.event.on, found.event.at, PARIS)
 
 
 def u(moment: datetime) -> datetime:
@@ -128,9 +167,9 @@ def _moments(found) -> list[datetime]:
 @PROPERTY_SETTINGS
 @given(facts())
 def test_every_deadline_is_at_or_after_its_event(person: Facts) -> None:
-    """A deadline never precedes its event; only appointments may coincide with it."""
+    """A deadline never precedes the day it counts from; only appointments may coincide with it."""
     for found in _compute(person).deadlines:
-        start = local_moment(found.event.on, found.event.at, PARIS)
+        start = _start(found)
         if found.rule.direction is Direction.BEFORE:
             assert u(found.due) < u(start), found.rule.id  # closes before the expiry
         elif found.rule.counting is Counting.APPOINTMENT:
@@ -145,7 +184,7 @@ def test_reminders_fall_between_event_and_deadline(person: Facts) -> None:
     """Reminders come strictly before the deadline, and after the event except for windows
     counted back from an expiry and for appointments (the event is the deadline itself)."""
     for found in _compute(person).deadlines:
-        start = local_moment(found.event.on, found.event.at, PARIS)
+        start = _start(found)
         for reminder in found.reminders:
             assert u(reminder) < u(found.due), found.rule.id
             ahead = found.rule.direction is Direction.BEFORE
@@ -180,10 +219,10 @@ def test_moments_are_aware_paris_times_with_the_right_offset(person: Facts) -> N
 def test_day_deadlines_end_at_the_last_second(person: Facts) -> None:
     """Deadlines counted in days end at 23:59:59 local; hour-based ones keep the event's minute."""
     for found in _compute(person).deadlines:
-        if found.rule.counting is Counting.ELAPSED:
-            assert found.due.second == 0 and found.due.minute == (
-                found.event.at.minute if found.event.at else 0
-            )
+        if found.rule.counting is Counting.ELAPSED and found.event.at is None:
+            assert found.due.time() == time(23, 59, 59), found.rule.id  # from midnight
+        elif found.rule.counting is Counting.ELAPSED:
+            assert found.due.second == 0 and found.due.minute == found.event.at.minute
         elif found.rule.counting is not Counting.APPOINTMENT:
             assert found.due.time() == time(23, 59, 59), found.rule.id
 

@@ -34,6 +34,7 @@ consequence = "Closure."
 legal_basis = "R531-2"
 sources = ["seeds/000"]
 verified = 2026-01-01
+receiver = "ofpra"
 """
 
 
@@ -128,6 +129,16 @@ def test_snippet_helper_builds_a_valid_rule() -> None:
         ({"verified": None}, "rule 'demo': 'verified' is required"),
         ({"action": '""'}, "rule 'demo': 'action' is required"),
         ({"counting": '"elapsed"'}, "rule 'demo': unit 'hours' goes with counting 'elapsed'"),
+        ({"receiver": None}, "rule 'demo': unknown receiver 'None'"),
+        ({"receiver": '"mairie"'}, "rule 'demo': unknown receiver 'mairie'"),
+        ({"safety_days": "21"}, "rule 'demo': 'safety_days' needs calendar days"),
+        ({"met_by": '["sent_it"]'}, "rule 'demo': unknown met_by 'sent_it'"),
+        ({"advice": '[""]'}, "rule 'demo': 'advice' must be a list of non-empty texts"),
+        ({"when": '{ detained = ["maybe"] }'}, "unknown detained ['maybe']"),
+        (
+            {"suspension": '{ requested = "legal_aid_requested", decided = "x", within = "y" }'},
+            "rule 'demo' (suspension): unknown decided 'x'",
+        ),
     ],
     ids=lambda value: str(value)[:40],
 )
@@ -145,6 +156,21 @@ def test_unknown_after_rule_is_refused() -> None:
     """An after_rule naming no rule: refused, naming the rule and the field."""
     message = refusal(snippet(after_rule='"nowhere"'))
     assert "rule 'demo'" in message and "after_rule 'nowhere'" in message
+
+
+def test_unknown_suspension_rule_is_refused() -> None:
+    """A suspension whose request must be made within an unknown rule's deadline is refused."""
+    suspension = (
+        '{ requested = "legal_aid_requested", decided = "legal_aid_decided", within = "x" }'
+    )
+    message = refusal(snippet(suspension=suspension))
+    assert "rule 'demo'" in message and "suspension within 'x'" in message
+
+
+def test_detention_conditions_accept_unknown() -> None:
+    """`detained` tests yes, no, or unknown (not said: the shorter period applies)."""
+    book = parse_rules(snippet(when='{ detained = ["yes", "unknown"] }'), "test.toml")
+    assert {v for c in book.rule("demo").conditions for v in c.values} == {"yes", "unknown"}
 
 
 def test_invalid_toml_is_refused() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.domain.basis import Step
 from bot.domain.deadline import Note
 from tests.unit.plans import at, deadline, ev, plan, rejected
 
@@ -72,15 +73,18 @@ def test_completion_8_days_ending_on_sunday_is_not_moved() -> None:
 @pytest.mark.parametrize(
     ("decided", "received", "due", "notes"),
     [
-        ("2026-05-31", "2026-06-08", "2027-02-28T23:59:59+01:00", {Note.NOT_EXTENDED}),
-        ("2027-05-31", "2027-06-07", "2028-02-29T23:59:59+01:00", set()),  # leap year
-        (None, "2026-06-08", "2027-03-08T23:59:59+01:00", {Note.FROM_RECEIPT}),
+        # 31 May + 9 months = 28 Feb; "less than nine months": the day before, Sat 27 Feb.
+        ("2026-05-31", "2026-06-08", "2027-02-27T23:59:59+01:00", {Note.NOT_EXTENDED}),
+        ("2027-05-31", "2027-06-07", "2028-02-28T23:59:59+01:00", set()),  # leap year: 29 Feb - 1
+        # Printed date unknown: 15 days before receipt (24 May), never receipt itself.
+        (None, "2026-06-08", "2027-02-23T23:59:59+01:00", {Note.ASSUMED_DECISION_DATE}),
     ],
 )
-def test_reopening_counts_9_months_from_the_decision_date(
+def test_reopening_counts_less_than_9_months_from_the_decision_date(
     decided: str | None, received: str, due: str, notes: set[Note]
 ) -> None:
-    """L531-40: 9 months from the closure DECISION (31 May -> 28/29 Feb), else from receipt."""
+    """L531-40 "délai inférieur à neuf mois" from the closure DECISION: the day before the
+    anniversary; without the decision's date, from the earliest plausible date, not receipt."""
     options = {"decided_on": decided} if decided else {}
     decision = ev("ofpra_decision", received, outcome="closure", received="post", **options)
     found = deadline(plan(decision), "reopening_request_9_months")
@@ -137,14 +141,30 @@ def test_renewal_window_from_the_computed_card_expiry() -> None:
     )
 
 
-def test_48_hours_minute_to_minute_with_reminders_outside_the_night() -> None:
-    """Refusal 28 March 2026 10:00 CET: due 30 March 11:00 CEST; 24 h and 6 h reminders."""
+def test_48_hours_across_the_spring_change_keeps_the_clock_reading() -> None:
+    """Refusal 28 March 2026 10:00 CET: elapsed time ends 30 March 11:00 CEST, the clock at
+    10:00; the earlier is kept, both are in the basis, and the paper must be checked."""
     found = deadline(
         plan(ev("entry_refused", "2026-03-28", at="10:00")), "border_refusal_appeal_48h"
     )
-    assert found.due == at("2026-03-30T11:00:00+02:00")
-    # 24 h before = 29 March 11:00; 6 h before = 30 March 05:00, at night -> 29 March 20:00.
-    assert found.reminders == (at("2026-03-29T11:00:00+02:00"), at("2026-03-29T20:00:00+02:00"))
+    assert found.due == at("2026-03-30T10:00:00+02:00")
+    change = next(step for step in found.basis if step.step is Step.CLOCK_CHANGE)
+    assert change.other_moment == at("2026-03-30T11:00:00+02:00")
+    assert {Note.TWO_READINGS, Note.CHECK_PERIOD} <= set(found.notes)
+    # 24 h before = 29 March 10:00; 6 h before = 30 March 04:00, at night -> 29 March 20:00.
+    assert found.reminders == (at("2026-03-29T10:00:00+02:00"), at("2026-03-29T20:00:00+02:00"))
+
+
+def test_48_hours_across_the_autumn_change_keeps_elapsed_time() -> None:
+    """Detention 24 Oct 2026 10:00 CEST: elapsed time ends 26 Oct 09:00 CET, an hour before the
+    clock's 10:00; the earlier (elapsed) is kept."""
+    found = deadline(
+        plan(ev("detention_decision_notified", "2026-10-24", at="10:00")),
+        "oqtf_appeal_detention_48h",
+    )
+    assert found.due == at("2026-10-26T09:00:00+01:00")
+    change = next(step for step in found.basis if step.step is Step.CLOCK_CHANGE)
+    assert change.other_moment == at("2026-10-26T10:00:00+01:00")
 
 
 def test_border_court_decides_96_hours_after_the_48_hours() -> None:

@@ -7,7 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.domain.basis import Step
 from bot.domain.calendar import PARIS
+from bot.domain.deadline import Note
 from bot.domain.engine import compute_plan
 from bot.domain.events import (
     Event,
@@ -42,10 +44,6 @@ def refused(*events: Event, procedure: Procedure | None = Procedure.NORMAL) -> s
     ("event", "procedure", "says"),
     [
         (Event(K.CERTIFICATE_ISSUED, date(2026, 3, 11)), Procedure.NORMAL, "in the future"),
-        (Event(K.CERTIFICATE_ISSUED, date(2026, 3, 2)), None, "--procedure"),
-        (Event(K.OFPRA_DECISION, date(2026, 3, 2), received=Received.POST), None, "--outcome"),
-        (Event(K.OFPRA_DECISION, date(2026, 3, 2), outcome=Outcome.REJECTED), None, "--received"),
-        (Event(K.CNDA_DECISION, date(2026, 3, 2)), None, "--outcome"),
         (
             Event(K.CNDA_DECISION, date(2026, 3, 2), outcome=Outcome.CLOSURE),
             None,
@@ -87,16 +85,11 @@ def refused(*events: Event, procedure: Procedure | None = Procedure.NORMAL) -> s
             Procedure.NORMAL,
             "without a time",
         ),
-        (Event(K.PERMIT_EXPIRES, date(2030, 6, 30)), None, "--permit"),
         (Event(K.ENTERED_FRANCE, date(1949, 12, 31)), None, "not a plausible date"),
         (Event(K.CERTIFICATE_EXPIRES, date(2040, 1, 1)), None, "not a plausible date"),
     ],
     ids=[
         "future certificate",
-        "no procedure",
-        "no outcome",
-        "no received",
-        "cnda no outcome",
         "cnda closure",
         "cnda inadmissible",
         "opened before posting",
@@ -104,7 +97,6 @@ def refused(*events: Event, procedure: Procedure | None = Procedure.NORMAL) -> s
         "opened by post",
         "decided after receipt",
         "time on a date-only event",
-        "no permit",
         "before 1950",
         "expiry 14 years ahead",
     ],
@@ -165,6 +157,39 @@ def test_unknown_department_refused_by_compute_plan() -> None:
     """compute_plan refuses a department that does not exist."""
     with pytest.raises(DepartmentError):
         compute_plan(Facts("96"), default_rulebook(), now=NOW)
+
+
+@pytest.mark.parametrize(
+    ("event", "assumed"),
+    [
+        (Event(K.OFPRA_DECISION, date(2026, 3, 2), received=Received.POST), {"outcome"}),
+        (Event(K.OFPRA_DECISION, date(2026, 3, 2), outcome=Outcome.REJECTED), {"received"}),
+        (Event(K.OFPRA_DECISION, date(2026, 3, 2)), {"outcome", "received"}),
+        (Event(K.CNDA_DECISION, date(2026, 3, 2)), {"outcome"}),
+        (Event(K.PERMIT_EXPIRES, date(2030, 6, 30)), {"permit"}),
+    ],
+    ids=["no outcome", "no received", "neither", "cnda no outcome", "no permit"],
+)
+def test_missing_options_take_the_safer_answer_and_say_so(event: Event, assumed: set) -> None:
+    """A missing option is never a crash: a rejection (appeal deadlines), a registered letter
+    (counted from the day given), a resident card (renewal window); the plan says so."""
+    plan = compute_plan(Facts("93", (event,)), default_rulebook(), now=NOW.replace(year=2031))
+    assert plan.deadlines
+    for found in plan.deadlines:
+        assert found.event.assumed == frozenset(assumed)
+        assert {s.text for s in found.basis if s.step is Step.ASSUMED_OPTION} == assumed
+        assert Note.ASSUMED_FACTS in found.notes
+
+
+def test_unknown_procedure_considers_every_procedure_and_keeps_the_earliest() -> None:
+    """Certificate of 2 March 2026, procedure not given: the 21-day form deadline applies, and
+    the certificate is read as a Dublin one (1 month), the earliest expiry, said so."""
+    facts = Facts("93", (Event(K.CERTIFICATE_ISSUED, date(2026, 3, 2)),))
+    plan = compute_plan(facts, default_rulebook(), now=NOW)
+    assert plan.find("ofpra_filing_21_days") is not None
+    validity = plan.find("attestation_dublin_validity")
+    assert validity is not None and Note.ASSUMED_FACTS in validity.notes
+    assert Step.ANY_PROCEDURE in {s.step for s in validity.basis}
 
 
 def test_expiry_before_issue_is_refused() -> None:

@@ -6,6 +6,7 @@ field: a rule without a source, an unknown unit, event or counting, a duplicate 
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -17,7 +18,9 @@ from typing import Any, TypeVar
 
 from bot.domain.events import OPTION_TYPES, EventKind
 from bot.domain.prefectures import all_prefectures
+from bot.domain.receivers import Receiver
 from bot.domain.rules.model import (
+    UNKNOWN,
     Actor,
     Condition,
     Counting,
@@ -28,12 +31,15 @@ from bot.domain.rules.model import (
     Rule,
     RuleBook,
     StageGuide,
+    Suspension,
     Unit,
     Variant,
 )
 
 RULES_FILE = "deadline_rules.toml"
-CONDITION_NAMES = frozenset({"procedure", "department", "outcome", "received", "permit"})
+CONDITION_NAMES = frozenset(
+    {"procedure", "department", "outcome", "received", "permit", "detained"}
+)
 E = TypeVar("E", bound=StrEnum)
 
 
@@ -44,8 +50,18 @@ class RulesError(ValueError):
 @cache
 def default_rulebook() -> RuleBook:
     """Return the rules shipped with the package (loaded and validated once)."""
-    text = resources.files("bot.domain.rules").joinpath(RULES_FILE).read_text("utf-8")
-    return parse_rules(text, RULES_FILE)
+    return parse_rules(_shipped_text(), RULES_FILE)
+
+
+@cache
+def rules_fingerprint() -> str:
+    """Return the SHA-256 of the shipped rules file: a change means every plan is recomputed."""
+    return hashlib.sha256(_shipped_text().encode("utf-8")).hexdigest()
+
+
+def _shipped_text() -> str:
+    """Return the text of the rules file shipped with the package."""
+    return resources.files("bot.domain.rules").joinpath(RULES_FILE).read_text("utf-8")
 
 
 def load_rules(path: Path) -> RuleBook:
@@ -82,8 +98,10 @@ def _rule(raw: Mapping[str, Any], defaults: Mapping[str, Any], where: str) -> Ru
     unit = _choice(Unit, raw, "unit", where)
     counting = _choice(Counting, raw, "counting", where)
     duration = _integer(raw, "duration", where, minimum=0)
-    if duration == 0 and counting is not Counting.APPOINTMENT:
-        raise RulesError(f"{where}: duration must be > 0 (only 'appointment' rules may use 0)")
+    if duration == 0 and counting not in (Counting.APPOINTMENT, Counting.END_OF_MONTH):
+        raise RulesError(
+            f"{where}: duration must be > 0 (only 'appointment' and 'end_of_month' may use 0)"
+        )
     if (counting is Counting.ELAPSED) != (
         unit is Unit.HOURS
     ) and counting is not Counting.APPOINTMENT:
@@ -97,6 +115,9 @@ def _rule(raw: Mapping[str, Any], defaults: Mapping[str, Any], where: str) -> Ru
     valid_from, valid_until = _date(raw, "valid_from", where), _date(raw, "valid_until", where)
     if valid_from and valid_until and valid_until < valid_from:
         raise RulesError(f"{where}: valid_until is before valid_from")
+    safety_days = _integer(raw, "safety_days", where, minimum=0, default=0)
+    if safety_days and (unit is not Unit.CALENDAR_DAYS or safety_days >= duration):
+        raise RulesError(f"{where}: 'safety_days' needs calendar days and a longer duration")
     return Rule(
         id=rule_id,
         stage=_text(raw, "stage", where),
@@ -109,6 +130,7 @@ def _rule(raw: Mapping[str, Any], defaults: Mapping[str, Any], where: str) -> Ru
         legal_basis=_text(raw, "legal_basis", where),
         sources=sources,
         verified=_required_date(raw, "verified", where),
+        receiver=_choice(Receiver, raw, "receiver", where),
         direction=_choice(Direction, raw, "direction", where, Direction.AFTER),
         opens=opens,
         conditions=_conditions(raw.get("when", {}), where),
@@ -122,6 +144,12 @@ def _rule(raw: Mapping[str, Any], defaults: Mapping[str, Any], where: str) -> Ru
         valid_until=valid_until,
         in_force=_choice(InForce, raw, "in_force", where, InForce.CONFIRMED),
         postal_days=_integer(raw, "postal_days", where, minimum=0, default=0),
+        safety_days=safety_days,
+        suspension=_suspension(raw.get("suspension"), where),
+        met_by=tuple(
+            _choice(EventKind, {"met_by": name}, "met_by", where)
+            for name in _texts(raw, "met_by", where)
+        ),
         # Hour-based rules are reminded in hours only; the default lead days would be absurd.
         remind_days=_reminders(raw, "remind_days", {} if unit is Unit.HOURS else defaults, where),
         remind_hours=_reminders(raw, "remind_hours", {}, where),
@@ -142,6 +170,7 @@ def _guidance(raw: Mapping[str, Any], where: str) -> Guidance:
         consequence=_text(raw, "consequence", where),
         where=str(raw.get("where", "")),
         documents=tuple(_texts(raw, "documents", where)),
+        advice=tuple(_texts(raw, "advice", where)),
     )
 
 
@@ -162,10 +191,11 @@ def _conditions(raw: Any, where: str) -> tuple[Condition, ...]:
 
 
 def _allowed(name: str) -> set[str]:
-    """Return the values a condition may test."""
+    """Return the values a condition may test ("unknown" too for detention: not said)."""
     if name == "department":
         return set(all_prefectures())
-    return {member.value for member in OPTION_TYPES[name]}
+    values = {member.value for member in OPTION_TYPES[name]}
+    return values | {UNKNOWN} if name == "detained" else values
 
 
 def _variant(raw: Mapping[str, Any], where: str) -> Variant:
@@ -186,6 +216,19 @@ def _expiry(raw: Any, where: str) -> Expiry | None:
     event = _choice(EventKind, raw, "event", f"{where} (expiry)")
     attributes = tuple(sorted((k, str(v)) for k, v in raw.items() if k != "event"))
     return Expiry(event, attributes)
+
+
+def _suspension(raw: Any, where: str) -> Suspension | None:
+    """Read `suspension = { requested = "...", decided = "...", within = "<rule id>" }`."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise RulesError(f"{where}: 'suspension' must be a table")
+    return Suspension(
+        requested=_choice(EventKind, raw, "requested", f"{where} (suspension)"),
+        decided=_choice(EventKind, raw, "decided", f"{where} (suspension)"),
+        within=_text(raw, "within", f"{where} (suspension)"),
+    )
 
 
 def _stage(raw: Mapping[str, Any], where: str) -> StageGuide:
@@ -213,6 +256,11 @@ def _check_references(rules: Iterable[Rule], origin: str) -> None:
         if rule.after_rule is not None and rule.after_rule not in ids:
             raise RulesError(
                 f"{origin}: rule '{rule.id}': after_rule '{rule.after_rule}' is unknown"
+            )
+        if rule.suspension is not None and rule.suspension.within not in ids:
+            raise RulesError(
+                f"{origin}: rule '{rule.id}': suspension within '{rule.suspension.within}' "
+                "is unknown"
             )
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from enum import StrEnum
 
 from bot.domain.events import Event, EventKind, Facts
+from bot.domain.receivers import Receiver
 
 
 class Actor(StrEnum):
@@ -74,9 +75,16 @@ class Condition:
         if self.name == "department":
             return facts.department in self.values
         if self.name == "procedure":
-            return facts.procedure is not None and str(facts.procedure) in self.values
+            # Not given: every procedure is considered, and groups keep the earliest deadline.
+            return facts.procedure is None or str(facts.procedure) in self.values
         value = event.attribute(self.name)
+        if self.name == "detained":
+            return (value or UNKNOWN) in self.values
         return value is not None and value in self.values
+
+
+# The value a `detained` condition tests when the person did not say (the shorter period applies).
+UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True)
@@ -98,12 +106,30 @@ class Expiry:
 
 @dataclass(frozen=True)
 class Guidance:
-    """English source texts (gettext msgids) shown to the person for this rule."""
+    """English source texts (gettext msgids) shown to the person for this rule.
+
+    `advice` holds what a careful lawyer adds (how notification is counted, what comes next).
+    """
 
     action: str
     consequence: str
     where: str = ""
     documents: tuple[str, ...] = ()
+    advice: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Suspension:
+    """A request that suspends the period when made in time (legal aid before the CNDA).
+
+    Made by the deadline of rule `within`, the request stops the period; it runs again, for the
+    days that were left, from the decision on the request (the later of its notification to the
+    person and to the lawyer).
+    """
+
+    requested: EventKind
+    decided: EventKind
+    within: str
 
 
 @dataclass(frozen=True)
@@ -121,6 +147,7 @@ class Rule:
     legal_basis: str
     sources: tuple[str, ...]
     verified: date
+    receiver: Receiver
     direction: Direction = Direction.AFTER
     opens: int | None = None
     conditions: tuple[Condition, ...] = ()
@@ -134,6 +161,12 @@ class Rule:
     valid_until: date | None = None
     in_force: InForce = InForce.CONFIRMED
     postal_days: int = 0
+    # Days earlier to act than the last day, when a judge may count the period hour to hour from
+    # the notification (the 7-day appeals of L921-1): the person is told to act by then.
+    safety_days: int = 0
+    suspension: Suspension | None = None
+    # Events that show the step was done (a legal-aid request meets the 15-day legal-aid rule).
+    met_by: tuple[EventKind, ...] = ()
     remind_days: tuple[int, ...] = ()
     remind_hours: tuple[int, ...] = ()
     confidence: str = ""

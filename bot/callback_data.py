@@ -31,6 +31,9 @@ STOP_BROADCAST = "bx"  # bx:<broadcast>  stop a broadcast being sent, or cancel 
 SHARE = "sh"  # sh:<a|y|x|n>.<association>  ask / yes / no / stop sharing deadlines
 KEEP = "kp"  # kp                "Keep my reminders" under the inactivity notice
 WHY = "wy"  # wy:<rule id>         "Why this date?" under a deadline
+DETAILS = "dt"  # dt:<rule id>     "Details" under a deadline: where, documents, if missed
+CONFIRM = "cf"  # cf:y | cf:n      a date read back: "Correct" or "Change"
+DEPARTMENT = "dp"  # dp:<code>     the department suggested for a close spelling
 
 MAX_BYTES = 64
 _PATTERN = re.compile(r"^(?P<kind>[a-z]{2})(?::(?P<value>[A-Za-z0-9_.-]{1,48}))?$")
@@ -53,6 +56,9 @@ _NEEDS_VALUE = {
     STOP_BROADCAST,
     SHARE,
     WHY,
+    DETAILS,
+    CONFIRM,
+    DEPARTMENT,
 }
 _NO_VALUE = {UNKNOWN, CANCEL, KEEP}
 

@@ -103,7 +103,8 @@ def parse_date(
     cleaned = normalise(text)
     if not cleaned:
         raise DateProblem("empty", example)
-    found = _read(cleaned, locale=locale, today=today, example=example)
+    future = latest is not None and latest > today
+    found = _read(cleaned, locale=locale, today=today, example=example, future=future)
     if found.year not in PLAUSIBLE_YEARS:
         raise DateProblem("impossible", example)
     if earliest is not None and found < earliest:
@@ -144,12 +145,19 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-def _read(text: str, *, locale: str, today: date, example: date) -> date:
-    """Read a normalised text as a date, numerically first, then with dateparser."""
+def _read(text: str, *, locale: str, today: date, example: date, future: bool) -> date:
+    """Read a normalised text as a date, numerically first, then with dateparser.
+
+    A day and a month without a year ("24/11", "2 mars") is the most recent such day, or the
+    next one for a question about the future (an expiry, an interview).
+    """
     if (match := _NUMERIC_DATE.search(text)) is not None:
         return _numeric_date(*match.groups(), example=example)
     if (match := _NUMERIC_PAIR.fullmatch(text)) is not None:
-        raise DateProblem(_pair_problem(*match.groups()), example)
+        first, second = match.groups()
+        if len(first) <= 2 and len(second) <= 2 and _exists(2024, int(second), int(first)):
+            return _yearless(int(first), int(second), today, future)
+        raise DateProblem(_pair_problem(first, second), example)
     languages = _languages(locale)
     if not languages or not any(char.isalnum() for char in text):
         raise DateProblem("not_a_date", example)
@@ -157,9 +165,25 @@ def _read(text: str, *, locale: str, today: date, example: date) -> date:
         return found
     if _has_impossible_day(text, languages, today):
         raise DateProblem("impossible", example)
-    if _dateparser(text, languages, today, strict=False) is not None:
+    partial = _dateparser(text, languages, today, strict=False)
+    numbers = _LONE_NUMBER.findall(text)
+    if partial is not None and len(numbers) == 1 and int(numbers[0]) == partial.day:
+        return _yearless(partial.day, partial.month, today, future)
+    if partial is not None:
         raise DateProblem("incomplete", example)
     raise DateProblem("not_a_date", example)
+
+
+def _yearless(day: int, month: int, today: date, future: bool) -> date:
+    """Return the most recent day-month on or before today (the next one when `future`)."""
+    step = 1 if future else -1
+    year = today.year
+    while True:
+        if _exists(year, month, day):
+            found = date(year, month, day)
+            if (found >= today) if future else (found <= today):
+                return found
+        year += step
 
 
 def _numeric_date(first: str, second: str, third: str, *, example: date) -> date:

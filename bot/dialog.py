@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date, time, timedelta
 
 from bot.domain.events import DATE_OPTIONS, Event, EventKind, Procedure, parse_option
-from bot.questions import QUESTIONS, Kind, Question, Unknown
+from bot.questions import QUESTIONS, RANGES, Kind, Question, Unknown
 
 UNKNOWN = "?"
 STEP_STAGE = "stage"
@@ -29,6 +29,7 @@ class DialogState:
     queue: tuple[str, ...] = ()
     answers: dict[str, str] = field(default_factory=dict)
     month: str | None = None  # the calendar month shown, YYYYMM
+    pending: str | None = None  # a date read back to the person, waiting for "Correct"
 
     def to_json(self) -> str:
         """Serialise for the database."""
@@ -46,6 +47,7 @@ class DialogState:
             queue=tuple(data.get("queue", ())),
             answers=dict(data.get("answers", {})),
             month=data.get("month"),
+            pending=data.get("pending"),
         )
 
     @property
@@ -57,10 +59,11 @@ class DialogState:
 
 
 def question(qid: str) -> Question:
-    """Return a question by id, including the follow-ups "<event>.printed"."""
-    if qid.endswith(".printed"):
-        event = EventKind(qid.removesuffix(".printed"))
-        return Question(id=qid, field="printed", event=event, kind=Kind.DATE, unknown=Unknown.SKIP)
+    """Return a question by id, including the follow-ups "<event>.when" (roughly when)."""
+    if qid.endswith(".when"):
+        event = EventKind(qid.removesuffix(".when"))
+        choices = tuple(RANGES)
+        return Question(qid, "when", event, Kind.CHOICE, choices, unknown=Unknown.SKIP)
     return QUESTIONS[qid]
 
 
@@ -76,9 +79,19 @@ def answer(state: DialogState, value: str) -> DialogState:
         raise ValueError("no question is being asked")
     answers = {**state.answers, current.id: value}
     queue = state.queue[1:]
-    if value == UNKNOWN and current.unknown is Unknown.PRINTED:
-        queue = (f"{current.event}.printed", *queue)
-    return _advance(replace(state, queue=queue, answers=answers, month=None))
+    if value == UNKNOWN and current.unknown is Unknown.RANGE:
+        queue = (f"{current.event}.when", *queue)
+    return _advance(replace(state, queue=queue, answers=answers, month=None, pending=None))
+
+
+def propose(state: DialogState, value: str) -> DialogState:
+    """Hold a date to be read back to the person before it is taken as their answer."""
+    return replace(state, pending=value)
+
+
+def withdraw(state: DialogState) -> DialogState:
+    """Drop the date read back: the question is asked again."""
+    return replace(state, pending=None)
 
 
 def _advance(state: DialogState) -> DialogState:
@@ -116,19 +129,22 @@ def events_from_answers(
 
 
 def _event(kind: EventKind, fields: dict[str, str], today: date) -> Event | None:
-    """Build one event from its answers, applying the "I don't know" policy of its date."""
+    """Build one event from its answers, applying the "I don't know" policy of its date.
+
+    Roughly known ("2 to 4 weeks ago"): the earliest day of the range, marked estimated. Not
+    known at all: the paper is kept without a date (`undated`), so its options (a rejection) and
+    its steps are not lost. Skippable dates left unknown give no event.
+    """
     raw_on = fields.get("on")
     if raw_on is None:
         return None
-    estimated = raw_on == UNKNOWN
-    if estimated:
-        rule = QUESTIONS[f"{kind.value}.on"]
-        if rule.unknown is Unknown.DAYS_AGO:
-            on = today - timedelta(days=rule.unknown_days)
-        elif rule.unknown is Unknown.PRINTED and fields.get("printed") not in (None, UNKNOWN):
-            on = date.fromisoformat(fields["printed"])
-        else:
+    estimated = undated = False
+    if raw_on == UNKNOWN:
+        if QUESTIONS[f"{kind.value}.on"].unknown is not Unknown.RANGE:
             return None
+        days = RANGES.get(fields.get("when", UNKNOWN))
+        estimated, undated = days is not None, days is None
+        on = today - timedelta(days=days or 0)
     else:
         on = date.fromisoformat(raw_on)
     options = {
@@ -143,4 +159,12 @@ def _event(kind: EventKind, fields: dict[str, str], today: date) -> Event | None
     }
     at = fields.get("at")
     moment = time.fromisoformat(at) if at and at != UNKNOWN else None
-    return Event(kind, on, at=moment, estimated=estimated, **options, **dates)  # type: ignore[arg-type]
+    return Event(
+        kind,
+        on,
+        at=moment,
+        estimated=estimated,
+        undated=undated,
+        **options,
+        **dates,  # type: ignore[arg-type]
+    )

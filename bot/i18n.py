@@ -83,8 +83,49 @@ def isolate_latin_runs(text: str) -> str:
     """
     parts = _MARKUP.split(text)
     for index in range(0, len(parts), 2):  # even parts are text, odd parts are markup
-        parts[index] = _LATIN_RUN.sub(lambda run: f"{FSI}{run.group(0)}{PDI}", parts[index])
+        parts[index] = _LATIN_RUN.sub(lambda run: _isolated(run.group(0)), parts[index])
     return "".join(parts)
+
+
+_PAIRS = {"(": ")", "«": "»", "[": "]"}
+_CLOSERS = {closer: opener for opener, closer in _PAIRS.items()}
+
+
+def _isolated(run: str) -> str:
+    """Isolate a Latin run, leaving outside the isolate any bracket or quote whose partner is
+    not in the run: an isolate must never split a pair, or the pair is mirrored wrongly."""
+    alone: set[int] = set()
+    openers: list[int] = []
+    for position, char in enumerate(run):
+        if char in _PAIRS:
+            openers.append(position)
+        elif char in _CLOSERS:
+            if openers and run[openers[-1]] == _CLOSERS[char]:
+                openers.pop()
+            else:
+                alone.add(position)
+    alone.update(openers)
+    quotes = [position for position, char in enumerate(run) if char == '"']
+    if len(quotes) % 2:
+        alone.add(quotes[0] if quotes[0] == 0 else quotes[-1])
+    pieces, start = [], 0
+    for position in sorted(alone):
+        pieces += [_wrap(run[start:position]), run[position]]
+        start = position + 1
+    pieces.append(_wrap(run[start:]))
+    return "".join(pieces)
+
+
+def _wrap(fragment: str) -> str:
+    """Isolate a fragment that holds Latin letters or digits; leave spaces and signs as they are."""
+    if not any(
+        char.isascii() and char.isalnum() or "\u00c0" <= char <= "\u024f" for char in fragment
+    ):
+        return fragment
+    core = fragment.strip()
+    lead = fragment[: len(fragment) - len(fragment.lstrip())]
+    trail = fragment[len(fragment.rstrip()) :]
+    return f"{lead}{FSI}{core}{PDI}{trail}"
 
 
 @cache
@@ -122,6 +163,9 @@ class Language:
     native: str
     english: str
     reviewed: bool
+    # A language the texts are written from (English) or checked against (French, the language
+    # of the law and of the papers): no "not reviewed" notice is shown in it.
+    source: bool = False
 
 
 @cache
@@ -137,8 +181,12 @@ def is_supported(code: str) -> bool:
 
 
 def is_reviewed(code: str) -> bool:
-    """Tell whether a native speaker has reviewed this language's catalog."""
-    return any(language.code == code and language.reviewed for language in supported_languages())
+    """Tell whether this language's texts need no "not reviewed" notice: a native speaker
+    reviewed the catalog, or it is a source language."""
+    return any(
+        language.code == code and (language.reviewed or language.source)
+        for language in supported_languages()
+    )
 
 
 def negotiate(telegram_code: str | None) -> str | None:

@@ -10,7 +10,10 @@ import tomllib
 from collections.abc import Iterator
 from typing import IO, Any
 
-RULE_FIELDS = ("action", "consequence", "where")
+RULE_FIELDS = ("action", "consequence", "where", "late_advice")
+# Titles are short and often shared by several rules ("Renew your asylum certificate"): one
+# context for all, so each distinct title is translated once.
+TITLE_CONTEXT = "rule:title"
 STAGE_FIELDS = ("title", "next_step")
 
 
@@ -24,6 +27,8 @@ def extract_rules(
     for rule in data.get("rule", []):
         line = _line_of(lines, f'id = "{rule["id"]}"')
         comment = [f"Rule {rule['id']} ({rule.get('legal_basis', '')})"]
+        if rule.get("title"):
+            yield line, "pgettext", (TITLE_CONTEXT, rule["title"]), []
         for field in RULE_FIELDS:
             if rule.get(field):
                 yield line, "pgettext", (f"rule:{rule['id']}:{field}", rule[field]), comment

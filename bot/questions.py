@@ -27,9 +27,15 @@ class Unknown(StrEnum):
     """What "I don't know" does for a question."""
 
     NOT_ALLOWED = "not_allowed"
-    SKIP = "skip"  # leave it out: the engine works without it
-    PRINTED = "printed"  # ask the date printed on the paper instead, and use it (earliest)
-    DAYS_AGO = "days_ago"  # assume it happened `unknown_days` ago (earliest plausible)
+    SKIP = "skip"  # leave it out: the engine works without it (a choice: the safer answer)
+    # Ask roughly when ("this week", "1-2 weeks ago"...): counted from the earliest day of that
+    # range; for "more than a month" or "I don't know", the paper is kept without a date and its
+    # steps stay on screen as probably running.
+    RANGE = "range"
+
+
+# Rough answers to "When did you get it?": how many days ago the range starts (None: unknown).
+RANGES: dict[str, int | None] = {"week": 6, "2weeks": 14, "4weeks": 28, "older": None}
 
 
 @dataclass(frozen=True)
@@ -42,7 +48,6 @@ class Question:
     kind: Kind
     choices: tuple[str, ...] = ()
     unknown: Unknown = Unknown.NOT_ALLOWED
-    unknown_days: int = 0
     future: bool = False  # the date may lie ahead (expiry, interview)
     only_if: tuple[tuple[str, str], ...] = ()  # (answer id, value) that must hold to ask it
     unless: tuple[tuple[str, str], ...] = ()  # (answer id, value) that skips it
@@ -65,7 +70,7 @@ def _notified(event: str) -> tuple[Question, ...]:
     (asked unless the person is free: only hours need it)."""
     free = ((f"{event}.detained", Detained.NO.value),)
     return (
-        _q(f"{event}.on", kind=Kind.DATE, unknown=Unknown.PRINTED),
+        _q(f"{event}.on", kind=Kind.DATE, unknown=Unknown.RANGE),
         _q(
             f"{event}.detained",
             kind=Kind.CHOICE,
@@ -79,18 +84,33 @@ def _notified(event: str) -> tuple[Question, ...]:
 QUESTIONS: dict[str, Question] = {
     q.id: q
     for q in (
-        _q("procedure", kind=Kind.CHOICE, choices=tuple(p.value for p in Procedure)),
+        _q(
+            "procedure",
+            kind=Kind.CHOICE,
+            choices=tuple(p.value for p in Procedure),
+            unknown=Unknown.SKIP,
+        ),
         _q("entered_france.on", kind=Kind.DATE, unknown=Unknown.SKIP),
         _q("claim_presented.on", kind=Kind.DATE, unknown=Unknown.SKIP),
-        _q("certificate_issued.on", kind=Kind.DATE, unknown=Unknown.DAYS_AGO, unknown_days=20),
+        _q("certificate_issued.on", kind=Kind.DATE, unknown=Unknown.RANGE),
         _q("certificate_expires.on", kind=Kind.DATE, unknown=Unknown.SKIP, future=True),
         _q("ofpra_registration_letter.on", kind=Kind.DATE, unknown=Unknown.SKIP),
-        _q("ofpra_completion_request.on", kind=Kind.DATE, unknown=Unknown.PRINTED),
+        _q("ofpra_completion_request.on", kind=Kind.DATE, unknown=Unknown.RANGE),
         _q("ofpra_interview.on", kind=Kind.DATE, unknown=Unknown.SKIP, future=True),
         _q("ofpra_interview.at", kind=Kind.TIME, unknown=Unknown.SKIP),
-        _q("ofpra_decision.outcome", kind=Kind.CHOICE, choices=tuple(o.value for o in Outcome)),
-        _q("ofpra_decision.received", kind=Kind.CHOICE, choices=tuple(r.value for r in Received)),
-        _q("ofpra_decision.on", kind=Kind.DATE, unknown=Unknown.PRINTED),
+        _q(
+            "ofpra_decision.outcome",
+            kind=Kind.CHOICE,
+            choices=tuple(o.value for o in Outcome),
+            unknown=Unknown.SKIP,
+        ),
+        _q(
+            "ofpra_decision.received",
+            kind=Kind.CHOICE,
+            choices=tuple(r.value for r in Received),
+            unknown=Unknown.SKIP,
+        ),
+        _q("ofpra_decision.on", kind=Kind.DATE, unknown=Unknown.RANGE),
         _q(
             "ofpra_decision.opened_on",
             kind=Kind.DATE,
@@ -109,7 +129,7 @@ QUESTIONS: dict[str, Question] = {
             kind=Kind.CHOICE,
             choices=(Outcome.REJECTED.value, Outcome.REFUGEE.value, Outcome.SUBSIDIARY.value),
         ),
-        _q("cnda_decision.on", kind=Kind.DATE, unknown=Unknown.PRINTED),
+        _q("cnda_decision.on", kind=Kind.DATE, unknown=Unknown.RANGE),
         _q(
             "cnda_decision.decided_on",
             kind=Kind.DATE,
@@ -118,10 +138,10 @@ QUESTIONS: dict[str, Question] = {
         ),
         *_notified("dublin_transfer_notified"),
         *_notified("oqtf_notified"),
-        _q("detention_decision_notified.on", kind=Kind.DATE, unknown=Unknown.PRINTED),
+        _q("detention_decision_notified.on", kind=Kind.DATE, unknown=Unknown.RANGE),
         _q("detention_decision_notified.at", kind=Kind.TIME, unknown=Unknown.SKIP),
         _q("legal_aid_requested.on", kind=Kind.DATE, unknown=Unknown.SKIP),
-        _q("legal_aid_decided.on", kind=Kind.DATE, unknown=Unknown.PRINTED),
+        _q("legal_aid_decided.on", kind=Kind.DATE, unknown=Unknown.RANGE),
         _q("legal_aid_decided.lawyer_notified_on", kind=Kind.DATE, unknown=Unknown.SKIP),
         _q("permit_expires.permit", kind=Kind.CHOICE, choices=tuple(p.value for p in Permit)),
         _q("permit_expires.on", kind=Kind.DATE, unknown=Unknown.SKIP, future=True),

@@ -29,8 +29,9 @@ SQLModel.metadata.naming_convention = {
 REMINDER_STATUSES = ("pending", "claimed", "sent", "failed", "cancelled")
 # lead: before the deadline; missed: the day after, once, what can still be done; snooze: asked;
 # alert: to the staff of the associations the person shares their deadlines with (3 days before);
-# changed: once, when a correction of the rules moved the deadline (or created it).
-REMINDER_KINDS = ("lead", "missed", "snooze", "alert", "changed")
+# changed: once, when a correction of the rules moved the deadline (or created it); standing: a
+# step whose deadline may be running, the date of its paper unknown (due_at is the moment itself).
+REMINDER_KINDS = ("lead", "missed", "snooze", "alert", "changed", "standing")
 
 
 def utcnow() -> datetime:
@@ -88,6 +89,8 @@ class KeyDate(SQLModel, table=True):
     lawyer_notified_on: date | None = None
     # The person did not know the date: the earliest plausible one was used (deadlines err early).
     estimated: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    # The person has the paper but no idea of its date: occurred_on is the day they said so.
+    undated: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(
         default_factory=utcnow, sa_type=UTCDateTime, sa_column_kwargs={"onupdate": utcnow}

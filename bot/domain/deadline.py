@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.domain.basis import BasisStep
@@ -72,6 +72,29 @@ class Deadline:
         return self.suspended or now < self.due
 
 
+# Passed deadlines older than this are no longer shown (they stay visible in /dates).
+PASSED_SHOWN_FOR = timedelta(days=90)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A paper the person has without knowing when it came: its deadlines may be running.
+
+    Nothing can be counted; the person is told so at the top of every screen, and reminded every
+    few days, until they give the date or mark the step done. `rules` are the steps it asks for,
+    the most important first.
+    """
+
+    event: Event
+    rules: tuple[Rule, ...]
+    reminders: tuple[datetime, ...] = ()
+
+    @property
+    def rule(self) -> Rule:
+        """Return the step the person is reminded of."""
+        return self.rules[0]
+
+
 @dataclass(frozen=True)
 class Plan:
     """All deadlines of a person, their current stage, and what to do next."""
@@ -79,14 +102,34 @@ class Plan:
     deadlines: tuple[Deadline, ...]
     stage: Stage
     now: datetime
+    standing: tuple[Standing, ...] = ()
 
     def upcoming(self) -> tuple[Deadline, ...]:
         """Return the deadlines still ahead and not done, soonest first."""
         return tuple(d for d in self.deadlines if d.is_open(self.now) and not d.done)
 
+    def passed(self) -> tuple[Deadline, ...]:
+        """Return the steps the person had to take whose last day passed recently (not marked
+        done), the most recent first: shown, never dropped, with what can still be done."""
+        since = self.now - PASSED_SHOWN_FOR
+        found = [
+            d
+            for d in self.deadlines
+            if d.asks_action and not d.done and not d.is_open(self.now) and d.due >= since
+        ]
+        return tuple(sorted(found, key=lambda d: d.due, reverse=True))
+
+    def proves_nothing_is_due(self) -> bool:
+        """Tell whether the facts prove no step is running: nothing open, passed or unknown."""
+        return not (self.next_steps() or self.passed() or self.standing)
+
     def next_steps(self) -> tuple[Deadline, ...]:
         """Return what the person must do, soonest first (their own open deadlines)."""
         return tuple(d for d in self.upcoming() if d.asks_action)
+
+    def find_standing(self, rule_id: str) -> Standing | None:
+        """Return the undated paper one of whose steps is this rule, if any."""
+        return next((s for s in self.standing if any(r.id == rule_id for r in s.rules)), None)
 
     def find(self, rule_id: str) -> Deadline | None:
         """Return the deadline of a rule, if it applies."""

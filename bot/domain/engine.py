@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from bot.domain import calendar as cal
 from bot.domain.anchors import anchor, anchor_notes, assumed
 from bot.domain.basis import BasisStep, Step
 from bot.domain.counting import Counted, Place, count, hours_after
-from bot.domain.deadline import Deadline, Note, Plan
+from bot.domain.deadline import Deadline, Note, Plan, Standing
 from bot.domain.events import (
     Event,
     EventKind,
@@ -26,10 +26,16 @@ from bot.domain.events import (
     parse_option,
     with_safe_defaults,
 )
-from bot.domain.moments import act_before, missed_moment, reminder_moments
+from bot.domain.moments import (
+    act_before,
+    act_by,
+    missed_moment,
+    reminder_moments,
+    standing_moments,
+)
 from bot.domain.prefectures import prefecture_for
 from bot.domain.rules.model import Counting, Direction, InForce, Rule, RuleBook
-from bot.domain.stages import current_stage
+from bot.domain.stages import Stage, current_stage
 from bot.domain.suspension import apply_suspension
 from bot.domain.validation import validate_facts
 
@@ -56,16 +62,22 @@ def compute_plan(
     zone: ZoneInfo = cal.PARIS,
     reminder_time: time = time(9, 0),
     done: frozenset[str] = frozenset(),
+    stage: Stage | None = None,
 ) -> Plan:
     """Compute every deadline, the current stage and the next steps for one person.
 
     Rules in `done` are already met (the person said so, or their stage implies it), as are rules
     met by an event the person gave (`met_by`): they are kept in the plan, marked done, without
-    reminders.
+    reminders. `stage` is the one the person chose: kept when their dates show nothing later.
+    Undated events (a paper whose date is unknown) count nothing: their steps are standing.
     """
     prefecture_for(facts.department)
     facts = with_safe_defaults(facts)
     validate_facts(facts, today=now.astimezone(zone).date())
+    everything = facts
+    facts = Facts(
+        facts.department, tuple(e for e in facts.events if not e.undated), facts.procedure
+    )
     facts = _with_derived_events(facts)
     context = Context(facts, zone, reminder_time)
     validity = [rule for rule in book.rules if rule.expiry is not None]
@@ -80,7 +92,35 @@ def compute_plan(
         _sourced(replace(d, done=True, reminders=(), missed_at=None) if d.rule.id in met else d)
         for d in sorted(first + second, key=lambda d: (d.due, d.rule.id))
     )
-    return Plan(deadlines=deadlines, stage=current_stage(facts), now=now.astimezone(zone))
+    return Plan(
+        deadlines=deadlines,
+        stage=current_stage(everything, stage),
+        now=now.astimezone(zone),
+        standing=_standing(everything, book, met, context),
+    )
+
+
+def _standing(
+    facts: Facts, book: RuleBook, done: frozenset[str], context: Context
+) -> tuple[Standing, ...]:
+    """Return, for each undated paper, the steps it asks for: they may be running now."""
+    found = []
+    for event in facts.events:
+        if not event.undated:
+            continue
+        rules = tuple(
+            rule
+            for rule in book.rules
+            if rule.event is event.kind
+            and rule.asks_action
+            and rule.after_rule is None
+            and rule.id not in done
+            and _applies(rule, facts, event)
+        )
+        if rules:
+            reminders = standing_moments(event.on, context.reminder_time, context.zone)
+            found.append(Standing(event, rules, reminders))
+    return tuple(found)
 
 
 def _evaluate_all(
@@ -184,26 +224,21 @@ def _finish(
     if resumed_on is not None:
         start = cal.local_moment(resumed_on, None, zone)
     stopped = suspended_with is not None
-    act_by = due if stopped else act_before(rule, due, start, department, zone)
-    if act_by < due:
-        steps.append(BasisStep(Step.POST_BY, day=act_by.date(), amount=rule.postal_days))
-    if rule.safety_days and not stopped:
-        day = cal.before_sunday_or_holiday(
-            due.date() - timedelta(days=rule.safety_days), department
-        )
-        early = cal.end_of_day(day, zone)
-        if early < act_by:
-            act_by = early
-            steps.append(BasisStep(Step.ACT_EARLY, day=early.date()))
-            notes += [Note.ACT_EARLY, Note.CHECK_PERIOD]
+    posted = due if stopped else act_before(rule, due, start, department, zone)
+    if posted < due:
+        steps.append(BasisStep(Step.POST_BY, day=posted.date(), amount=rule.postal_days))
+    act = due if stopped else act_by(rule, due, start, department, zone)
+    if act < posted:
+        steps.append(BasisStep(Step.ACT_EARLY, day=act.date()))
+        notes += [Note.ACT_EARLY, Note.CHECK_PERIOD]
     reminded = rule.asks_action and not stopped
     return Deadline(
         rule=rule,
         event=event,
         due=due,
         opens=counted.opens,
-        act_before=act_by,
-        reminders=reminder_moments(rule, start, due, context.reminder_time, zone)
+        act_before=act,
+        reminders=reminder_moments(rule, start, due, context.reminder_time, zone, act)
         if reminded
         else (),
         missed_at=missed_moment(rule, due, context.reminder_time, zone) if not stopped else None,

@@ -195,6 +195,9 @@ class Event:
     lawyer_notified_on: date | None = None
     estimated: bool = False
     assumed: frozenset[str] = frozenset()  # options not given, filled with the safer answer
+    # The person has this paper but does not know when it came: `on` is the day they said so.
+    # Nothing is counted from it; its deadlines are "probably running" (Plan.standing).
+    undated: bool = False
 
     def attribute(self, name: str) -> str | None:
         """Return the value of an option (procedure excluded) as text, for rule conditions."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain import calendar as cal
@@ -29,14 +29,40 @@ def act_before(
     return min(cal.end_of_day(day, zone), due)
 
 
+def act_by(
+    rule: Rule, due: datetime, start: datetime | None, department: str, zone: ZoneInfo
+) -> datetime:
+    """Return the last moment to act: to post it (postal days), or a day early when a judge may
+    count the period hour to hour (`safety_days`), moved back off Sundays and public holidays."""
+    moment = act_before(rule, due, start, department, zone)
+    if rule.safety_days:
+        day = cal.before_sunday_or_holiday(
+            due.date() - timedelta(days=rule.safety_days), department
+        )
+        moment = min(moment, cal.end_of_day(day, zone))
+    return moment
+
+
 def reminder_moments(
-    rule: Rule, start: datetime | None, due: datetime, reminder_time: time, zone: ZoneInfo
+    rule: Rule,
+    start: datetime | None,
+    due: datetime,
+    reminder_time: time,
+    zone: ZoneInfo,
+    act: datetime | None = None,
 ) -> tuple[datetime, ...]:
-    """Return the reminder moments: lead days at the reminder time, lead hours outside the night."""
+    """Return the reminder moments: lead days at the reminder time, lead hours outside the night.
+
+    When the person must act before the last day (`act`: the last day to post, or a day early),
+    one reminder falls on that day too, so the last "post it" reminder is never days before it;
+    the reminders after it carry the advice for when posting is too late.
+    """
     moments = [
         datetime.combine(due.date() - timedelta(days=lead), reminder_time, zone)
         for lead in rule.remind_days
     ]
+    if act is not None and act < due and rule.remind_days:
+        moments.append(min(datetime.combine(act.date(), reminder_time, zone), act))
     moments += [outside_night(cal.add_elapsed_hours(due, -lead)) for lead in rule.remind_hours]
     return tuple(sorted({m for m in moments if (start is None or start < m) and m < due}))
 
@@ -72,3 +98,15 @@ def outside_night(moment: datetime) -> datetime:
         previous = moment - timedelta(days=1)
         return previous.replace(hour=EVENING.hour, minute=0, second=0)
     return moment
+
+
+# A paper whose date is unknown: reminded on these days after it was said, at the reminder time,
+# until the person gives the date or marks the step done.
+STANDING_DAYS = (1, 3, 7, 14, 21, 30, 45, 60)
+
+
+def standing_moments(said: date, reminder_time: time, zone: ZoneInfo) -> tuple[datetime, ...]:
+    """Return when to remind a person of a step whose deadline may be running, date unknown."""
+    return tuple(
+        datetime.combine(said + timedelta(days=days), reminder_time, zone) for days in STANDING_DAYS
+    )

@@ -1,6 +1,9 @@
 """Departments of metropolitan France and the prefecture competent to register an asylum claim.
 
-Data: `data/prefectures.csv`, from Service-Public F2232 (seed 003, table dated 19/07/2024) cross-
+Data: `data/towns.csv` lists the prefecture town of every department and the large cities, so a
+person may type the town they live in (the prefecture towns and communes of more than about
+50,000 inhabitants, compiled by hand; INSEE's code officiel géographique was not re-read).
+`data/prefectures.csv`, from Service-Public F2232 (seed 003, table dated 19/07/2024) cross-
 checked with seed 001; "Préfecture de Caen (50)" corrected to Calvados (14) (domain reference §3,
 conflict 11). Overseas departments are recognised and refused plainly: their rules differ.
 """
@@ -8,6 +11,7 @@ conflict 11). Overseas departments are recognised and refused plainly: their rul
 from __future__ import annotations
 
 import csv
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -31,7 +35,14 @@ FRANCE_ASILE_PILOTS = frozenset({"95"})
 
 
 class DepartmentError(ValueError):
-    """The department is unknown, ambiguous, or not covered (overseas)."""
+    """The department is unknown, ambiguous, or not covered (overseas).
+
+    `suggestion` is the department of a close spelling, to offer ("Did you mean ...?").
+    """
+
+    def __init__(self, message: str, suggestion: Prefecture | None = None) -> None:
+        super().__init__(message)
+        self.suggestion = suggestion
 
 
 class OverseasDepartmentError(DepartmentError):
@@ -95,22 +106,61 @@ def prefecture_for(code: str) -> Prefecture:
 
 
 def find_department(text: str) -> Prefecture:
-    """Return the department a person typed, by code or by name (accents and case ignored)."""
-    cleaned = text.strip()
+    """Return the department a person typed: its number in any digits (٩٣, ۹۳), a postcode
+    (93000; Corsica 20000-20190 is 2A, 20200-20620 2B), its name, or a town (the prefecture
+    towns and the large cities: "Lyon", "St Denis", "bobigny"); accents, case, hyphens and
+    "St"/"Ste" ignored. DepartmentError carries a close spelling to suggest, if there is one."""
+    cleaned = _digits(text.strip())
+    compact = cleaned.replace(" ", "")
+    if compact.isdigit() and len(compact) == 5:
+        return prefecture_for(_from_postcode(compact))
     if cleaned[:3].isdigit() or normalise_code(cleaned) in {"2A", "2B", "20"} or cleaned.isdigit():
         return prefecture_for(cleaned)
     wanted = _fold(cleaned)
-    for prefecture in all_prefectures().values():
-        if _fold(prefecture.department_name) == wanted:
-            return prefecture
-    for code, name in OVERSEAS.items():
-        if _fold(name) == wanted:
-            return prefecture_for(code)
-    raise DepartmentError(f"'{cleaned}' is not a department name or number we know")
+    names = _names()
+    if wanted in names:
+        return prefecture_for(names[wanted])
+    close = difflib.get_close_matches(wanted, names, n=1, cutoff=0.8)
+    suggestion = all_prefectures().get(names[close[0]]) if close else None
+    raise DepartmentError(
+        f"'{cleaned}' is not a department name or number we know", suggestion=suggestion
+    )
+
+
+def _digits(text: str) -> str:
+    """Return text with every decimal digit (Arabic-Indic, Persian...) as an ASCII digit."""
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
+
+
+def _from_postcode(postcode: str) -> str:
+    """Return the department of a postcode (overseas: 971..976; Corsica by its ranges)."""
+    if postcode.startswith("97"):
+        return postcode[:3]
+    if postcode.startswith("20"):
+        return "2A" if int(postcode) < 20200 else "2B"
+    return postcode[:2]
+
+
+@cache
+def _names() -> dict[str, str]:
+    """Return every department name, overseas name and town, folded, with its department."""
+    names = {_fold(p.department_name): code for code, p in all_prefectures().items()}
+    names |= {_fold(name): code for code, name in OVERSEAS.items()}
+    text = resources.files("bot.domain").joinpath("data/towns.csv").read_text("utf-8")
+    names |= {
+        _fold(row["town"]): row["department_code"] for row in csv.DictReader(text.splitlines())
+    }
+    return names
 
 
 def _fold(text: str) -> str:
-    """Lower-case, strip accents and separators, for forgiving name matching."""
+    """Lower-case, strip accents and separators, "St"/"Ste" spelled out: forgiving matching."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    letters = (ch for ch in decomposed if not unicodedata.combining(ch))
-    return "".join(ch for ch in letters if ch.isalnum())
+    plain = "".join(
+        ch if ch.isalnum() else " " for ch in decomposed if not unicodedata.combining(ch)
+    )
+    words = [_ABBREVIATIONS.get(word, word) for word in plain.split()]
+    return "".join(words)
+
+
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte"}

@@ -102,13 +102,20 @@ def done_at(*stages: Stage) -> frozenset[str]:
     return frozenset(done)
 
 
-def current_stage(facts: Facts) -> Stage:
-    """Return the stage of the latest event (ties go to the later stage).
+def current_stage(facts: Facts, chosen: Stage | None = None) -> Stage:
+    """Return the stage of the latest event (ties go to the later stage), or the stage the person
+    chose if the events show nothing later: a stage chosen without any date is kept.
 
     Expiry dates are about the future, so they do not move the person forward on their own.
     """
     dated = [e for e in facts.events if e.kind not in (EventKind.CERTIFICATE_EXPIRES,)]
     if not dated:
-        return Stage.CERTIFICATE_RECEIVED if facts.events else Stage.NOT_REGISTERED
-    latest = max(dated, key=lambda event: (event.on, _ORDER[stage_of(event)]))
-    return stage_of(latest)
+        derived = Stage.CERTIFICATE_RECEIVED if facts.events else Stage.NOT_REGISTERED
+    else:
+        latest = max(dated, key=lambda event: (event.on, _ORDER[stage_of(event)]))
+        derived = stage_of(latest)
+    if chosen is None or chosen is derived:
+        return derived
+    if Stage.REEXAMINATION in (chosen, derived):
+        return derived if dated else chosen
+    return max(derived, chosen, key=_PROCEDURE_ORDER.index)

@@ -65,6 +65,9 @@ BUTTON_HANDLERS: dict[str, ButtonHandler] = {
     cb.SHARE: associations.share_pressed,
     cb.KEEP: account.keep_pressed,
     cb.WHY: reminders.why_pressed,
+    cb.CONFIRM: flow.confirm_pressed,
+    cb.DETAILS: reminders.details_pressed,
+    cb.DEPARTMENT: flow.department_pressed,
 }
 
 PRIVATE = filters.ChatType.PRIVATE

@@ -20,7 +20,8 @@ async def mydata_command(update: Update, context: BotContext) -> None:
     if data is None:
         await send(context, chat_id, t.gettext("The bot keeps nothing about you."))
         return
-    await send_all(context, chat_id, views.mydata_messages(t, data))
+    messages = views.mydata_messages(t, data, context.book, context.services.zone)
+    await send_all(context, chat_id, messages)
     await context.bot.send_document(
         chat_id, document=views.mydata_file(data), filename="my-data.json"
     )

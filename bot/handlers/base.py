@@ -59,6 +59,12 @@ async def send_all(
         )
 
 
+async def send_screens(context: BotContext, chat_id: int, screens: Sequence[Screen]) -> None:
+    """Send several screens in order, each with its own buttons (a header, then cards)."""
+    for screen in screens:
+        await send(context, chat_id, screen)
+
+
 async def close_question(query_message: MaybeInaccessibleMessage | None, note: str) -> None:
     """Remove the buttons of an answered question and show the answer under it."""
     if not isinstance(query_message, Message) or query_message.text_html is None:

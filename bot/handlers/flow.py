@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from telegram import Update
 
 from bot.context import BotContext
 from bot.dates_input import DateProblem, parse_date, parse_time
 from bot.dialog import STEP_DEPARTMENT, STEP_STAGE, UNKNOWN, DialogState
-from bot.domain.prefectures import DepartmentError, OverseasDepartmentError, prefecture_for
+from bot.domain.prefectures import DepartmentError, OverseasDepartmentError
 from bot.domain.stages import Stage
-from bot.handlers.base import close_question, replace_screen, send, send_all, who
+from bot.handlers.base import close_question, replace_screen, send, send_screens, who
 from bot.i18n import Translator
 from bot.questions import Kind, Unknown
 from bot.services.conversation import Step
 from bot.views import errors, questions
 from bot.views import onboarding as onboarding_views
 from bot.views.calendar import parse_calendar_data
-from bot.views.common import day, keyboard
-from bot.views.menu import main_menu, menu_rows
-from bot.views.plan import change_report, summary, why_rows
+from bot.views.common import day
+from bot.views.menu import main_menu
+from bot.views.plan import change_report, summary
 
 STAGES = frozenset(stage.value for stage in Stage)
 
@@ -80,7 +82,41 @@ async def on_text(update: Update, context: BotContext) -> None:
         await send(context, chat_id, problem)
         await ask(context, chat_id, t, state)
         return
+    if question.kind is Kind.DATE:
+        await _read_back(context, chat_id, t, value)  # every typed date is confirmed once
+        return
     await after_answer(context, chat_id, t, await context.conversation.answer(chat_id, value))
+
+
+async def _read_back(context: BotContext, chat_id: int, t: Translator, value: str) -> None:
+    """Show a date in words with its weekday and distance, with [Correct] [Change]."""
+    held = await context.conversation.propose(chat_id, value)
+    if held is None:
+        return
+    _, doubt = held
+    today = context.conversation.today()
+    await send(context, chat_id, questions.read_back(t, date.fromisoformat(value), today, doubt))
+
+
+async def confirm_pressed(update: Update, context: BotContext, value: str) -> None:
+    """ "Correct": take the date read back. "Change": ask the question again."""
+    query = update.callback_query
+    assert query is not None
+    chat_id, _, t = await who(update, context)
+    state = await context.services.dialogs.get(chat_id)
+    if state is None or state.question is None or state.pending is None or value not in "yn":
+        await query.answer(errors.stale_button(t))
+        return
+    await query.answer()
+    if value == "n":
+        await close_question(query.message, t.gettext("✏️ Change"))
+        asked = await context.conversation.withdraw(chat_id)
+        if asked is not None:
+            await ask(context, chat_id, t, asked)
+        return
+    await close_question(query.message, t.gettext("✅ Correct"))
+    step = await context.conversation.answer(chat_id, state.pending)
+    await after_answer(context, chat_id, t, step)
 
 
 def _typed_value(
@@ -111,11 +147,25 @@ async def _department_typed(context: BotContext, chat_id: int, t: Translator, te
     except OverseasDepartmentError:
         await send(context, chat_id, onboarding_views.department_overseas(t))
         return
-    except DepartmentError:
-        await send(context, chat_id, onboarding_views.department_unknown(t))
+    except DepartmentError as error:
+        await send(context, chat_id, onboarding_views.department_unknown(t, error.suggestion))
         return
     await send(context, chat_id, onboarding_views.department_saved(t, prefecture))
     await _continue(context, chat_id, t, Step(state=state))
+
+
+async def department_pressed(update: Update, context: BotContext, code: str) -> None:
+    """Take the department suggested for a close spelling ("Did you mean ...?")."""
+    query = update.callback_query
+    assert query is not None
+    chat_id, profile, t = await who(update, context)
+    state = await context.services.dialogs.get(chat_id)
+    if profile is None or state is None or state.step != STEP_DEPARTMENT:
+        await query.answer(errors.stale_button(t))
+        return
+    await query.answer()
+    await close_question(query.message, code)
+    await _department_typed(context, chat_id, t, code)
 
 
 async def choice_chosen(update: Update, context: BotContext, value: str) -> None:
@@ -130,6 +180,9 @@ async def choice_chosen(update: Update, context: BotContext, value: str) -> None
         return
     await query.answer()
     await close_question(query.message, questions.choice_label(t, question, value))
+    note = questions.unknown_used(t, question, context.conversation.assumed_date(question, value))
+    if question.field == "when" and note:
+        await send(context, chat_id, note)
     await after_answer(context, chat_id, t, await context.conversation.answer(chat_id, value))
 
 
@@ -162,9 +215,11 @@ async def calendar_pressed(update: Update, context: BotContext, data: str) -> No
         return
     await query.answer()
     await close_question(query.message, day(t, action.value))
-    await after_answer(
-        context, chat_id, t, await context.conversation.answer(chat_id, action.value.isoformat())
-    )
+    picked = action.value.isoformat()
+    if await context.conversation.doubt(chat_id, state, action.value) is not None:
+        await _read_back(context, chat_id, t, picked)  # a doubtful date is asked about once
+        return
+    await after_answer(context, chat_id, t, await context.conversation.answer(chat_id, picked))
 
 
 async def unknown_pressed(update: Update, context: BotContext) -> None:
@@ -179,7 +234,7 @@ async def unknown_pressed(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     await close_question(query.message, t.gettext(questions.UNKNOWN_LABEL))
-    note = questions.unknown_used(t, question, context.conversation.assumed_date(question))
+    note = None if question.unknown is Unknown.RANGE else questions.unknown_used(t, question, None)
     if note:
         await send(context, chat_id, note)
     await after_answer(context, chat_id, t, await context.conversation.answer(chat_id, UNKNOWN))
@@ -210,14 +265,9 @@ async def _continue(context: BotContext, chat_id: int, t: Translator, step: Step
         return
     if step.change is None:
         return
-    profile = await context.services.people.profile(chat_id)
-    prefecture = prefecture_for(profile.department) if profile and profile.department else None
     onboarding = step.flow is not None and step.flow.startswith("stage:")
-    plan = step.change.plan
     if onboarding:
-        texts, shown = summary(t, plan, context.book, prefecture), plan.upcoming()
+        screens = summary(t, step.change.plan, context.book)
     else:
-        texts = change_report(t, step.change)
-        shown = step.change.added + tuple(new for _, new in step.change.moved)
-    rows = why_rows(t, tuple(d for d in shown if d.is_open(plan.now))) + menu_rows(t)
-    await send_all(context, chat_id, texts, keyboard(rows))
+        screens = change_report(t, step.change)
+    await send_screens(context, chat_id, screens)

@@ -7,16 +7,14 @@ from telegram import Update
 from bot.context import BotContext
 from bot.domain.events import EventKind
 from bot.domain.prefectures import prefecture_for
-from bot.handlers.base import close_question, send, send_all, who
+from bot.handlers.base import close_question, send, send_screens, who
 from bot.handlers.flow import ask
 from bot.questions import ADD_FLOWS
 from bot.views import dates as date_views
 from bot.views import errors
-from bot.views.common import keyboard
 from bot.views.ics import plan_calendar
-from bot.views.menu import main_menu
 from bot.views.onboarding import department_saved
-from bot.views.plan import change_report, next_list, why_rows
+from bot.views.plan import change_report, next_screens
 
 
 async def next_command(update: Update, context: BotContext) -> None:
@@ -30,10 +28,9 @@ async def next_command(update: Update, context: BotContext) -> None:
         await send(context, chat_id, errors.department_needed(t))
         return
     plan = current.plan
-    rows = why_rows(t, plan.upcoming())
-    await send_all(context, chat_id, next_list(t, plan), keyboard(rows) if rows else None)
-    if current.plan.next_steps():
-        ics = plan_calendar(t, current.plan, stamp=context.services.clock.now())
+    await send_screens(context, chat_id, next_screens(t, plan, context.book))
+    if plan.next_steps():
+        ics = plan_calendar(t, plan, stamp=context.services.clock.now())
         await context.bot.send_document(
             chat_id, document=ics, filename="deadlines.ics", caption=t.gettext("Add to my calendar")
         )
@@ -95,7 +92,7 @@ async def remove_pressed(update: Update, context: BotContext, value: str) -> Non
     await query.answer()
     await close_question(query.message, date_views.removed(t, kind.value))
     change = await context.services.plans.save(chat_id, (), remove=(kind,))
-    await send_all(context, chat_id, change_report(t, change), main_menu(t).keyboard)
+    await send_screens(context, chat_id, change_report(t, change))
 
 
 async def add_pressed(update: Update, context: BotContext, value: str) -> None:

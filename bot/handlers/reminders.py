@@ -7,10 +7,13 @@ from datetime import datetime, timedelta
 from telegram import Update
 
 from bot.context import BotContext
-from bot.handlers.base import close_question, send, who
+from bot.handlers.base import close_question, send, send_screens, who
 from bot.views import errors
 from bot.views import reminder as views
 from bot.views.basis import why_text
+from bot.views.cards import details_screen
+from bot.views.common import rtl
+from bot.views.plan import nothing_yet, step_cards
 
 
 async def done_pressed(update: Update, context: BotContext, rule_id: str) -> None:
@@ -24,7 +27,12 @@ async def done_pressed(update: Update, context: BotContext, rule_id: str) -> Non
         return
     await query.answer()
     await close_question(query.message, "✅")
-    await send(context, chat_id, views.done_text(t, plan))
+    cards = step_cards(t, plan)
+    if cards:
+        await send(context, chat_id, views.done_text(t))
+        await send_screens(context, chat_id, cards)
+    else:
+        await send(context, chat_id, rtl(t, t.gettext("✅ Well done.") + "\n" + nothing_yet(t)))
 
 
 async def tomorrow_pressed(update: Update, context: BotContext, rule_id: str) -> None:
@@ -58,3 +66,20 @@ async def why_pressed(update: Update, context: BotContext, rule_id: str) -> None
         return
     await query.answer()
     await send(context, chat_id, why_text(t, deadline))
+
+
+async def details_pressed(update: Update, context: BotContext, rule_id: str) -> None:
+    """Show everything about one of the person's own steps: where, documents, if missed."""
+    query = update.callback_query
+    assert query is not None
+    chat_id, profile, t = await who(update, context)
+    current = await context.services.plans.current(chat_id) if profile else None
+    plan = current.plan if current else None
+    deadline = plan.find(rule_id) if plan else None
+    standing = plan.find_standing(rule_id) if plan else None
+    if plan is None or (deadline is None and standing is None):
+        await query.answer(errors.stale_button(t))
+        return
+    await query.answer()
+    rule = deadline.rule if deadline else context.book.rule(rule_id)
+    await send(context, chat_id, details_screen(t, rule, deadline, plan.now))

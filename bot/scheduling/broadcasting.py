@@ -17,6 +17,7 @@ from telegram.error import TelegramError
 from bot.i18n import translator
 from bot.scheduling import deliveries
 from bot.scheduling.deliveries import BroadcastText, ClaimedDelivery
+from bot.views.broadcast import delivered
 from bot.views.staff import broadcast_progress
 
 if TYPE_CHECKING:
@@ -106,7 +107,11 @@ class BroadcastSender:
         if not d.keep_going():
             unsent.append(claim)
             return False
-        error = await d.send_text(claim.chat_id, text.for_language(claim.language))
+        error = None
+        for part in delivered(translator(claim.language), text, claim.language):
+            error = await d.send_text(claim.chat_id, part)
+            if error is not None:
+                break
         if error is None:
             return True
         await d.settle_fault(

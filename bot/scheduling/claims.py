@@ -23,6 +23,8 @@ from bot.db.models import Person, Reminder
 R, P = Reminder.__table__, Person.__table__  # type: ignore[attr-defined]
 # A "missed" message later than this is no longer useful: it is cancelled instead.
 MISSED_FRESHNESS = timedelta(days=30)
+# A "date unknown, probably running" reminder later than this is replaced by the next one.
+STANDING_FRESHNESS = timedelta(days=2)
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class Claimed:
     attempts: int
     lease_until: datetime  # the claim's token: outcomes are recorded only while it still holds
     previous_due_at: datetime | None = None  # kind "changed": the date the person had before
+    department: str = "75"  # where the person lives: when post offices close (act before)
 
 
 async def expire_stale(session: AsyncSession, now: datetime) -> int:
@@ -50,7 +53,10 @@ async def expire_stale(session: AsyncSession, now: datetime) -> int:
     several reminders of the same deadline may be due at once: only the latest is sent.
     """
     late_lead = sa.and_(R.c.kind.in_(("lead", "snooze", "alert")), R.c.due_at <= now)
-    too_late = sa.and_(R.c.kind.in_(("missed", "changed")), R.c.remind_at < now - MISSED_FRESHNESS)
+    too_late = sa.or_(
+        sa.and_(R.c.kind.in_(("missed", "changed")), R.c.remind_at < now - MISSED_FRESHNESS),
+        sa.and_(R.c.kind == "standing", R.c.remind_at < now - STANDING_FRESHNESS),
+    )
     newer = R.alias("newer")
     superseded = sa.exists().where(
         newer.c.person_id == R.c.person_id,
@@ -90,7 +96,7 @@ async def claim_due(
     if not ids:
         return []
     query = (
-        sa.select(R, P.c.chat_id, P.c.language)
+        sa.select(R, P.c.chat_id, P.c.language, P.c.department)
         .join(P, P.c.id == R.c.person_id)
         .where(R.c.id.in_(ids))
         .order_by(R.c.remind_at, R.c.id)
@@ -108,6 +114,7 @@ async def claim_due(
             attempts=row.attempts,
             lease_until=row.lease_until,
             previous_due_at=row.previous_due_at,
+            department=row.department or "75",
         )
         for row in (await _run(session, query)).all()
     ]

@@ -16,11 +16,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.db.models import Broadcast, Delivery, Person
+from bot.db.models import Association, Broadcast, Delivery, Person
 from bot.scheduling.claims import settle, take
 
 D, P = Delivery.__table__, Person.__table__  # type: ignore[attr-defined]
 B = Broadcast.__table__  # type: ignore[attr-defined]
+A = Association.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -38,9 +39,11 @@ class ClaimedDelivery:
 
 @dataclass(frozen=True)
 class BroadcastText:
-    """The texts of a broadcast: one per language, and the default for everyone else."""
+    """The texts of a broadcast: one per language, and the default for everyone else; and who
+    sent it (None: the operator of the bot)."""
 
     texts: dict[str, str]
+    association: str | None = None
 
     def for_language(self, language: str) -> str:
         """Return the person's language's version, else the default text."""
@@ -90,9 +93,11 @@ async def texts(session: AsyncSession, broadcast_ids: set[int]) -> dict[int, Bro
     """Return the texts of some broadcasts."""
     rows = await _run(
         session,
-        sa.select(B.c.id, B.c.texts).where(B.c.id.in_(broadcast_ids)),
+        sa.select(B.c.id, B.c.texts, A.c.name)
+        .join(A, A.c.id == B.c.association_id, isouter=True)
+        .where(B.c.id.in_(broadcast_ids)),
     )
-    return {row.id: BroadcastText(json.loads(row.texts)) for row in rows}
+    return {row.id: BroadcastText(json.loads(row.texts), row.name) for row in rows}
 
 
 def _held(claim: ClaimedDelivery) -> sa.ColumnElement[bool]:

@@ -207,7 +207,13 @@ class Dispatcher:
             await self._alert(claim, rule, report)
             return
         text, rows = reminder_message(
-            t, rule, claim.due_at, self._local_now(), claim.kind, claim.previous_due_at
+            t,
+            rule,
+            claim.due_at,
+            self._local_now(),
+            claim.kind,
+            claim.previous_due_at,
+            claim.department,
         )
         error = await self.send_text(claim.chat_id, text, rows)
         if error is not None:

@@ -9,9 +9,17 @@ from bot import dialog
 from bot.clock import Clock
 from bot.dialog import STEP_DEPARTMENT, STEP_STAGE, DialogState
 from bot.domain.events import EventKind, FactsError
+from bot.domain.plausibility import Doubt, doubt
 from bot.domain.prefectures import Prefecture, find_department
 from bot.domain.stages import Stage
-from bot.questions import ADD_FLOWS, ADD_PRESETS, STAGE_QUESTIONS, Question, Unknown, edit_questions
+from bot.questions import (
+    ADD_FLOWS,
+    ADD_PRESETS,
+    RANGES,
+    STAGE_QUESTIONS,
+    Question,
+    edit_questions,
+)
 from bot.services.dialogs import DialogService
 from bot.services.people import PeopleService
 from bot.services.plans import PlanChange, PlanService
@@ -107,6 +115,36 @@ class ConversationService:
         estimated = next((e.on for e in events if e.estimated and asked.event is e.kind), None)
         return Step(change=change, answered=asked, estimated_on=estimated, flow=state.flow)
 
+    async def propose(self, chat_id: int, value: str) -> tuple[DialogState, Doubt | None] | None:
+        """Hold a typed or picked date to read it back; say why it looks wrong, if it does."""
+        state = await self.dialogs.get(chat_id)
+        if state is None or state.question is None:
+            return None
+        held = dialog.propose(state, value)
+        await self.dialogs.put(chat_id, held)
+        return held, await self.doubt(chat_id, state, date.fromisoformat(value))
+
+    async def withdraw(self, chat_id: int) -> DialogState | None:
+        """Drop the date read back, to ask the question again."""
+        state = await self.dialogs.get(chat_id)
+        if state is None or state.question is None:
+            return None
+        asked = dialog.withdraw(state)
+        await self.dialogs.put(chat_id, asked)
+        return asked
+
+    async def doubt(self, chat_id: int, state: DialogState, value: date) -> Doubt | None:
+        """Return why a date answer looks wrong against today and the person's other dates."""
+        question = state.question
+        if question is None or question.event is None or question.field != "on":
+            return None
+        known = {e.kind: e.on for e in await self.plans.events(chat_id) if not e.undated}
+        for qid, answer in state.answers.items():
+            event_name, _, name = qid.partition(".")
+            if name == "on" and answer[:4].isdigit():
+                known[EventKind(event_name)] = date.fromisoformat(answer)
+        return doubt(question.event, value, self.today(), known)
+
     async def show_month(self, chat_id: int, month: date) -> DialogState | None:
         """Remember the calendar month the person navigated to."""
         state = await self.dialogs.get(chat_id)
@@ -120,11 +158,12 @@ class ConversationService:
         """Abandon the current questions (nothing of them is saved)."""
         await self.dialogs.clear(chat_id)
 
-    def assumed_date(self, question: Question) -> date | None:
-        """Return the date "I don't know" stands for, when the question assumes one."""
-        if question.unknown is Unknown.DAYS_AGO:
-            return self.today() - timedelta(days=question.unknown_days)
-        return None
+    def assumed_date(self, question: Question, value: str) -> date | None:
+        """Return the day a rough answer ("1-2 weeks ago") stands for: the earliest of it."""
+        if question.field != "when" or value not in RANGES:
+            return None
+        days = RANGES[value]
+        return None if days is None else self.today() - timedelta(days=days)
 
 
 def _flow_questions(flow: str) -> tuple[str, ...]:

@@ -10,7 +10,15 @@ from sqlmodel import col, select
 
 from bot.clock import Clock
 from bot.db import repo
-from bot.db.models import Association, Follow, Person, StaffMember
+from bot.db.models import (
+    Association,
+    Broadcast,
+    CompletedStep,
+    Delivery,
+    Follow,
+    Person,
+    StaffMember,
+)
 from bot.domain.events import Procedure
 from bot.services.plans import event_of
 from bot.services.profile import Profile
@@ -90,6 +98,24 @@ class PeopleService:
                 {"name": name, "deadlines_shared_since": shared and shared.isoformat()}
                 for name, shared in sorted(followed.all(), key=lambda row: row[0])
             ]
+            done = await session.exec(
+                select(CompletedStep).where(CompletedStep.person_id == person.id)
+            )
+            received = await session.exec(
+                select(Association.name, Delivery.sent_at)
+                .join(Broadcast, col(Broadcast.id) == Delivery.broadcast_id)
+                .join(Association, col(Association.id) == Broadcast.association_id, isouter=True)
+                .where(Delivery.person_id == person.id, Delivery.status == "sent")
+                .order_by(col(Delivery.sent_at))
+            )
+            completed = [
+                {"rule": step.rule_id, "done_at": step.completed_at.isoformat()}
+                for step in sorted(done.all(), key=lambda step: step.completed_at)
+            ]
+            broadcasts = [
+                {"from": name, "received_at": sent.isoformat() if sent else None}
+                for name, sent in received.all()
+            ]
         return {
             "person": _person_dict(person),
             "dates": [_event_dict(row) for row in dates],
@@ -108,6 +134,8 @@ class PeopleService:
             ],
             "conversation": None if dialog is None else _draft(dialog.step, dialog.draft),
             "associations_followed": associations,
+            "steps_done": completed,
+            "messages_from_associations": broadcasts,
         }
 
 
@@ -136,6 +164,10 @@ def _person_dict(person: Person) -> dict[str, Any]:
         "reminders_active": person.active,
         "consented_at": person.consented_at.isoformat() if person.consented_at else None,
         "created_at": person.created_at.isoformat(),
+        "last_seen_at": person.last_seen_at.isoformat(),
+        "inactivity_notice_at": (
+            person.inactivity_notice_at.isoformat() if person.inactivity_notice_at else None
+        ),
     }
 
 
@@ -156,6 +188,7 @@ def _event_dict(row: Any) -> dict[str, Any]:
             event.lawyer_notified_on.isoformat() if event.lawyer_notified_on else None
         ),
         "estimated": event.estimated,
+        "date_unknown": event.undated,
     }
 
 

@@ -120,9 +120,10 @@ class PlanService:
             person = await _person(session, chat_id)
             _, plan = await self._plan(session, person)
             deadline = plan.find(rule_id)
-            if deadline is None or not deadline.asks_action:
+            standing = plan.find_standing(rule_id) is not None
+            if not standing and (deadline is None or not deadline.asks_action):
                 return None
-            if not deadline.done:
+            if standing or (deadline is not None and not deadline.done):
                 session.add(CompletedStep(person_id=_id(person), rule_id=rule_id))
                 await session.flush()
             _, plan = await self._plan(session, person)
@@ -169,7 +170,8 @@ class PlanService:
         """
         procedure = Procedure(person.procedure) if person.procedure else None
         facts = Facts(person.department or "75", tuple(event_of(row) for row in rows), procedure)
-        stages = [current_stage(facts)] + ([Stage(person.stage)] if person.stage else [])
+        chosen = Stage(person.stage) if person.stage else None
+        stages = [current_stage(facts)] + ([chosen] if chosen else [])
         plan = compute_plan(
             facts,
             self.book,
@@ -177,6 +179,7 @@ class PlanService:
             zone=self.zone,
             reminder_time=self.reminder_time,
             done=done_at(*stages) | completed,
+            stage=chosen,
         )
         return facts, plan
 
@@ -241,6 +244,11 @@ def _wanted_reminders(
             wanted.add((rule_id, due, deadline.missed_at, "missed"))
         if alerts and (moment := alert_moment(due)) > now:
             wanted.add((rule_id, due, moment, "alert"))
+    for standing in plan.standing:
+        rule_id = standing.rule.id
+        wanted |= {
+            (rule_id, moment, moment, "standing") for moment in standing.reminders if moment > now
+        }
     return wanted
 
 
@@ -271,6 +279,7 @@ def event_of(row: KeyDate) -> Event:
         decided_on=row.decided_on,
         lawyer_notified_on=row.lawyer_notified_on,
         estimated=row.estimated,
+        undated=row.undated,
         **options,
     )
 
@@ -289,7 +298,7 @@ async def _upsert(session: AsyncSession, person_id: int, event: Event) -> None:
         event.decided_on,
         event.estimated,
     )
-    row.lawyer_notified_on = event.lawyer_notified_on
+    row.lawyer_notified_on, row.undated = event.lawyer_notified_on, event.undated
     session.add(row)
 
 

@@ -3,45 +3,100 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot import callback_data as cb
-from bot.i18n import Translator
-from bot.views.common import Screen, esc, keyboard, rtl, split_long
+from bot.domain.prefectures import all_prefectures
+from bot.domain.rules.model import RuleBook
+from bot.i18n import Translator, supported_languages
+from bot.views.common import Screen, day, esc, keyboard, rtl, split_long
 from bot.views.dates import event_label
+from bot.views.notes import action_title
 from bot.views.onboarding import stage_label, unreviewed_translation
+from bot.views.questions import CHOICES
 
 
-def mydata_messages(t: Translator, data: dict[str, Any]) -> list[str]:
-    """Return everything stored about the person as readable text."""
+def mydata_messages(
+    t: Translator, data: dict[str, Any], book: RuleBook, zone: ZoneInfo
+) -> list[str]:
+    """Return everything stored about the person, in plain words and in their date format."""
     person = data["person"]
+
+    def when(value: str | None) -> str:
+        return day(t, datetime.fromisoformat(value).astimezone(zone).date()) if value else "-"
+
+    department = person["department"]
+    place = all_prefectures().get(department) if department else None
+    procedure = person["procedure"]
     lines = [
         t.gettext("<b>What the bot keeps about you</b>"),
         t.gettext("Telegram chat number: {value}").format(value=esc(person["telegram_chat_id"])),
-        t.gettext("Language: {value}").format(value=esc(person["language"])),
-        t.gettext("Department: {value}").format(value=esc(person["department"] or "-")),
-        t.gettext("Procedure: {value}").format(value=esc(person["procedure"] or "-")),
+        t.gettext("Language: {value}").format(value=esc(_language_name(person["language"]))),
+        t.gettext("Department: {value}").format(
+            value=esc(f"{department} {place.department_name}" if place else department or "-")
+        ),
+        t.gettext("Procedure: {value}").format(
+            value=esc(t.gettext(CHOICES[f"procedure:{procedure}"]) if procedure else "-")
+        ),
         t.gettext("Stage: {value}").format(value=esc(stage_label(t, person["stage"]))),
         t.gettext("Reminders active: {value}").format(
             value=t.gettext("yes") if person["reminders_active"] else t.gettext("no")
         ),
-        t.gettext("Agreed on: {value}").format(value=esc(person["consented_at"] or "-")),
+        t.gettext("Agreed on: {value}").format(value=when(person["consented_at"])),
+        t.gettext("Last used: {value}").format(value=when(person["last_seen_at"])),
     ]
-    dates = [
-        f"• {esc(event_label(t, item['event']))}: {esc(item['date'])}" for item in data["dates"]
+    if person["inactivity_notice_at"]:
+        lines.append(
+            t.gettext(
+                "Told on {value} that everything will be erased if you do not answer."
+            ).format(value=when(person["inactivity_notice_at"]))
+        )
+    dates = [_date_line(t, item) for item in data["dates"]]
+    done = [
+        "• " + esc(action_title(t, book.rule(step["rule"])))
+        for step in data["steps_done"]
+        if step["rule"] in book.by_id
     ]
+    followed = [f"• {esc(item['name'])}" for item in data["associations_followed"]]
     planned = sum(1 for item in data["reminders"] if item["status"] == "pending")
-    footer = t.ngettext(
-        "{n} reminder planned. The file below holds all of it. Erase everything with /delete.",
-        "{n} reminders planned. The file below holds all of it. Erase everything with /delete.",
-        planned,
-    ).format(n=planned)
+    received = len(data["messages_from_associations"])
+    counts = [
+        t.ngettext("{n} reminder planned.", "{n} reminders planned.", planned).format(n=planned),
+        t.ngettext(
+            "{n} message received from associations.",
+            "{n} messages received from associations.",
+            received,
+        ).format(n=received),
+        t.gettext("The file below holds all of it. Erase everything with /delete."),
+    ]
     paragraphs = [
         "\n".join(lines),
         t.gettext("<b>Your dates</b>") + "\n" + ("\n".join(dates) or "-"),
-        footer,
+        t.gettext("<b>Steps you marked done</b>") + "\n" + ("\n".join(done) or "-"),
+        t.gettext("<b>Associations you follow</b>") + "\n" + ("\n".join(followed) or "-"),
+        "\n".join(counts),
     ]
     return [rtl(t, m) for m in split_long(paragraphs)]
+
+
+def _date_line(t: Translator, item: dict[str, Any]) -> str:
+    """Return one stored date in words, with its time and how sure it is."""
+    label = esc(event_label(t, item["event"]))
+    if item.get("date_unknown"):
+        return f"• {label}: " + t.gettext("date not known")
+    value = day(t, date.fromisoformat(item["date"]))
+    if item["time"]:
+        value += " " + t.isolate(item["time"])
+    if item["estimated"]:
+        value += " " + t.gettext("(estimated)")
+    return f"• {label}: {value}"
+
+
+def _language_name(code: str | None) -> str:
+    """Return a language by its own name (as in the language picker)."""
+    return next((lang.native for lang in supported_languages() if lang.code == code), code or "-")
 
 
 def mydata_file(data: dict[str, Any]) -> bytes:

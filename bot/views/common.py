@@ -6,13 +6,13 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_time, format_timedelta
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.i18n import RLM, Translator
+from bot.i18n import RLM, Translator, isolate_latin_runs
 
 MAX_MESSAGE = 4096
 
@@ -63,8 +63,33 @@ def days_left(t: Translator, count: int) -> str:
     return t.ngettext("{n} day ago", "{n} days ago", -count).format(n=-count)
 
 
+def distance(t: Translator, value: date, today: date) -> str:
+    """Return how far a date is from today: "today", "in 3 days", "9 months ago" (Babel's words
+    beyond six weeks)."""
+    count = (value - today).days
+    if abs(count) <= 42:
+        return days_left(t, count)
+    words = format_timedelta(
+        timedelta(days=count), threshold=1.1, add_direction=True, locale=t.babel
+    )
+    return isolate_latin_runs(words) if t.is_rtl else words
+
+
+# Ukrainian and Russian dates end with an abbreviated "year" ("4 грудня 2026 р."): a sentence
+# ending on such a date must not get a second full stop.
+_YEAR_STOP = re.compile(r"(\b[рг]\.)\.")
+# French elides "de" before a vowel: "Abonnés de {name}" with "Entraide" is "Abonnés d'Entraide"
+# (the catalog itself never has "de" before a vowel; names come from placeholders).
+_FRENCH_ELISION = re.compile(r"\b([Dd])e ([AEIOUYÂÊÎÔÛÉÈaeiouyâêîôûéè])")
+
+
 def rtl(t: Translator, text: str) -> str:
-    """Start right-to-left messages with a right-to-left mark so Telegram aligns them."""
+    """Finish a message: no double full stop after an abbreviated year, French elision after a
+    name was put in, and a right-to-left mark first in right-to-left languages so Telegram
+    aligns the message to the right."""
+    text = _YEAR_STOP.sub(r"\1", text)
+    if t.locale.startswith("fr"):
+        text = _FRENCH_ELISION.sub(r"\1'\2", text)
     return f"{RLM}{text}" if t.is_rtl else text
 
 

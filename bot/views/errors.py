@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot import callback_data as cb
 from bot.i18n import N_, Translator
-from bot.views.common import day, esc, rtl
+from bot.views.common import Screen, day, esc, keyboard, rtl
 
 DATE_PROBLEMS: dict[str, str] = {
     "empty": N_("I did not receive a date."),
@@ -42,12 +43,24 @@ def use_buttons(t: Translator) -> str:
     return rtl(t, t.gettext("Please answer with one of the buttons above."))
 
 
-def not_understood(t: Translator) -> str:
-    """Answer text, stickers, photos or voice the bot cannot use."""
-    return rtl(
-        t,
-        t.gettext("I can only read dates and the buttons. Open the menu with /menu, or see /help."),
+def not_understood(t: Translator) -> Screen:
+    """Answer text, stickers, photos or voice notes the bot cannot use, with what it can do:
+    the steps, adding a letter, and how to reach a person (associations, /help)."""
+    text = t.gettext(
+        "I am a bot: I cannot read messages, photos or voice notes, only dates and buttons. "
+        "To talk to a person, contact an association: /help gives addresses and phone numbers."
     )
+    rows = [
+        [
+            (t.gettext("My next deadlines"), cb.encode(cb.MENU, "next")),
+            (t.gettext("Add a new letter or event"), cb.encode(cb.MENU, "add")),
+        ],
+        [
+            (t.gettext("Associations I follow"), cb.encode(cb.MENU, "associations")),
+            (t.gettext("Help: words and contacts"), cb.encode(cb.MENU, "help")),
+        ],
+    ]
+    return Screen(rtl(t, text), keyboard(rows))
 
 
 def unknown_command(t: Translator) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.i18n import N_, Translator
+from bot.i18n import N_, RLM, Translator
 from bot.views.common import esc, rtl, split_long
 from bot.views.menu import command_list
 
@@ -93,8 +93,14 @@ def help_messages(t: Translator) -> list[str]:
         "<b>Help</b>\nThis bot reminds you of your asylum deadlines. It is not legal advice: "
         "check your papers and ask an association."
     )
-    commands = "\n".join(f"/{command}: {esc(text)}" for command, text in command_list(t))
-    words = "\n".join(
-        f"<b>{esc(t.gettext(term))}</b>: {esc(t.gettext(text))}" for term, text in GLOSSARY
+    # In right-to-left languages each line starts with a right-to-left mark: a line starting
+    # with "/next" or "Ofpra" would otherwise be laid out left to right.
+    mark = RLM if t.is_rtl else ""
+    commands = "\n".join(
+        f"{mark}{t.isolate('/' + command)}: {esc(text)}" for command, text in command_list(t)
     )
-    return [rtl(t, m) for m in split_long([intro, commands, words, t.gettext(CONTACTS)])]
+    words = "\n".join(
+        f"{mark}<b>{esc(t.gettext(term))}</b>: {esc(t.gettext(text))}" for term, text in GLOSSARY
+    )
+    messages = split_long([intro, commands, words, t.gettext(CONTACTS)])
+    return [rtl(t, "\n".join(mark + line for line in m.split("\n"))) for m in messages]

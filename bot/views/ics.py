@@ -24,7 +24,7 @@ def plan_calendar(t: Translator, plan: Plan, *, stamp: datetime) -> bytes:
         # Stable ids: re-importing the file updates the same events instead of duplicating them.
         event.add("uid", f"{deadline.rule.id}-{deadline.due:%Y%m%d%H%M}@asylum-deadlines-bot")
         event.add("dtstamp", stamp)
-        event.add("summary", action_title(t, deadline.rule, limit=80))
+        event.add("summary", action_title(t, deadline.rule))
         event.add("description", rule_text(t, deadline.rule, "action"))
         if deadline.due.hour == 23 and deadline.due.minute == 59:
             event.add("dtstart", deadline.due.date())

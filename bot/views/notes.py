@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from bot.domain.deadline import Note
 from bot.domain.rules.model import Actor, Rule
 from bot.i18n import N_, Translator
-
-# A sentence ends with a full stop, ? or ! in Latin, Arabic (؟), Bengali (।) or Ge'ez (።) script.
-SENTENCE_END = re.compile(r"(?<=[.?!؟])\s+|[।።]\s*")
 
 NOTE_TEXTS: dict[Note, str] = {
     Note.CHECK_PAPER: N_(
@@ -88,10 +83,9 @@ def rule_text(t: Translator, rule: Rule, field: str) -> str:
     return t.pgettext(f"rule:{rule.id}:{field}", getattr(rule.guidance, field))
 
 
-def action_title(t: Translator, rule: Rule, limit: int = 90) -> str:
-    """Return the first sentence of a rule's action, as a short title."""
-    first = SENTENCE_END.split(rule_text(t, rule, "action"), maxsplit=1)[0].rstrip(".")
-    return first if len(first) <= limit else first[: limit - 3] + "…"
+def action_title(t: Translator, rule: Rule) -> str:
+    """Return what to do, in a few words (the rule's title): the first line of its card."""
+    return t.pgettext("rule:title", rule.guidance.title)
 
 
 def rule_advice(t: Translator, rule: Rule) -> list[str]:

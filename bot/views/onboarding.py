@@ -36,10 +36,10 @@ def language_picker(
 
 
 def unreviewed_translation(t: Translator) -> str:
-    """Say, in the language itself, that no native speaker has reviewed this translation yet."""
+    """Say, in the language itself and briefly, that no native speaker has checked it yet."""
     return t.gettext(
-        "<i>This translation has not yet been checked by a native speaker. If a sentence is "
-        "unclear, ask an association, or choose another language with /language.</i>"
+        "<i>Translation not yet checked by a native speaker: if a sentence is unclear, ask an "
+        "association or change language (/language).</i>"
     )
 
 
@@ -48,7 +48,7 @@ def privacy_notice(
 ) -> Screen:
     """Return the privacy notice with an explicit "I agree"; nothing is stored before it.
 
-    An unreviewed translation says so once, here, before the person relies on it.
+    An unreviewed translation says so once, here, at the end, before the person relies on it.
     """
     text = t.gettext(
         "<b>Before we start: what this bot keeps</b>\n\n"
@@ -61,7 +61,7 @@ def privacy_notice(
         'Nothing is kept until you press "I agree".'
     )
     if not reviewed:
-        text = f"{unreviewed_translation(t)}\n\n{text}"
+        text = f"{text}\n\n{unreviewed_translation(t)}"  # honest, but never the first line
     rows = [
         [(t.gettext("I agree"), cb.encode(cb.CONSENT, f"{code}.{follow}" if follow else code))],
         [(t.gettext("Change language"), cb.encode(cb.MENU, "language"))],
@@ -86,8 +86,8 @@ def department_prompt(t: Translator) -> Screen:
         rtl(
             t,
             t.gettext(
-                "In which department do you live? Type its number or its name, "
-                "for example 93 or Seine-Saint-Denis."
+                "In which department do you live? Type its number, its name or your town, "
+                "for example 93, Seine-Saint-Denis or Bobigny."
             ),
         )
     )
@@ -108,15 +108,18 @@ def department_saved(t: Translator, prefecture: Prefecture) -> str:
     return rtl(t, text)
 
 
-def department_unknown(t: Translator) -> str:
-    """Say the department was not recognised, with an example."""
-    return rtl(
-        t,
-        t.gettext(
-            "I do not know this department. Type its number (01 to 95, 2A or 2B) or its name, "
-            "for example 69 or Rhône."
-        ),
+def department_unknown(t: Translator, suggestion: Prefecture | None = None) -> Screen:
+    """Say the department was not recognised, with an example, and a close one to tap."""
+    text = t.gettext(
+        "I do not know this department. Type its number (01 to 95, 2A or 2B), its name or your "
+        "town, for example 69, Rhône or Lyon."
     )
+    if suggestion is None:
+        return Screen(rtl(t, text))
+    label = f"{suggestion.department_code} {suggestion.department_name}"
+    text += "\n" + t.gettext("Did you mean {department}?").format(department=esc(label))
+    rows = [[(label, cb.encode(cb.DEPARTMENT, suggestion.department_code))]]
+    return Screen(rtl(t, text), keyboard(rows))
 
 
 def department_overseas(t: Translator) -> str:

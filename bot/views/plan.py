@@ -1,120 +1,92 @@
-"""Render deadlines: the summary after onboarding, /next, and what a change of date did."""
+"""A person's steps as screens: the summary after onboarding, /next, and what a change did.
+
+Each is a short header, then one card per step (bot/views/cards.py), the most urgent first: the
+steps whose date is unknown (they may be running), those whose last day just passed (with what
+can still be done), then the open ones. What the administration or a court is expected to do
+comes last, in one message. Nobody is told that nothing is due unless the plan proves it.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from bot import callback_data as cb
 from bot.domain.deadline import Deadline, Plan
-from bot.domain.prefectures import Prefecture
-from bot.domain.rules.model import Rule, RuleBook
+from bot.domain.rules.model import RuleBook
 from bot.i18n import Translator
 from bot.services.plans import PlanChange
-from bot.views.common import Rows, day, days_left, esc, moment, rtl, split_long
-from bot.views.notes import action_title, actor_label, note_text, rule_documents, rule_text
+from bot.views.cards import deadline_card, passed_card, standing_card
+from bot.views.common import Screen, day, esc, moment, rtl
+from bot.views.notes import action_title
+
+# At most this many open steps get a card of their own; the others are listed by /next.
+MOST_CARDS = 4
 
 
-def deadline_block(t: Translator, deadline: Deadline, now: datetime, *, full: bool = True) -> str:
-    """Return one deadline: date, days left, what to do, where, documents, if missed, notes."""
-    rule = deadline.rule
-    count = deadline.days_left(now)
-    if deadline.suspended:
-        head = "⏸ <b>" + esc(t.gettext("Stopped until the decision on legal aid")) + "</b>"
+def summary(t: Translator, plan: Plan, book: RuleBook) -> list[Screen]:
+    """Return the end of onboarding: where the person is, then their steps as cards."""
+    header = [f"<b>{esc(_stage_title(t, plan, book))}</b>"]
+    cards = step_cards(t, plan)
+    if cards:
+        header.append(t.gettext("Your steps, the most urgent first:"))
     else:
-        head = "📌 " + t.gettext("<b>{date}</b> ({left})").format(
-            date=moment(t, deadline.due), left=days_left(t, count)
-        )
-    lines = [f"{head} · <i>{esc(actor_label(t, rule))}</i>", esc(rule_text(t, rule, "action"))]
-    if deadline.opens is not None and deadline.opens > now:
-        lines.append(t.gettext("Opens on {date}.").format(date=day(t, deadline.opens.date())))
-    if deadline.act_before > now and deadline.act_before.date() < deadline.due.date():
-        by = day(t, deadline.act_before.date())
-        if rule.postal_days:
-            lines.append(t.gettext("Post it by {date} at the latest.").format(date=by))
-        else:
-            lines.append(t.gettext("Act by {date} at the latest.").format(date=by))
-    if full:
-        lines += _details(t, deadline, now)
-    return "\n".join(lines)
+        header += [esc(_stage_next_step(t, plan, book)), nothing_yet(t)]
+    return [Screen(rtl(t, "\n".join(header))), *cards, *_information(t, plan)]
 
 
-def guidance_lines(t: Translator, rule: Rule) -> list[str]:
-    """Return where to go, the documents, and what happens if the deadline is missed."""
-    lines = []
-    if rule.guidance.where:
-        lines.append(t.gettext("Where: {where}").format(where=esc(rule_text(t, rule, "where"))))
-    documents = rule_documents(t, rule)
-    if documents:
-        lines.append(t.gettext("Documents:") + "\n" + "\n".join(f"• {esc(d)}" for d in documents))
-    lines.append(
-        t.gettext("If missed: {consequence}").format(
-            consequence=esc(rule_text(t, rule, "consequence"))
-        )
+def next_screens(t: Translator, plan: Plan, book: RuleBook) -> list[Screen]:
+    """Return /next: the steps as cards, or the stage's next step when no date is known."""
+    cards = step_cards(t, plan, limit=len(plan.deadlines))
+    if not cards:
+        text = "\n".join([esc(_stage_next_step(t, plan, book)), nothing_yet(t)])
+        return [Screen(rtl(t, text)), *_information(t, plan)]
+    title = Screen(rtl(t, t.gettext("<b>Your next steps</b>")))
+    return [title, *cards, *_information(t, plan)]
+
+
+def step_cards(t: Translator, plan: Plan, limit: int = MOST_CARDS) -> list[Screen]:
+    """Return the cards of a plan: undated papers, recently passed steps, open steps."""
+    cards = [standing_card(t, item) for item in plan.standing]
+    cards += [passed_card(t, deadline) for deadline in plan.passed()]
+    cards += [deadline_card(t, d, plan.now) for d in plan.next_steps()[:limit]]
+    return cards
+
+
+def nothing_yet(t: Translator) -> str:
+    """Say there is no date to remind of yet, without saying nothing is due."""
+    return t.gettext(
+        "I have no date to remind you of yet. When you receive a letter, add it with /add."
     )
-    return lines
 
 
-def _details(t: Translator, deadline: Deadline, now: datetime) -> list[str]:
-    """Return where, documents, consequence, notes and reminders of a deadline."""
-    lines = guidance_lines(t, deadline.rule)
-    lines += [f"⚠️ {esc(note_text(t, note))}" for note in deadline.notes]
-    upcoming = [m for m in deadline.reminders if m > now]
-    if upcoming:
-        dates = ", ".join(day(t, m.date()) for m in upcoming)
-        lines.append(t.gettext("Reminders: {dates}").format(dates=dates))
-    return lines
+def _information(t: Translator, plan: Plan) -> list[Screen]:
+    """Return what the administration or a court is expected to do, in one message."""
+    expected = [d for d in plan.upcoming() if not d.asks_action]
+    if not expected:
+        return []
+    lines = ["ℹ️ " + t.gettext("<b>Expected from the administration</b>")]
+    lines += [_expected_line(t, deadline) for deadline in expected]
+    return [Screen(rtl(t, "\n".join(lines)))]
 
 
-def summary(t: Translator, plan: Plan, book: RuleBook, prefecture: Prefecture | None) -> list[str]:
-    """Return the messages of the full plan: stage guide, then each open deadline in detail."""
-    paragraphs = [_stage_paragraph(t, plan, book)]
-    if prefecture is not None:
-        paragraphs.append(
-            t.gettext("Competent prefecture for asylum: {prefecture}").format(
-                prefecture=esc(prefecture.competent_prefecture)
-            )
-        )
-    upcoming = plan.upcoming()
-    if not upcoming:
-        paragraphs.append(t.gettext("No deadline is running for the dates you gave."))
-    paragraphs += [deadline_block(t, d, plan.now) for d in upcoming]
-    paragraphs.append(
-        t.gettext(
-            "This is not legal advice: always check the dates printed on your papers, and ask an "
-            "association or a lawyer, especially before an appeal."
-        )
+def _expected_line(t: Translator, deadline: Deadline) -> str:
+    """Return one expected step: what, by when."""
+    return "• " + t.gettext("{action}: {date}").format(
+        action=esc(action_title(t, deadline.rule)), date=moment(t, deadline.due)
     )
-    return [rtl(t, message) for message in split_long(paragraphs)]
 
 
-def _stage_paragraph(t: Translator, plan: Plan, book: RuleBook) -> str:
-    """Return the stage title and its next step."""
+def _stage_title(t: Translator, plan: Plan, book: RuleBook) -> str:
     guide = book.stage(plan.stage.value)
-    if guide is None:
-        return ""
-    title = t.pgettext(f"stage:{guide.id}:title", guide.title)
-    step = t.pgettext(f"stage:{guide.id}:next_step", guide.next_step)
-    return f"<b>{esc(title)}</b>\n{esc(step)}"
+    return t.pgettext(f"stage:{guide.id}:title", guide.title) if guide else ""
 
 
-def next_list(t: Translator, plan: Plan) -> list[str]:
-    """Return /next: upcoming deadlines soonest first, short, with days left."""
-    upcoming = plan.upcoming()
-    if not upcoming:
-        return [rtl(t, t.gettext("No deadline is running. Add a new letter with /add."))]
-    title = t.gettext("<b>Your next deadlines</b>")
-    blocks = [deadline_block(t, d, plan.now, full=False) for d in upcoming]
-    footer = t.gettext("The calendar file below adds them to your phone's calendar.")
-    return [rtl(t, m) for m in split_long([title, *blocks, footer])]
+def _stage_next_step(t: Translator, plan: Plan, book: RuleBook) -> str:
+    guide = book.stage(plan.stage.value)
+    return t.pgettext(f"stage:{guide.id}:next_step", guide.next_step) if guide else ""
 
 
-def change_report(t: Translator, change: PlanChange) -> list[str]:
-    """Return what a change of date did to the deadlines, then the deadlines still running."""
-    now = change.plan.now
-    lines = []
-    for deadline in change.added:
-        if deadline.is_open(now):
-            lines.append("➕ " + _short(t, deadline))
+def change_report(t: Translator, change: PlanChange) -> list[Screen]:
+    """Return what a change of date did, then the cards of the steps it concerns and of the
+    steps that passed or have no date (they are shown after every change)."""
+    plan, lines = change.plan, []
     for old, new in change.moved:
         lines.append(
             "🔁 "
@@ -140,29 +112,13 @@ def change_report(t: Translator, change: PlanChange) -> list[str]:
                 action=esc(action_title(t, deadline.rule))
             )
         )
-    if not lines:
-        return [rtl(t, t.gettext("Saved. Your deadlines do not change."))]
-    return [
-        rtl(t, m) for m in split_long([t.gettext("<b>Saved. What changed:</b>"), "\n".join(lines)])
-    ]
-
-
-def _short(t: Translator, deadline: Deadline) -> str:
-    """Return a one-line deadline: what and when."""
-    return t.gettext("{action}: {date}").format(
-        action=esc(action_title(t, deadline.rule)), date=day(t, deadline.due.date())
-    )
-
-
-def why_rows(t: Translator, deadlines: tuple[Deadline, ...], limit: int = 4) -> Rows:
-    """Return one "Why this date?" button per deadline the person acts on, soonest first."""
-    acting = [d for d in deadlines if d.asks_action][:limit]
-    return [
-        [
-            (
-                "❓ " + t.gettext("Why: {action}").format(action=action_title(t, d.rule, limit=40)),
-                cb.encode(cb.WHY, d.rule.id),
-            )
-        ]
-        for d in acting
-    ]
+    concerned = [d for d in change.added if d.asks_action and d.is_open(plan.now)]
+    concerned += [new for _, new in change.moved if new.asks_action and new.is_open(plan.now)]
+    if not lines and not concerned:
+        head = t.gettext("Saved. Your deadlines do not change.")
+    else:
+        head = "\n".join([t.gettext("<b>Saved. What changed:</b>"), *lines])
+    cards = [standing_card(t, item) for item in plan.standing]
+    cards += [passed_card(t, deadline) for deadline in plan.passed()]
+    cards += [deadline_card(t, d, plan.now) for d in concerned[:MOST_CARDS]]
+    return [Screen(rtl(t, head)), *cards]

@@ -6,10 +6,12 @@ from datetime import date
 
 from bot import callback_data as cb
 from bot.dialog import DialogState
+from bot.domain.plausibility import Doubt, DoubtReason
 from bot.i18n import N_, Translator
 from bot.questions import Kind, Question, Unknown
 from bot.views.calendar import calendar_keyboard
-from bot.views.common import Screen, day, esc, keyboard, rtl
+from bot.views.common import Screen, day, distance, esc, keyboard, rtl, weekday_day
+from bot.views.dates import event_label
 
 # Each prompt names the paper as it is printed in French, so the person can find it.
 PROMPTS: dict[str, str] = {
@@ -59,24 +61,12 @@ PROMPTS: dict[str, str] = {
         "Which date is printed at the top of the closure decision (<b>décision de clôture</b>)? "
         "The 9 months to ask for reopening run from that date."
     ),
-    "ofpra_decision.printed": N_(
-        "Then type the date printed at the top of the decision: we will count from it, "
-        "the earliest possible day."
-    ),
-    "ofpra_completion_request.printed": N_(
-        "Then type the date printed on the letter: we will count from it, "
-        "the earliest possible day."
-    ),
     "cnda_appeal_registered.on": N_(
         "What is the date of the CNDA's acknowledgement that your appeal was registered "
         "(<b>accusé de réception</b> of the Cour nationale du droit d'asile)?"
     ),
     "cnda_decision.outcome": N_("What does the decision of the CNDA say?"),
     "cnda_decision.on": N_("On which day did you receive the CNDA's decision?"),
-    "cnda_decision.printed": N_(
-        "Then type the date printed on the decision: we will count from it, "
-        "the earliest possible day."
-    ),
     "cnda_decision.decided_on": N_(
         "Which date is written on the decision as the day it was read in public "
         "(<b>lu en audience publique le</b>)? Your right to stay and your allowance end with it."
@@ -85,17 +75,9 @@ PROMPTS: dict[str, str] = {
         "On which day did you receive the transfer decision (<b>décision de transfert</b>)? "
         "If it was handed to you, it is that day."
     ),
-    "dublin_transfer_notified.printed": N_(
-        "Then type the date printed on the decision: we will count from it, "
-        "the earliest possible day."
-    ),
     "oqtf_notified.on": N_(
         "On which day did you receive the order to leave France "
         "(<b>obligation de quitter le territoire français</b>, OQTF)?"
-    ),
-    "oqtf_notified.printed": N_(
-        "Then type the date printed on the decision: we will count from it, "
-        "the earliest possible day."
     ),
     "dublin_transfer_notified.detained": N_(
         "When you received it, were you in detention (<b>centre de rétention</b>) or under "
@@ -116,10 +98,6 @@ PROMPTS: dict[str, str] = {
     "detention_decision_notified.on": N_(
         "On which day were you placed in detention (<b>placement en rétention</b>)?"
     ),
-    "detention_decision_notified.printed": N_(
-        "Then type the date printed on the decision: we will count from it, "
-        "the earliest possible day."
-    ),
     "detention_decision_notified.at": N_(
         "At what time was it handed to you? Type it like 14:30. The 48 hours count from "
         "that minute."
@@ -131,10 +109,6 @@ PROMPTS: dict[str, str] = {
     "legal_aid_decided.on": N_(
         "On which day did you receive the decision on legal aid "
         "(<b>décision du bureau d'aide juridictionnelle</b>)?"
-    ),
-    "legal_aid_decided.printed": N_(
-        "Then type the date printed on the decision: we will count from it, "
-        "the earliest possible day."
     ),
     "legal_aid_decided.lawyer_notified_on": N_(
         "On which day did your lawyer receive it? Ask your lawyer: if it is later than your "
@@ -161,7 +135,15 @@ CHOICES: dict[str, str] = {
     "permit:api": N_("Temporary certificate (API)"),
     "detained:yes": N_("Yes: detention or house arrest"),
     "detained:no": N_("No, I am free"),
+    "when:week": N_("This week"),
+    "when:2weeks": N_("1 to 2 weeks ago"),
+    "when:4weeks": N_("2 to 4 weeks ago"),
+    "when:older": N_("More than a month ago"),
 }
+# The rough "When did you get it?" asked after "I don't know", whatever the paper.
+WHEN_PROMPT = N_(
+    "Roughly when did you get it? We will count from the earliest day of your answer, to be safe."
+)
 
 UNKNOWN_LABEL = N_("I don't know")
 CANCEL_LABEL = N_("Cancel")
@@ -172,7 +154,8 @@ def question_screen(t: Translator, state: DialogState, *, today: date) -> Screen
     """Return the message asking the current question."""
     question = state.question
     assert question is not None
-    text = t.gettext(PROMPTS[question.id])
+    prompt = WHEN_PROMPT if question.field == "when" else PROMPTS[question.id]
+    text = t.gettext(prompt)
     if question.kind is Kind.CHOICE:
         rows = [
             [(choice_label(t, question, value), cb.encode(cb.ANSWER, value))]
@@ -224,15 +207,23 @@ def _footer(t: Translator, question: Question) -> list[list[tuple[str, str]]]:
 
 
 def unknown_used(t: Translator, question: Question, used: date | None) -> str | None:
-    """Explain what "I don't know" did, and who can give the real date."""
-    if question.unknown is Unknown.DAYS_AGO and used is not None:
+    """Explain what "I don't know" (or a rough answer) did, and who can give the real date."""
+    if question.field == "when" and used is not None:
         return rtl(
             t,
             t.gettext(
-                "We used the earliest plausible date, {date}: your deadline to send the file "
-                "to Ofpra may be very close. Your SPADA or the prefecture can tell you the "
-                "exact date printed on your certificate; correct it with /dates."
+                "Counted from {date}, the earliest day of your answer, to be safe: your "
+                "deadline may be close. Correct it with /dates when you find the exact date."
             ).format(date=day(t, used)),
+        )
+    if question.field == "when":
+        return rtl(
+            t,
+            t.gettext(
+                "Then the date is unknown: this deadline may be running, or may have passed. "
+                "Take the paper to an association today, and add the date with /dates when "
+                "you have it."
+            ),
         )
     if question.field == "detained":
         return rtl(
@@ -250,13 +241,12 @@ def unknown_used(t: Translator, question: Question, used: date | None) -> str | 
                 "you find the time, add it with /dates."
             ),
         )
-    if question.field == "printed":
+    if question.kind is Kind.CHOICE:
         return rtl(
             t,
             t.gettext(
-                "Without any date this deadline cannot be counted, and it may be very close. "
-                "Take the letter to an association or your SPADA today: they can read the date "
-                "and help you act in time."
+                "No problem: the answer that gives the earliest dates is used. You can change "
+                "it with /dates."
             ),
         )
     if question.unknown is Unknown.SKIP:
@@ -268,3 +258,35 @@ def unknown_used(t: Translator, question: Question, used: date | None) -> str | 
             ),
         )
     return None
+
+
+def read_back(t: Translator, value: date, today: date, doubt: Doubt | None) -> Screen:
+    """Read a date back in words, with its weekday and distance, and ask to confirm it."""
+    lines = [f"📅 <b>{weekday_day(t, value)}</b> · {esc(distance(t, value, today))}"]
+    if doubt is not None:
+        lines.append("⚠️ " + doubt_text(t, doubt))
+    lines.append(t.gettext("Is that right?"))
+    rows = [
+        [
+            (t.gettext("✅ Correct"), cb.encode(cb.CONFIRM, "y")),
+            (t.gettext("✏️ Change"), cb.encode(cb.CONFIRM, "n")),
+        ]
+    ]
+    return Screen(rtl(t, "\n".join(lines)), keyboard(rows))
+
+
+def doubt_text(t: Translator, doubt: Doubt) -> str:
+    """Say why a date looks wrong (asked once: the person may well be right)."""
+    if doubt.reason is DoubtReason.LONG_AGO:
+        return t.gettext("That is a long time ago.")
+    if doubt.reason is DoubtReason.FAR_AHEAD:
+        return t.gettext("That is far in the future.")
+    assert doubt.other is not None and doubt.other_day is not None
+    label = esc(event_label(t, doubt.other.value))
+    if doubt.reason is DoubtReason.BEFORE:
+        return t.gettext("That is before this date you gave: {what}, {date}.").format(
+            what=label, date=day(t, doubt.other_day)
+        )
+    return t.gettext("That is after this date you gave: {what}, {date}.").format(
+        what=label, date=day(t, doubt.other_day)
+    )

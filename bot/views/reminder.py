@@ -1,21 +1,34 @@
-"""A reminder as the person receives it, with its buttons; and the answers to those buttons."""
+"""A reminder as the person receives it (a card, with its buttons), and the answers to them.
+
+The dispatcher renders reminders from the stored row alone (rule, due moment, kind) and the
+person's department (post offices close on local holidays): no plan is computed per message.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from bot import callback_data as cb
-from bot.domain.deadline import Plan
+from bot.domain.moments import act_by
 from bot.domain.rules.model import Rule
 from bot.i18n import Translator
+from bot.views.cards import (
+    DETAILS_LABEL,
+    DONE_LABEL,
+    WHY_LABEL,
+    ended_card,
+    undated_card,
+    when_lines,
+)
 from bot.views.common import Rows, Screen, days_left, esc, keyboard, moment, rtl
-from bot.views.notes import action_title, rule_text
-from bot.views.plan import deadline_block, guidance_lines
+from bot.views.notes import action_title
 
 
-def reminder_screen(t: Translator, rule: Rule, due: datetime, now: datetime, kind: str) -> Screen:
-    """Return a reminder: what is due, when, days left, what to do, where; and its buttons."""
-    text, rows = reminder_message(t, rule, due, now, kind)
+def reminder_screen(
+    t: Translator, rule: Rule, due: datetime, now: datetime, kind: str, department: str = "75"
+) -> Screen:
+    """Return a reminder as a screen (text and buttons)."""
+    text, rows = reminder_message(t, rule, due, now, kind, department=department)
     return Screen(text, keyboard(rows))
 
 
@@ -26,27 +39,30 @@ def reminder_message(
     now: datetime,
     kind: str,
     previous: datetime | None = None,
+    department: str = "75",
 ) -> tuple[str, Rows]:
-    """Return a reminder's text and button rows (the dispatcher sends them as JSON directly)."""
+    """Return a reminder's text and button rows (the dispatcher sends them as JSON directly).
+
+    It leads with what to do and by when: the day to post it (or to act) before the last day.
+    """
     due = due.astimezone(now.tzinfo)  # stored in UTC; shown in the zone of the deadlines
     if kind == "missed":
-        return missed_message(t, rule, due)
+        return _rows_of(ended_card(t, rule, due, None))
     if kind == "changed":
         return changed_message(t, rule, due, now, previous)
-    count = (due.astimezone(now.tzinfo).date() - now.date()).days
-    lines = [
-        "⏰ "
-        + t.gettext("<b>Reminder: {date}</b> ({left})").format(
-            date=moment(t, due), left=days_left(t, count)
-        ),
-        esc(rule_text(t, rule, "action")),
-    ]
-    lines += guidance_lines(t, rule)
+    if kind == "standing":
+        return _rows_of(undated_card(t, rule))
+    act = act_by(rule, due, None, department, now.tzinfo)  # type: ignore[arg-type]
+    lines = [f"⏰ <b>{esc(action_title(t, rule))}</b>", *when_lines(t, rule, due, act, now)]
     rows = [
-        [(t.gettext("✅ Done"), cb.encode(cb.DONE, rule.id))],
-        [(t.gettext("⏰ Remind me tomorrow"), cb.encode(cb.TOMORROW, rule.id))],
-        [(t.gettext("❓ Why this date?"), cb.encode(cb.WHY, rule.id))],
-        [(t.gettext("This is not my situation"), cb.encode(cb.MENU, "dates"))],
+        [
+            (t.gettext(DONE_LABEL), cb.encode(cb.DONE, rule.id)),
+            (t.gettext("⏰ Remind me tomorrow"), cb.encode(cb.TOMORROW, rule.id)),
+        ],
+        [
+            (t.gettext(DETAILS_LABEL), cb.encode(cb.DETAILS, rule.id)),
+            (t.gettext(WHY_LABEL), cb.encode(cb.WHY, rule.id)),
+        ],
     ]
     return rtl(t, "\n".join(lines)), rows
 
@@ -83,39 +99,24 @@ def changed_message(
         )
     )
     rows = [
-        [(t.gettext("❓ Why this date?"), cb.encode(cb.WHY, rule.id))],
-        [(t.gettext("✅ Done"), cb.encode(cb.DONE, rule.id))],
+        [(t.gettext(WHY_LABEL), cb.encode(cb.WHY, rule.id))],
+        [(t.gettext(DONE_LABEL), cb.encode(cb.DONE, rule.id))],
     ]
     return rtl(t, "\n".join(lines)), rows
 
 
-def missed_message(t: Translator, rule: Rule, due: datetime) -> tuple[str, Rows]:
-    """Say once that a deadline passed, and what can still be done."""
-    text = "\n".join(
-        [
-            "⚠️ "
-            + t.gettext("<b>The deadline of {date} has passed.</b>").format(date=moment(t, due)),
-            esc(rule_text(t, rule, "consequence")),
-            t.gettext(
-                "Go to an association or a lawyer as soon as possible: with a valid reason, a "
-                'late step is sometimes still accepted. If you did it in time, press "Done".'
-            ),
-        ]
-    )
-    rows = [
-        [(t.gettext("✅ Done"), cb.encode(cb.DONE, rule.id))],
-        [(t.gettext("This is not my situation"), cb.encode(cb.MENU, "dates"))],
-    ]
-    return rtl(t, text), rows
+def _rows_of(screen: Screen) -> tuple[str, Rows]:
+    """Return a card's text and button rows (as the dispatcher sends them)."""
+    markup = screen.keyboard
+    rows: Rows = []
+    if markup is not None:
+        rows = [[(b.text, str(b.callback_data)) for b in row] for row in markup.inline_keyboard]
+    return screen.text, rows
 
 
-def done_text(t: Translator, plan: Plan) -> str:
-    """Congratulate, and show the next step if there is one."""
-    following = plan.next_steps()
-    if not following:
-        return rtl(t, t.gettext("Well done. No other deadline is running for now."))
-    nxt = deadline_block(t, following[0], plan.now, full=False)
-    return rtl(t, t.gettext("Well done. Your next step:") + "\n\n" + nxt)
+def done_text(t: Translator) -> str:
+    """Thank the person for a step done."""
+    return rtl(t, t.gettext("✅ Well done. Your next steps:"))
 
 
 def tomorrow_text(t: Translator, planned: bool) -> str:

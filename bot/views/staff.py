@@ -432,7 +432,9 @@ def draft_preview(
         t.gettext("Audience: {audience}").format(
             audience=esc("; ".join(parts)) if parts else t.gettext("all followers")
         ),
-        t.gettext("It will reach {count} people now.").format(count=recipients),
+        t.ngettext(
+            "It will reach {count} person now.", "It will reach {count} people now.", recipients
+        ).format(count=recipients),
         *summary_end,
     ]
     rows = [
@@ -445,7 +447,9 @@ def draft_preview(
         [(t.gettext("Deadline soon"), cb.encode(cb.DRAFT, "si"))],
         [
             (
-                t.gettext("✅ Send to {count} people").format(count=recipients),
+                t.ngettext(
+                    "✅ Send to {count} person", "✅ Send to {count} people", recipients
+                ).format(count=recipients),
                 cb.encode(cb.DRAFT, "ok"),
             )
         ],

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from bot import callback_data as cb
+from bot.fake_api.state import ChatMessage
 from bot.fake_api.users import FakeUser
+
+CORRECT = cb.encode(cb.CONFIRM, "y")
 
 
 async def say(user: FakeUser, text: str) -> None:
@@ -20,6 +24,20 @@ async def press(user: FakeUser, label: str) -> None:
     await user.wait_for(lambda _: _seen(user) != before)
 
 
+async def give_date(user: FakeUser, text: str) -> None:
+    """Type a date and confirm it when the bot reads it back ("✅ Correct")."""
+    await say(user, text)
+    await press(user, CORRECT)
+
+
+async def card(user: FakeUser, rule_id: str, after: int = 0) -> ChatMessage:
+    """Wait for the card of a rule (its "Details" button) sent after message `after`."""
+    details = cb.encode(cb.DETAILS, rule_id)
+    return await user.wait_for(
+        lambda m: m.message_id > after and details in [b.callback_data for b in m.buttons]
+    )
+
+
 def _seen(user: FakeUser) -> tuple[int, int]:
     """Return how many messages and edits the person has seen."""
     return len(user.messages), sum(m.edit_count for m in user.messages)
@@ -28,7 +46,7 @@ def _seen(user: FakeUser) -> tuple[int, int]:
 async def onboard_english(user: FakeUser) -> None:
     """Language, consent, stage, department, procedure, typed dates."""
     await reach_certificate_date(user)
-    await say(user, "02/03/2026")
+    await give_date(user, "02/03/2026")
     await user.wait_for(lambda m: "valable jusqu'au" in (m.text or ""))
 
 

@@ -19,6 +19,8 @@ from bot.config import Settings
 from bot.fake_api.server import FakeTelegram
 from bot.fake_api.state import CallbackQuery
 from bot.fake_api.users import FakeUser
+from bot.i18n import translator
+from bot.views.common import rtl
 from tests.e2e.conftest import START, Harness, settings_for
 from tests.e2e.journeys import press, say
 
@@ -159,9 +161,16 @@ async def test_invite_follow_and_a_broadcast_in_each_language(
     )
 
     for index, chat_id in enumerate(FOLLOWER_IDS):
-        got = [m.text for m in followers[chat_id].messages if "12" in (m.text or "")]
+        got = [m for m in followers[chat_id].messages if "12" in (m.text or "")]
         expected = "Офіс зачинено" if _language(index) == "uk" else "Bureau fermé"
-        assert len(got) == 1 and expected in (got[0] or ""), (chat_id, got)
+        assert len(got) == 1 and expected in (got[0].text or ""), (chat_id, got)
+        # Signed by the bot, the association's text quoted: it cannot pass for a reminder.
+        t = translator(_language(index))
+        head = t.gettext("📣 <b>Message from {name}</b>, an association you follow")
+        head = rtl(t, head.format(name="Entraide 93"))  # French: "Message d'Entraide 93"
+        first_line = (got[0].text or "").splitlines()[0]
+        assert first_line == head.replace("<b>", "").replace("</b>", "")
+        assert [e["type"] for e in got[0].entities] == ["bold", "blockquote"]
     audit = _rows(bot, "SELECT action, details FROM audit_log WHERE action = 'broadcast'")
     assert json.loads(audit[0][1])["recipients"] == 501
 

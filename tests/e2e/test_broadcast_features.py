@@ -19,7 +19,7 @@ from bot.db.models import Follow, Person, Reminder
 from bot.fake_api.server import FakeTelegram
 from bot.fake_api.users import FakeUser
 from tests.e2e.conftest import PARIS, START, Harness, settings_for
-from tests.e2e.journeys import onboard_english, press, say
+from tests.e2e.journeys import card, onboard_english, press, say
 from tests.e2e.test_associations import (
     ADMIN,
     OUTSIDER,
@@ -208,7 +208,7 @@ async def test_targeting_by_situation_department_and_stage(
     await press(admin, cb.encode(cb.DRAFT, "pv"))
     preview = await admin.wait_for(lambda m: "It will reach" in (m.text or ""))
     assert "Appeal to the CNDA, last day within 10 days" in (preview.text or "")
-    assert "It will reach 1 people now." in (preview.text or "")
+    assert "It will reach 1 person now." in (preview.text or "")
     # A forged situation or window changes nothing.
     for forged in ("sit.nothing", "win.11", "win.x"):
         answer = await answer_of(bot.telegram, await admin.press_data(f"{cb.DRAFT}:{forged}"))
@@ -225,7 +225,7 @@ async def test_targeting_by_situation_department_and_stage(
     await press(admin, cb.encode(cb.DRAFT, "as"))
     await press(admin, cb.encode(cb.DRAFT, "ts.waiting_interview"))
     await press(admin, cb.encode(cb.DRAFT, "pv"))
-    await admin.wait_for(lambda m: "It will reach 1 people now." in (m.text or ""))
+    await admin.wait_for(lambda m: "It will reach 1 person now." in (m.text or ""))
     await press(admin, cb.encode(cb.DRAFT, "ok"))
     await users[4].wait_for(lambda m: "atelier" in (m.text or ""), timeout=30)
     await admin.wait_for(lambda m: (m.text or "").count("1 of 1 people") == 1 and m.edit_count > 1)
@@ -338,7 +338,7 @@ async def test_sharing_deadlines_alerts_the_association_three_days_before(
     person = bot.telegram.user(9300, language_code="en")
     await onboard_english(person)  # certificate of 2 March 2026: Ofpra form by 23 March
     await press(person, "I don't know")
-    await person.wait_for(lambda m: "201 rue Carnot" in (m.text or ""))
+    await card(person, "ofpra_filing_21_days")
     await say(person, f"/start {link.group(1)}")
     await person.wait_for(lambda m: "You now follow" in (m.text or ""))
     assert _alerts(bot) == []  # following alone shares nothing
@@ -364,7 +364,7 @@ async def test_sharing_deadlines_alerts_the_association_three_days_before(
     bot.clock.set(datetime(2026, 3, 20, 10, 0, 5, tzinfo=PARIS))
     alert = await admin.wait_for(lambda m: "a deadline in 3 days" in (m.text or ""), timeout=30)
     text = alert.text or ""
-    assert "Send your complete asylum form to Ofpra" in text
+    assert "Send your asylum form to Ofpra" in text
     assert "Monday, March 23, 2026" in text
     assert any(e.get("url") == "tg://user?id=9300" for e in alert.entities)
     assert "93" not in text.replace("9300", "")  # nothing else about the person

@@ -32,7 +32,7 @@ from bot.fake_api.users import FakeUser
 from bot.handlers import COMMAND_HANDLERS
 from bot.i18n import supported_languages
 from tests.e2e.conftest import Harness
-from tests.e2e.journeys import onboard_english, press, reach_certificate_date, say
+from tests.e2e.journeys import give_date, onboard_english, press, reach_certificate_date, say
 
 EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "150"))
 STEPS = 30
@@ -351,7 +351,7 @@ async def test_dates_in_eastern_digits_and_with_direction_marks_are_understood(
     ):
         user = bot.telegram.user(chat_id, language_code="en")
         await reach_certificate_date(user)
-        await say(user, typed)
+        await give_date(user, typed)
         await user.wait_for(lambda m: "valable jusqu'au" in (m.text or ""))
     assert invariant_problems(bot.database_url) == []
 

@@ -6,7 +6,7 @@ from icalendar import Calendar
 
 from bot.i18n import translator
 from tests.e2e.conftest import Harness
-from tests.e2e.journeys import onboard_english, press, say
+from tests.e2e.journeys import CORRECT, card, give_date, onboard_english, press, say
 
 
 async def test_onboarding_by_calendar_in_french(bot: Harness) -> None:
@@ -28,12 +28,13 @@ async def test_onboarding_by_calendar_in_french(bot: Harness) -> None:
     await user.wait_for(lambda m: "20 février 2026" in (m.text or ""))
     await press(user, fr.gettext("I don't know"))  # Ofpra's registration letter
     await press(user, fr.gettext("I don't know"))  # certificate expiry
-    summary = await user.wait_for(lambda m: "📌" in (m.text or ""))
+    summary = await card(user, "attestation_initial_validity_normal")
     # Certificate of 20 February 2026, valid 10 months: renew by Saturday 19 December 2026. The
     # person said the file is sent: the 21-day deadline is done and not shown.
     assert "samedi 19 décembre 2026" in summary.text
-    assert "201 rue Carnot" not in summary.text
-    english = ("Where are you", "Documents:", "If missed", "Reminders:", "you must act")
+    assert not any("dt:ofpra_filing_21_days" in [b.callback_data for b in m.buttons]
+                   for m in user.messages)  # fmt: skip
+    english = ("Where are you", "Documents:", "If missed", "Reminders:", "Last day")
     for message in user.messages:
         assert not any(sentence in (message.text or "") for sentence in english), message.text
 
@@ -43,7 +44,7 @@ async def test_wrong_dates_are_explained_and_asked_again(bot: Harness) -> None:
     user = bot.telegram.user(2002, language_code="en")
     await onboard_english(user)
     await press(user, "I don't know")
-    await user.wait_for(lambda m: "201 rue Carnot" in (m.text or ""))
+    await card(user, "ofpra_filing_21_days")
     await say(user, "/dates")
     await press(user, "Change: Asylum certificate issued")
     for typed, problem in (
@@ -66,16 +67,18 @@ async def test_correction_and_removal_say_what_changed(bot: Harness) -> None:
     user = bot.telegram.user(2003, language_code="en")
     await onboard_english(user)
     await press(user, "I don't know")
-    await user.wait_for(lambda m: "201 rue Carnot" in (m.text or ""))
+    await card(user, "ofpra_filing_21_days")
     await say(user, "/dates")
     await press(user, "Change: Asylum certificate issued")
-    await say(user, "25 February 2026")
+    await give_date(user, "25 February 2026")
     report = await user.wait_for(lambda m: "What changed" in (m.text or ""))
     assert "moved from March 23, 2026 to March 18, 2026" in report.text
+    moved = await card(user, "ofpra_filing_21_days", after=report.message_id)
+    assert "Last day: Wednesday, March 18, 2026" in moved.text
     await say(user, "/dates")
     await press(user, "Remove")
     report = await user.wait_for(lambda m: "No longer applies" in (m.text or ""))
-    assert "Send your complete asylum form to Ofpra" in report.text
+    assert "Send your asylum form to Ofpra" in report.text
 
 
 async def test_new_decision_online_then_next_with_calendar_file(bot: Harness) -> None:
@@ -83,16 +86,17 @@ async def test_new_decision_online_then_next_with_calendar_file(bot: Harness) ->
     user = bot.telegram.user(2004, language_code="en")
     await onboard_english(user)
     await press(user, "I don't know")
-    await user.wait_for(lambda m: "201 rue Carnot" in (m.text or ""))
+    await card(user, "ofpra_filing_21_days")
     await say(user, "/add")
     await press(user, "Ofpra decision")
     await press(user, "Rejected (rejet)")
     await press(user, "Ofpra online account")
-    await say(user, "20/02/2026")
+    await give_date(user, "20/02/2026")
     await user.wait_for(lambda m: "first open the decision" in (m.text or ""))
-    await say(user, "24/02/2026")
+    await give_date(user, "24/02/2026")
     report = await user.wait_for(lambda m: "What changed" in (m.text or ""))
-    assert "appeal" in report.text and "March 25, 2026" in report.text  # 24 Feb + 1 month, franc
+    appeal = await card(user, "cnda_appeal_1_month", after=report.message_id)
+    assert "Wednesday, March 25, 2026" in appeal.text  # 24 Feb + 1 month, franc
     await say(user, "/next")
     await bot.telegram.wait_until(lambda: len(user.documents) == 1)
     document = user.documents[0]
@@ -108,13 +112,21 @@ async def test_odd_input_gets_short_answers(bot: Harness) -> None:
     assert user.last_message.text == "Send /start to begin."
     await onboard_english(user)
     await user.send_sticker()
-    await user.wait_for(lambda m: "I can only read dates" in (m.text or ""))
+    reply = await user.wait_for(lambda m: "I cannot read messages" in (m.text or ""))
+    assert "/help" in reply.text and "association" in reply.text
+    assert [b.callback_data for b in reply.buttons] == [
+        "mn:next",
+        "mn:add",
+        "mn:associations",
+        "mn:help",
+    ]
     count = len(user.messages)
     await user.send_voice()
     await user.wait_for(count + 1)
     await say(user, "/frobnicate")
     await user.wait_for(lambda m: "Menu" in (m.text or ""))
     sent = await user.send_text("01/03/2026")  # an expiry before the issue date
+    await press(user, CORRECT)
     await user.wait_for(lambda m: "do not fit together" in (m.text or ""))
     await user.wait_for(
         lambda m: "Which procedure" in (m.text or "") and m.message_id > sent.message_id

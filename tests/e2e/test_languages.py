@@ -22,7 +22,7 @@ from bot.i18n import FSI, LOCALES_DIR, PDI, SOURCE_LOCALE, supported_languages, 
 from bot.i18n_gate import catalog_path
 from bot.views.onboarding import unreviewed_translation
 from tests.e2e.conftest import PARIS, Harness
-from tests.e2e.journeys import press, say
+from tests.e2e.journeys import card, give_date, press, say
 
 TRANSLATED = [language.code for language in supported_languages() if language.code != SOURCE_LOCALE]
 FIRST_REMINDER = datetime(2026, 3, 5, 9, 0, 30, tzinfo=PARIS)
@@ -82,25 +82,27 @@ def latin_outside_isolates(text: str) -> list[str]:
 
 
 async def onboard(user: FakeUser, code: str) -> None:
-    """Language, consent, stage, department, procedure, a typed date, "I don't know"."""
+    """Language, consent, stage, department, procedure, a typed date confirmed, "I don't know"."""
     await say(user, "/start")
     await press(user, cb.encode(cb.LANGUAGE, code))
     await press(user, cb.encode(cb.CONSENT, code))
     await press(user, cb.encode(cb.STAGE, "certificate_received"))
     await say(user, "93")
     await press(user, cb.encode(cb.ANSWER, "normal"))
-    await say(user, "02/03/2026")
+    await give_date(user, "02/03/2026")
     await press(user, cb.UNKNOWN)
-    await user.wait_for(lambda m: "201 rue Carnot" in (m.text or ""))
+    await card(user, "ofpra_filing_21_days")
 
 
 @pytest.mark.parametrize("code", TRANSLATED)
 async def test_onboarding_and_a_reminder_in_each_language(bot: Harness, code: str) -> None:
     user = bot.telegram.user(7000 + TRANSLATED.index(code), language_code=code.split("_")[0])
     await onboard(user, code)
+    before = user.last_message.message_id
     bot.clock.set(FIRST_REMINDER)
     done = cb.encode(cb.DONE, FILING)
-    reminder = await user.wait_for(lambda m: done in [b.callback_data for b in m.buttons])
+    reminder = await card(user, FILING, after=before)
+    assert done in [b.callback_data for b in reminder.buttons]
     t = translator(code)
     assert t.gettext("✅ Done") in [b.text for b in reminder.buttons]
     await press(user, done)
@@ -128,9 +130,11 @@ async def test_language_switch_applies_to_the_next_reminder(bot: Harness) -> Non
     assert ukrainian.gettext("From now on I will write to you in English.") in switched
     # Not reviewed by a native speaker yet: the person is told so, in Ukrainian.
     assert _plain(unreviewed_translation(ukrainian)) in switched
+    before = user.last_message.message_id
     bot.clock.set(FIRST_REMINDER)
     done = cb.encode(cb.DONE, FILING)
-    reminder = await user.wait_for(lambda m: done in [b.callback_data for b in m.buttons])
+    reminder = await card(user, FILING, after=before)
+    assert done in [b.callback_data for b in reminder.buttons]
     assert ukrainian.gettext("✅ Done") in [b.text for b in reminder.buttons]
     assert FSI not in (reminder.text or "")  # no right-to-left leftovers in a Ukrainian message
 

@@ -13,7 +13,7 @@ from bot.i18n import translator
 from bot.services.plans import PlanService
 from bot.services.replan import ReplanService
 from tests.e2e.conftest import Harness
-from tests.e2e.journeys import onboard_english, press, say
+from tests.e2e.journeys import card, give_date, onboard_english, press, say
 from tests.support.rulebooks import rules_before_the_review
 
 
@@ -22,13 +22,8 @@ async def _ready(bot: Harness, chat_id: int):
     user = bot.telegram.user(chat_id, language_code="en")
     await onboard_english(user)
     await press(user, "I don't know")
-    await user.wait_for(lambda m: "201 rue Carnot" in (m.text or ""))
+    await card(user, "ofpra_filing_21_days")
     return user
-
-
-def _why_button(user) -> str:
-    """Return the label of the first "Why this date?" button of the newest keyboard."""
-    return next(b.text for b in user.buttons() if b.text.startswith("❓ Why:"))
 
 
 async def _report_after(user, message_id: int):
@@ -44,12 +39,17 @@ async def test_dublin_transfer_asks_detention_and_explains_the_date(bot: Harness
     user = await _ready(bot, 6001)
     await say(user, "/add")
     await press(user, "Dublin transfer decision")
-    await say(user, "02/03/2026")
+    await give_date(user, "02/03/2026")
     await user.wait_for(lambda m: "house arrest" in (m.text or ""))
     await press(user, "No, I am free")
     report = await user.wait_for(lambda m: "What changed" in (m.text or ""))
-    assert "March 9, 2026" in report.text
-    await press(user, _why_button(user))
+    appeal = await card(user, "dublin_transfer_appeal", after=report.message_id)
+    assert appeal.text.splitlines()[1:] == [
+        "👉 Act by Saturday, March 7, 2026",
+        "Last day: Monday, March 9, 2026 · in 6 days",
+        "⚠️ Check the period printed on your paper.",
+    ]
+    await press(user, "wy:dublin_transfer_appeal")
     why = await user.wait_for(lambda m: "Why this date?" in (m.text or "") and "•" in m.text)
     assert "Counted from: Dublin transfer decision, March 2, 2026." in why.text
     assert "7 days, the day of the event not counted: March 9, 2026." in why.text
@@ -62,16 +62,15 @@ async def test_detention_not_known_gives_48_hours_and_says_why(bot: Harness) -> 
     user = await _ready(bot, 6002)
     await say(user, "/add")
     await press(user, "Order to leave France (OQTF)")
-    await say(user, "02/03/2026")
+    await give_date(user, "02/03/2026")
     await press(user, "I don't know")
     await user.wait_for(lambda m: "shorter period is used: 48 hours" in (m.text or ""))
     await user.wait_for(lambda m: "At what time" in (m.text or ""))
     await say(user, "16:40")
     report = await user.wait_for(lambda m: "What changed" in (m.text or ""))
-    assert "March 4, 2026" in report.text
-    await say(user, "/next")
-    listing = await user.wait_for(lambda m: "Your next deadlines" in (m.text or ""))
-    assert "Wednesday, March 4, 2026 4:40" in listing.text
+    appeal = await card(user, "oqtf_after_asylum_rejection_appeal", after=report.message_id)
+    assert "Last day: Wednesday, March 4, 2026 4:40" in appeal.text
+    assert "⚠️ 48 hours, because you did not say whether you are detained." in appeal.text
 
 
 async def test_legal_aid_stops_the_appeal_then_it_runs_again(bot: Harness) -> None:
@@ -83,19 +82,20 @@ async def test_legal_aid_stops_the_appeal_then_it_runs_again(bot: Harness) -> No
     await press(user, "Ofpra decision")
     await press(user, "Rejected (rejet)")
     await press(user, "Registered letter")
-    await say(user, "25/02/2026")
+    await give_date(user, "25/02/2026")
     first = await user.wait_for(lambda m: "What changed" in (m.text or ""))
     await say(user, "/add")
     await press(user, "I asked for legal aid (aide juridictionnelle)")
-    await say(user, "02/03/2026")
+    await give_date(user, "02/03/2026")
     report = await _report_after(user, first.message_id)
     assert "stopped until the decision on legal aid; then 24 days will be left" in report.text
     await say(user, "/next")
-    listing = await user.wait_for(lambda m: "Your next deadlines" in (m.text or ""))
-    assert "Stopped until the decision on legal aid" in listing.text
+    listing = await user.wait_for(lambda m: "Your next steps" in (m.text or ""))
+    stopped = await card(user, "cnda_appeal_1_month", after=listing.message_id)
+    assert "⏸ Stopped until the decision on legal aid" in stopped.text
     await say(user, "/add")
     await press(user, "Decision on my legal aid")
-    await say(user, "03/03/2026")
+    await give_date(user, "03/03/2026")
     await press(user, "I don't know")  # the lawyer's day
     report = await _report_after(user, report.message_id)
     assert "moved from March 26, 2026 to March 27, 2026" in report.text
@@ -111,13 +111,10 @@ async def test_why_this_date_in_french(bot: Harness) -> None:
     await press(user, fr.gettext("I received my asylum certificate"))
     await say(user, "93")
     await press(user, fr.gettext("Normal (procédure normale)"))
-    await say(user, "02/03/2026")
+    await give_date(user, "02/03/2026")
     await press(user, fr.gettext("I don't know"))
-    await user.wait_for(lambda m: "201 rue Carnot" in (m.text or ""))
-    why_label = "❓ " + fr.gettext("Why: {action}").split("{")[0]
-    await user.wait_for(lambda m: any(b.text.startswith(why_label) for b in m.buttons))
-    button = next(b for b in user.buttons() if b.text.startswith(why_label))
-    await press(user, button.text)
+    await card(user, "ofpra_filing_21_days")
+    await press(user, "wy:ofpra_filing_21_days")
     why = await user.wait_for(lambda m: fr.gettext("<b>Why this date?</b>")[3:10] in (m.text or ""))
     assert "2 mars 2026" in why.text and "23 mars 2026" in why.text
     assert "Counted from" not in why.text and "Legal basis" not in why.text

@@ -8,19 +8,26 @@ import sqlalchemy as sa
 from sqlmodel import SQLModel
 
 from tests.e2e.conftest import Harness
-from tests.e2e.journeys import onboard_english, press, say
+from tests.e2e.journeys import card, onboard_english, press, say
 
 
 async def test_onboarding_in_english_with_typed_dates(bot: Harness) -> None:
-    """A newcomer reaches a summary with the 21-day deadline, documents and reminders."""
+    """A newcomer reaches a summary whose first card says what to do and by when, in three
+    lines; where, the documents and the reminders are behind "Details"."""
     user = bot.telegram.user(1001, language_code="en")
     await onboard_english(user)
     await press(user, "I don't know")
-    summary = await user.wait_for(lambda m: "201 rue Carnot" in (m.text or ""))
-    assert "Monday, March 23, 2026" in summary.text
-    assert "in 20 days" in summary.text
-    assert "Documents:" in summary.text and "If missed:" in summary.text
-    assert "Reminders:" in summary.text
+    summary = await card(user, "ofpra_filing_21_days")
+    assert summary.text.splitlines() == [
+        "⏳ Send your asylum form to Ofpra",
+        "📮 Post it by Thursday, March 19, 2026",
+        "Last day: Monday, March 23, 2026 · in 20 days",
+    ]
+    assert [b.text for b in summary.buttons] == ["✅ Done", "📄 Details", "❓ Why this date?"]
+    await press(user, "dt:ofpra_filing_21_days")
+    details = await user.wait_for(lambda m: "201 rue Carnot" in (m.text or ""))
+    assert "Documents:" in details.text and "If missed:" in details.text
+    assert "Reminders:" in details.text
 
 
 async def test_nothing_is_stored_before_consent(bot: Harness) -> None:
@@ -39,7 +46,7 @@ async def test_mydata_and_delete_leave_no_row(bot: Harness) -> None:
     user = bot.telegram.user(1003, language_code="en")
     await onboard_english(user)
     await press(user, "I don't know")
-    await user.wait_for(lambda m: "201 rue Carnot" in (m.text or ""))
+    await card(user, "ofpra_filing_21_days")
     await say(user, "/mydata")
     await bot.telegram.wait_until(lambda: len(user.documents) == 1)
     exported = json.loads(user.documents[0].data)
@@ -55,7 +62,20 @@ async def test_mydata_and_delete_leave_no_row(bot: Harness) -> None:
         "decided_on": None,
         "lawyer_notified_on": None,
         "estimated": False,
+        "date_unknown": False,
     }
+    readable = next(m for m in user.messages if "What the bot keeps about you" in (m.text or ""))
+    for line in (
+        "Language: English",
+        "Department: 93 Seine-Saint-Denis",
+        "Procedure: Normal (procédure normale)",
+        "Agreed on: March 3, 2026",
+        "Last used: March 3, 2026",
+        "Asylum certificate issued: March 2, 2026",
+        "Steps you marked done",
+        "0 messages received from associations.",
+    ):
+        assert line in readable.text, line
     await say(user, "/delete")
     await press(user, "Yes, erase everything")
     assert "Everything is erased" in user.last_message.text
@@ -81,7 +101,7 @@ async def test_forged_and_stale_buttons_are_refused_politely(bot: Harness) -> No
         assert bot.telegram.callback_answers[-1].text == "This button is no longer valid."
     # The question the person was at is still waiting for its answer.
     await press(user, "I don't know")
-    await user.wait_for(lambda m: "201 rue Carnot" in (m.text or ""))
+    await card(user, "ofpra_filing_21_days")
 
 
 def _count_rows(url: str) -> int:

@@ -23,7 +23,7 @@ from bot.clock import ManualClock
 from bot.fake_api.server import FakeTelegram
 from bot.fake_api.users import FakeUser
 from tests.e2e.conftest import PARIS, START, Harness, settings_for
-from tests.e2e.journeys import onboard_english, press, reach_certificate_date, say
+from tests.e2e.journeys import card, give_date, onboard_english, press, reach_certificate_date, say
 from tests.e2e.test_associations import ADMIN, staff_button
 from tests.e2e.test_broadcast_features import admin_of, seed
 
@@ -105,7 +105,7 @@ async def test_delete_leaves_no_row_about_the_person_in_any_table(
     user = bot.telegram.user(PERSON, language_code="en")
     await onboard_english(user)
     await press(user, "I don't know")
-    await user.wait_for(lambda m: "201 rue Carnot" in (m.text or ""))
+    await card(user, "ofpra_filing_21_days")
     await follow_share_and_receive(bot, admin, user)
     await say(user, "/add")  # leaves a dialog row mid-question
     person_id = person_id_of(bot.database_url, PERSON)
@@ -190,7 +190,7 @@ async def test_logs_of_a_full_run_hold_nothing_the_person_typed(
     user = bot.telegram.user(PERSON, first_name="Zarmina", last_name="Haidari", language_code="en")
     await reach_certificate_date(user)
     await say(user, "31/02/2026")  # impossible: a clear answer, not a log line with it
-    await say(user, typed_date)
+    await give_date(user, typed_date)
     await user.wait_for(lambda m: "valable jusqu'au" in (m.text or ""))
     await say(user, secret_text)
     await user.send_sticker()

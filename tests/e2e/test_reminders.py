@@ -8,13 +8,14 @@ import sqlalchemy as sa
 
 from bot.fake_api.users import FakeUser
 from tests.e2e.conftest import PARIS, Harness
-from tests.e2e.journeys import onboard_english, press
+from tests.e2e.journeys import card, onboard_english, press
 
 # Certificate of 2 March 2026 (normal): 21 days end Monday 23 March; reminders at 09:00 on
-# 5, 12, 17, 20, 22 and 23 March (18, 11, 6, 3, 1 and 0 days before).
+# 5, 12, 17, 20, 22 and 23 March (18, 11, 6, 3, 1 and 0 days before), and on Thursday 19 March,
+# the last day to post the form (4 days for the post).
 FIRST = datetime(2026, 3, 5, 9, 0, 30, tzinfo=PARIS)
 SECOND = datetime(2026, 3, 12, 9, 0, 30, tzinfo=PARIS)
-FILING = "Reminder: Monday, March 23, 2026"
+FILING = "⏰ Send your asylum form to Ofpra"
 
 
 async def _ready(bot: Harness, chat_id: int) -> FakeUser:
@@ -22,7 +23,8 @@ async def _ready(bot: Harness, chat_id: int) -> FakeUser:
     user = bot.telegram.user(chat_id, language_code="en")
     await onboard_english(user)
     await press(user, "I don't know")
-    await user.wait_for(lambda m: "201 rue Carnot" in (m.text or ""))
+    await card(user, "ofpra_filing_21_days")
+    await bot.telegram.wait_idle(quiet=0.3)  # every card of the summary is out
     return user
 
 
@@ -55,16 +57,40 @@ async def test_reminder_arrives_at_its_moment_with_buttons(bot: Harness) -> None
     assert _reminders(user) == []
     bot.clock.set(FIRST)
     message = await user.wait_for(lambda m: FILING in (m.text or ""))
-    assert "(in 18 days)" in message.text and "201 rue Carnot" in message.text
-    assert "PM" not in message.text  # the last day ends at 23:59 Paris time: no hour is shown
+    assert message.text.splitlines() == [
+        "⏰ Send your asylum form to Ofpra",
+        "📮 Post it by Thursday, March 19, 2026",
+        "Last day: Monday, March 23, 2026 · in 18 days",
+    ]
+    assert len(message.text) < 300  # a card a stressed person reads to the end
     assert [b.text for b in message.buttons] == [
         "✅ Done",
         "⏰ Remind me tomorrow",
+        "📄 Details",
         "❓ Why this date?",
-        "This is not my situation",
     ]
     await bot.telegram.wait_idle(quiet=0.4)
     assert len(_reminders(user)) == 1
+
+
+async def test_the_last_day_to_post_is_reminded_then_the_advice_changes(bot: Harness) -> None:
+    """A reminder falls on the last day to post; the next ones no longer say "post it" but lead
+    with what to do instead, and Details gives the rule's advice for when posting is too late."""
+    user = await _ready(bot, 4005)
+    bot.clock.set(datetime(2026, 3, 19, 9, 0, 30, tzinfo=PARIS))
+    last_post = await user.wait_for(lambda m: "in 4 days" in (m.text or ""))
+    assert "📮 Post it by Thursday, March 19, 2026" in last_post.text
+    bot.clock.set(datetime(2026, 3, 20, 9, 0, 30, tzinfo=PARIS))
+    late = await user.wait_for(lambda m: "in 3 days" in (m.text or ""))
+    assert late.text.splitlines() == [
+        "⏰ Send your asylum form to Ofpra",
+        "⚠️ Too late to post it safely: see Details for today.",
+        "Last day: Monday, March 23, 2026 · in 3 days",
+    ]
+    await press(user, "📄 Details")
+    details = await user.wait_for(lambda m: "Fontenay-sous-Bois" in (m.text or ""))
+    assert "It may be too late to post it now" in details.text
+    assert not any("Post it by" in (m.text or "") for m in user.messages[-2:])
 
 
 async def test_done_stops_the_remaining_reminders(bot: Harness) -> None:
@@ -74,14 +100,15 @@ async def test_done_stops_the_remaining_reminders(bot: Harness) -> None:
     await user.wait_for(lambda m: FILING in (m.text or ""))
     await press(user, "✅ Done")
     reply = await user.wait_for(lambda m: "Well done" in (m.text or ""))
-    assert "Your next step" in reply.text
+    assert "Your next steps" in reply.text
+    await card(user, "attestation_initial_validity_normal")
     assert _statuses(bot).get("pending", 0) == 0
     bot.clock.set(
         datetime(2026, 3, 24, 9, 0, 30, tzinfo=PARIS)
     )  # past every reminder and the deadline
     await bot.telegram.wait_idle(quiet=0.5)
     assert len(_reminders(user)) == 1
-    assert not any("has passed" in (m.text or "") for m in user.messages)
+    assert not any("deadline ended" in (m.text or "") for m in user.messages)
 
 
 async def test_remind_me_tomorrow(bot: Harness) -> None:
@@ -92,18 +119,19 @@ async def test_remind_me_tomorrow(bot: Harness) -> None:
     await press(user, "⏰ Remind me tomorrow")
     await user.wait_for(lambda m: "I will remind you tomorrow" in (m.text or ""))
     bot.clock.set(FIRST + timedelta(days=1))
-    await user.wait_for(lambda m: "(in 17 days)" in (m.text or ""))
+    await user.wait_for(lambda m: "in 17 days" in (m.text or ""))
 
 
 async def test_missed_deadline_is_said_once(bot: Harness) -> None:
     """The morning after the last day, one message says what can still be done; then silence."""
     user = await _ready(bot, 4004)
     bot.clock.set(datetime(2026, 3, 24, 9, 0, 30, tzinfo=PARIS))
-    missed = await user.wait_for(lambda m: "has passed" in (m.text or ""))
+    missed = await user.wait_for(lambda m: "deadline ended" in (m.text or ""))
+    assert "March 23, 2026" in missed.text
     assert "9 months" in missed.text  # what can still be done: reopening within 9 months
     bot.clock.set(datetime(2026, 3, 30, 9, 0, 30, tzinfo=PARIS))
     await bot.telegram.wait_idle(quiet=0.5)
-    assert sum("has passed" in (m.text or "") for m in user.messages) == 1
+    assert sum("deadline ended" in (m.text or "") for m in user.messages) == 1
     assert _reminders(user) == []  # the late lead reminders were cancelled, never sent
 
 

@@ -9,7 +9,7 @@ from bot.app import build_application, running
 from bot.clock import ManualClock
 from bot.fake_api.server import FakeTelegram
 from tests.e2e.conftest import PARIS, START, settings_for
-from tests.e2e.journeys import onboard_english, press, say
+from tests.e2e.journeys import card, onboard_english, press, say
 
 
 async def test_conversation_survives_a_restart(telegram: FakeTelegram, tmp_path: Path) -> None:
@@ -39,10 +39,10 @@ async def test_reminders_missed_while_down_are_sent_once_on_start(
     async with running(build_application(settings, clock=ManualClock(START)), poll_timeout=1):
         await onboard_english(user)
         await press(user, "I don't know")
-        await user.wait_for(lambda m: "201 rue Carnot" in (m.text or ""))
+        await card(user, "ofpra_filing_21_days")
     later = ManualClock(datetime(2026, 3, 12, 9, 30, tzinfo=PARIS))
     async with running(build_application(settings, clock=later), poll_timeout=1):
-        reminder = await user.wait_for(lambda m: "Reminder: Monday, March 23" in (m.text or ""))
-        assert "(in 11 days)" in reminder.text
+        reminder = await user.wait_for(lambda m: "⏰ Send your asylum form" in (m.text or ""))
+        assert "Last day: Monday, March 23, 2026 · in 11 days" in reminder.text
         await telegram.wait_idle(quiet=0.5)
-    assert sum("Reminder:" in (m.text or "") for m in user.messages) == 1
+    assert sum("⏰" in (m.text or "") for m in user.messages) == 1

@@ -15,7 +15,7 @@ from bot.clock import ManualClock
 from bot.db.engine import async_session_factory, create_async_engine
 from bot.db.migrate import upgrade_to_head
 from bot.dialog import UNKNOWN
-from bot.domain.events import EventKind, Procedure
+from bot.domain.events import EventKind, Outcome, Procedure
 from bot.domain.prefectures import DepartmentError
 from bot.domain.rules.loader import default_rulebook
 from bot.domain.stages import Stage
@@ -126,19 +126,21 @@ async def test_correction_moves_deadlines_and_replaces_reminders(wired) -> None:
     assert ("ofpra_filing_21_days", "2026-03-18", "pending") in statuses
 
 
-async def test_dont_know_the_certificate_date_uses_the_earliest_plausible_one(wired) -> None:
-    """ "I don't know" the issue date assumes 20 days ago: the filing deadline is tomorrow."""
+async def test_dont_know_the_certificate_date_uses_the_earliest_day_of_the_range(wired) -> None:
+    """ "I don't know" the issue date, then "2 to 4 weeks ago": counted from 28 days ago (3 Feb),
+    so the 21-day filing deadline (24 Feb) is shown as passed, never as far away."""
     services, conversation, _, _ = wired
     await services.people.consent(CHAT, "en")
     await conversation.choose_stage(CHAT, Stage.CERTIFICATE_RECEIVED)
     await conversation.set_department(CHAT, "69")
     await conversation.answer(CHAT, Procedure.ACCELERATED.value)
     await conversation.answer(CHAT, UNKNOWN)
+    await conversation.answer(CHAT, "4weeks")
     step = await conversation.answer(CHAT, UNKNOWN)
     assert step.change is not None
     filing = step.change.plan.find("ofpra_filing_21_days")
-    assert filing is not None and filing.due.date() == date(2026, 3, 4)
-    assert filing.event.estimated
+    assert filing is not None and filing.due.date() == date(2026, 2, 24)
+    assert filing.event.estimated and filing in step.change.plan.passed()
 
 
 async def test_erase_leaves_no_row_in_any_table(wired) -> None:
@@ -167,25 +169,26 @@ async def test_reminders_in_the_past_are_not_planned(wired) -> None:
     assert all(r["remind_at"] > "2026-03-20T12" for r in exported["reminders"])
 
 
-async def test_dont_know_the_day_received_uses_the_printed_date(wired) -> None:
-    """Decision received on an unknown day: the date printed on it is used, marked estimated."""
+async def test_dont_know_the_day_received_counts_from_the_earliest_day_of_the_range(
+    wired,
+) -> None:
+    """Decision received "1 to 2 weeks ago": counted from 14 days ago (17 Feb), estimated."""
     services, conversation, _, _ = wired
     await services.people.consent(CHAT, "en")
     await conversation.choose_stage(CHAT, Stage.DECISION_RECEIVED)
     await conversation.set_department(CHAT, "75")
-    for answer in ("rejected", "post", UNKNOWN, "2026-02-20"):
+    for answer in ("rejected", "post", UNKNOWN, "2weeks"):
         step = await conversation.answer(CHAT, answer)
     step = await conversation.answer(CHAT, UNKNOWN)  # certificate expiry
     assert step.change is not None
     appeal = step.change.plan.find("cnda_appeal_1_month")
     assert appeal is not None and appeal.event.estimated
-    assert appeal.due.date() == date(
-        2026, 3, 23
-    )  # 20 Feb + 1 month = 20 March (Fri), franc: 21 (Sat) -> Mon 23
+    assert appeal.due.date() == date(2026, 3, 18)  # 17 Feb + 1 month = 17 March, franc: 18
 
 
-async def test_no_date_at_all_for_a_decision_saves_nothing_wrong(wired) -> None:
-    """Neither the day received nor the printed date: no decision date is invented."""
+async def test_no_date_at_all_keeps_the_rejection_and_its_steps_running(wired) -> None:
+    """Neither the day received nor roughly when: no date is invented, but the rejection is
+    kept and its steps stand as probably running, with reminders every few days."""
     services, conversation, _, _ = wired
     await services.people.consent(CHAT, "en")
     await conversation.choose_stage(CHAT, Stage.DECISION_RECEIVED)
@@ -193,5 +196,13 @@ async def test_no_date_at_all_for_a_decision_saves_nothing_wrong(wired) -> None:
     for answer in ("rejected", "post", UNKNOWN, UNKNOWN, UNKNOWN):
         step = await conversation.answer(CHAT, answer)
     assert step.change is not None
-    assert step.change.plan.find("cnda_appeal_1_month") is None
-    assert await services.plans.events(CHAT) == ()
+    plan = step.change.plan
+    assert plan.find("cnda_appeal_1_month") is None
+    assert [s.rule.id for s in plan.standing] == ["cnda_appeal_1_month"]
+    assert {r.id for r in plan.standing[0].rules} >= {
+        "cnda_appeal_1_month",
+        "cnda_legal_aid_15_days",
+    }
+    assert plan.stage is Stage.DECISION_RECEIVED and not plan.proves_nothing_is_due()
+    (decision,) = await services.plans.events(CHAT)
+    assert decision.undated and decision.outcome is Outcome.REJECTED

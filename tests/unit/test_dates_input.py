@@ -161,14 +161,34 @@ def test_relative_words_count_from_today(text: str, locale: str, shift: int, tod
         ("31 février 2026", "impossible"),
         ("1404/12/11", "impossible"),  # a Solar Hijri date is not read as the year 1404
         ("mars 2026", "incomplete"),
-        ("2 mars", "incomplete"),
-        ("02/03", "incomplete"),
         ("03/2026", "incomplete"),
     ],
 )
 def test_problem_codes(text: str, code: str) -> None:
     """Each kind of mistake has its own code and today as the example."""
     assert problem(text) == DateProblem(code, TODAY)
+
+
+@pytest.mark.parametrize(
+    ("text", "locale", "latest", "expected"),
+    [
+        ("02/03", "fr", None, date(2026, 3, 2)),  # today is 10 March 2026: this year's
+        ("24/11", "fr", None, date(2025, 11, 24)),  # later in the year: last year's
+        ("2 mars", "fr", None, date(2026, 3, 2)),
+        ("5 décembre", "fr", None, date(2025, 12, 5)),
+        ("March 14", "en", None, date(2025, 3, 14)),  # later in the year: last year's
+        ("29/02", "fr", None, date(2024, 2, 29)),  # the most recent 29 February
+        ("24/11", "fr", date(2030, 1, 1), date(2026, 11, 24)),  # an expiry: the next one
+        ("2 mars", "fr", date(2030, 1, 1), date(2027, 3, 2)),
+    ],
+)
+def test_a_date_without_its_year_is_the_most_recent_one(
+    text: str, locale: str, latest: date | None, expected: date
+) -> None:
+    """Dates typed without a year, as people do ("24/11", "2 mars"): the most recent such day,
+    or the next one when the question is about the future; the bot reads it back in words."""
+    bounds = {"latest": latest} if latest else {"latest": TODAY}
+    assert parse_date(text, locale=locale, today=TODAY, **bounds) == expected
 
 
 def test_leap_day_exists_in_leap_years() -> None:

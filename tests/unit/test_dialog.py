@@ -7,8 +7,17 @@ from datetime import date
 import pytest
 
 from bot import callback_data as cb
-from bot.dialog import UNKNOWN, DialogState, answer, events_from_answers, is_complete, start
-from bot.domain.events import EventKind, Outcome, Procedure, Received
+from bot.dialog import (
+    UNKNOWN,
+    DialogState,
+    answer,
+    events_from_answers,
+    is_complete,
+    propose,
+    start,
+    withdraw,
+)
+from bot.domain.events import EventKind, Outcome, Received
 from bot.domain.stages import Stage
 from bot.questions import ADD_FLOWS, ADD_PRESETS, STAGE_QUESTIONS
 
@@ -40,23 +49,53 @@ def test_online_decision_asks_the_opening_day_and_skips_the_closure_date() -> No
     assert removed == [EventKind.CERTIFICATE_EXPIRES] and procedure is None
 
 
-def test_unknown_receipt_day_asks_the_printed_date_and_uses_it() -> None:
-    """ "I don't know" the day received: the printed date is asked and used, marked estimated."""
+@pytest.mark.parametrize(
+    ("rough", "expected"),
+    [("week", date(2026, 2, 25)), ("2weeks", date(2026, 2, 17)), ("4weeks", date(2026, 2, 3))],
+)
+def test_unknown_receipt_day_asks_roughly_when_and_counts_from_the_earliest(
+    rough: str, expected: date
+) -> None:
+    """ "I don't know" the day received: roughly when is asked; the earliest day of the range
+    is used, marked estimated."""
     state = _play("add:completion", ADD_FLOWS["completion"], [UNKNOWN])
-    assert state.question is not None and state.question.id == "ofpra_completion_request.printed"
-    state = answer(state, "2026-02-27")
+    assert state.question is not None and state.question.id == "ofpra_completion_request.when"
+    state = answer(state, rough)
     events, _, _ = events_from_answers(state.answers, today=TODAY)
-    assert events[0].on == date(2026, 2, 27) and events[0].estimated
+    assert events[0].on == expected and events[0].estimated and not events[0].undated
 
 
-def test_unknown_certificate_date_assumes_twenty_days_ago() -> None:
-    """The issue date unknown: the earliest plausible one, 20 days ago, marked estimated."""
+@pytest.mark.parametrize("rough", ["older", UNKNOWN])
+def test_a_decision_without_any_date_is_kept_undated_with_its_outcome(rough: str) -> None:
+    """Rejected, received "more than a month ago" or "I don't know": the decision is kept,
+    undated, with its outcome (its steps are probably running), never dropped."""
     state = _play(
-        "stage:x", STAGE_QUESTIONS[Stage.CERTIFICATE_RECEIVED], ["normal", UNKNOWN, UNKNOWN]
+        "stage:decision_received",
+        STAGE_QUESTIONS[Stage.DECISION_RECEIVED],
+        ["rejected", "post", UNKNOWN, rough, UNKNOWN],
+    )
+    assert is_complete(state)
+    events, removed, _ = events_from_answers(state.answers, today=TODAY)
+    decision = next(e for e in events if e.kind is EventKind.OFPRA_DECISION)
+    assert decision.undated and decision.outcome is Outcome.REJECTED and decision.on == TODAY
+    assert EventKind.OFPRA_DECISION not in removed
+
+
+def test_unknown_procedure_is_allowed_and_kept_unknown() -> None:
+    """ "I don't know" the procedure: no procedure (the engine considers every one)."""
+    state = _play(
+        "stage:x", STAGE_QUESTIONS[Stage.CERTIFICATE_RECEIVED], [UNKNOWN, "2026-02-11", UNKNOWN]
     )
     events, _, procedure = events_from_answers(state.answers, today=TODAY)
-    assert procedure is Procedure.NORMAL
-    assert events[0].on == date(2026, 2, 11) and events[0].estimated
+    assert procedure is None and events[0].on == date(2026, 2, 11)
+
+
+def test_a_date_held_for_confirmation_round_trips_and_is_cleared_by_the_answer() -> None:
+    """The date read back waits in the state (stored as JSON); answering takes and clears it."""
+    state = propose(start("add:completion", ADD_FLOWS["completion"]), "2026-02-27")
+    assert DialogState.from_row(state.step, state.to_json()).pending == "2026-02-27"
+    assert withdraw(state).pending is None
+    assert answer(state, "2026-02-27").pending is None
 
 
 def test_closure_preset_skips_the_outcome_question() -> None:

@@ -197,6 +197,21 @@ def test_reminders_fall_between_event_and_deadline(person: Facts) -> None:
 
 @PROPERTY_SETTINGS
 @given(facts())
+def test_the_last_day_to_post_has_its_own_reminder(person: Facts) -> None:
+    """When the person must act before the last day, a reminder falls on that day (unless the
+    day is the event's own), so the last "post it" reminder is not days before it."""
+    for found in _compute(person).deadlines:
+        if not found.reminders or u(found.act_before) >= u(found.due):
+            continue
+        start = _start(found)
+        if found.act_before.date() <= start.date():
+            continue
+        days = {r.astimezone(found.act_before.tzinfo).date() for r in found.reminders}
+        assert found.act_before.date() in days, found.rule.id
+
+
+@PROPERTY_SETTINGS
+@given(facts())
 def test_act_before_and_opens_precede_the_due_moment(person: Facts) -> None:
     """'Act before' is never after the deadline; a window opens before it closes."""
     for found in _compute(person).deadlines:

@@ -110,3 +110,26 @@ def test_why_this_date_and_changed_dates_in_every_language(code: str) -> None:
             assert english_left(code, parsed.text) == [], parsed.text
         if t.is_rtl:
             assert latin_outside_isolates(parsed.text) == "", parsed.text
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_every_reminder_card_is_short_in_every_language(code: str) -> None:
+    """A reminder leads with what to do and by when, in at most four lines (one a warning) and
+    under 300 characters as shown: it is read to the end on a small phone."""
+    t = translator(code)
+    for rule in default_rulebook().rules:
+        due = (NOW + timedelta(days=20)).replace(hour=23, minute=59)
+        for kind, when in (("lead", NOW), ("lead", due - timedelta(days=1)), ("standing", NOW)):
+            text, _ = reminder_message(t, rule, due, when, kind)
+            shown = parse_html(text).text
+            assert len(shown) < 300 and len(shown.splitlines()) <= 4, (rule.id, kind, shown)
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_the_glossary_names_each_term_once(code: str) -> None:
+    """No term is repeated in /help's glossary, in any language."""
+    from bot.views.help import GLOSSARY
+
+    t = translator(code)
+    terms = [t.gettext(term).casefold() for term, _ in GLOSSARY]
+    assert len(terms) == len(set(terms))

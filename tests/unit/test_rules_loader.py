@@ -29,6 +29,7 @@ event = "certificate_issued"
 duration = 21
 unit = "calendar_days"
 counting = "calendar"
+title = "Send the form"
 action = "Send the form."
 consequence = "Closure."
 legal_basis = "R531-2"
@@ -130,6 +131,8 @@ def test_snippet_helper_builds_a_valid_rule() -> None:
         ({"action": '""'}, "rule 'demo': 'action' is required"),
         ({"counting": '"elapsed"'}, "rule 'demo': unit 'hours' goes with counting 'elapsed'"),
         ({"receiver": None}, "rule 'demo': unknown receiver 'None'"),
+        ({"title": None}, "rule 'demo': 'title' is required"),
+        ({"title": '"' + "x" * 61 + '"'}, "rule 'demo': 'title' must be at most 60 characters"),
         ({"receiver": '"mairie"'}, "rule 'demo': unknown receiver 'mairie'"),
         ({"safety_days": "21"}, "rule 'demo': 'safety_days' needs calendar days"),
         ({"met_by": '["sent_it"]'}, "rule 'demo': unknown met_by 'sent_it'"),

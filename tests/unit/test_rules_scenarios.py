@@ -50,14 +50,15 @@ def test_legal_aid_is_neither_franc_nor_moved() -> None:
 
 
 def test_filing_21_days_issue_example() -> None:
-    """Certificate 2 March 2026 (93, normal): due 23 March, post by 19 March, remind D+3..D+21."""
+    """Certificate 2 March 2026 (93, normal): due 23 March, post by 19 March, remind D+3..D+21
+    and on the last day to post."""
     found = deadline(
         plan(ev("certificate_issued", "2026-03-02"), procedure="normal"), "ofpra_filing_21_days"
     )
     assert found.due == at("2026-03-23T23:59:59+01:00")
     assert found.act_before == at("2026-03-19T23:59:59+01:00")
     assert [r.isoformat() for r in found.reminders] == [
-        f"2026-03-{day:02d}T09:00:00+01:00" for day in (5, 12, 17, 20, 22, 23)
+        f"2026-03-{day:02d}T09:00:00+01:00" for day in (5, 12, 17, 19, 20, 22, 23)
     ]
     assert (found.notes, found.alternatives) == ((), ())
 

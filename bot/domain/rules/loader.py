@@ -37,6 +37,7 @@ from bot.domain.rules.model import (
 )
 
 RULES_FILE = "deadline_rules.toml"
+TITLE_LIMIT = 60  # the first line of a card, read on a small phone
 CONDITION_NAMES = frozenset(
     {"procedure", "department", "outcome", "received", "permit", "detained"}
 )
@@ -165,12 +166,17 @@ def _rule(raw: Mapping[str, Any], defaults: Mapping[str, Any], where: str) -> Ru
 
 def _guidance(raw: Mapping[str, Any], where: str) -> Guidance:
     """Read the person-facing texts of a rule."""
+    title = _text(raw, "title", where)
+    if len(title) > TITLE_LIMIT:
+        raise RulesError(f"{where}: 'title' must be at most {TITLE_LIMIT} characters")
     return Guidance(
+        title=title,
         action=_text(raw, "action", where),
         consequence=_text(raw, "consequence", where),
         where=str(raw.get("where", "")),
         documents=tuple(_texts(raw, "documents", where)),
         advice=tuple(_texts(raw, "advice", where)),
+        late_advice=str(raw.get("late_advice", "")),
     )
 
 

@@ -108,14 +108,18 @@ class Expiry:
 class Guidance:
     """English source texts (gettext msgids) shown to the person for this rule.
 
-    `advice` holds what a careful lawyer adds (how notification is counted, what comes next).
+    `title` is what to do in a few words: the first line of every card. `advice` holds what a
+    careful lawyer adds (how notification is counted, what comes next); `late_advice` what to do
+    once it is too late to post (after "act before").
     """
 
+    title: str
     action: str
     consequence: str
     where: str = ""
     documents: tuple[str, ...] = ()
     advice: tuple[str, ...] = ()
+    late_advice: str = ""
 
 
 @dataclass(frozen=True)

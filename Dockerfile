@@ -1,13 +1,20 @@
 # syntax=docker/dockerfile:1
-# Two stages: build a virtualenv from the locked requirements, then copy it into a slim image
-# that runs as an unprivileged user with the database on a volume.
+# Two stages: build the bot's wheel and a virtualenv from the locked requirements, then copy the
+# virtualenv into a slim image that runs as an unprivileged user with the database on a volume.
+# The image holds the installed `bot` package only (its catalogs, rules and migrations inside);
+# the fake Telegram server, the tests and the benchmarks stay in the repository.
 FROM python:3.11-slim AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
-RUN python -m venv /venv
-COPY requirements/base.lock /tmp/base.lock
-RUN /venv/bin/pip install --require-hashes -r /tmp/base.lock
-COPY locales /locales
-RUN /venv/bin/pybabel -q compile -d /locales -D messages
+RUN python -m venv /venv && python -m venv /build
+COPY requirements/base.lock requirements/build.lock /tmp/
+RUN /venv/bin/pip install --require-hashes -r /tmp/base.lock \
+    && /build/bin/pip install --require-hashes -r /tmp/build.lock
+COPY pyproject.toml README.md /src/
+COPY bot /src/bot
+COPY locales /src/locales
+COPY migrations /src/migrations
+RUN /build/bin/pip wheel --no-deps --no-build-isolation -w /wheels /src \
+    && /venv/bin/pip install --no-deps /wheels/*.whl
 
 FROM python:3.11-slim
 ENV PATH=/venv/bin:$PATH \
@@ -18,13 +25,9 @@ RUN groupadd --system bot && useradd --system --gid bot --home-dir /app --no-cre
     && mkdir -p /data && chown bot:bot /data
 COPY --from=build /venv /venv
 WORKDIR /app
-COPY --chown=bot:bot bot ./bot
-COPY --chown=bot:bot migrations ./migrations
-COPY --from=build --chown=bot:bot /locales ./locales
-COPY --chown=bot:bot alembic.ini pyproject.toml ./
 USER bot
 VOLUME ["/data"]
 HEALTHCHECK --interval=60s --timeout=10s --start-period=30s --retries=3 \
-    CMD ["python", "-m", "bot", "health"]
-ENTRYPOINT ["python", "-m", "bot"]
+    CMD ["asylum-bot", "health"]
+ENTRYPOINT ["asylum-bot"]
 CMD ["run"]

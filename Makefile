@@ -5,11 +5,10 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-dev
 
-MO     := $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/messages.po))
 POT    := locales/bot.pot
 BABEL  := PYTHONPATH=. $(VENV)/bin/pybabel
 
-.PHONY: run test lint check migrate lock clean extract update-catalogs compile check-catalogs demo \
+.PHONY: run test lint check migrate lock clean extract update-catalogs check-catalogs demo \
 	audit
 
 $(STAMP): requirements/dev.lock
@@ -18,30 +17,25 @@ $(STAMP): requirements/dev.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.lock
 	@touch $@
 
-run: $(STAMP) compile  ## start the bot (reads .env and the environment)
+run: $(STAMP)  ## start the bot (reads .env and the environment)
 	$(PY) -m bot run
 
-demo: $(STAMP) compile  ## try the bot in this terminal, against a local fake Telegram
+demo: $(STAMP)  ## try the bot in this terminal, against a local fake Telegram
 	$(PY) -m bot demo $(if $(LANG_CODE),--lang $(LANG_CODE),)
 
-test: $(STAMP) compile check-catalogs  ## lint and type-check, then the whole test suite
-	$(PY) -m ruff check bot migrations tests bench
+test: $(STAMP) check-catalogs  ## lint and type-check, then the whole test suite
+	$(PY) -m ruff check bot fake_telegram migrations tests bench
 	$(PY) -m mypy
 	$(PY) -m pytest
 
 # Translations: English source texts in the code and the rules file -> locales/bot.pot ->
-# locales/<ll>/LC_MESSAGES/messages.po (committed) -> .mo (compiled here, never committed).
+# locales/<ll>/LC_MESSAGES/messages.po (committed), read and compiled in memory by the bot.
 extract: $(STAMP)  ## refresh the template from the code and the rules file
 	$(BABEL) -q extract -F locales/babel.cfg --no-location --no-wrap --sort-output --omit-header \
 		-k N_ -o $(POT) .
 
 update-catalogs: extract  ## merge the template into every language's catalog
 	$(BABEL) -q update -i $(POT) -d locales --no-wrap --no-fuzzy-matching --ignore-obsolete
-
-compile: $(MO)
-
-locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po | $(STAMP)
-	$(BABEL) -q compile -i $< -o $@
 
 check-catalogs: $(STAMP)  ## fail when the template is stale or a catalog fails the gate
 	@$(BABEL) -q extract -F locales/babel.cfg --no-location --no-wrap --sort-output --omit-header \
@@ -54,9 +48,9 @@ check-catalogs: $(STAMP)  ## fail when the template is stale or a catalog fails 
 
 # Known vulnerabilities in the runtime pins (requirements/base.lock: what the Docker image
 # installs). Every line is pinned with hashes, so pip-audit reads the file as it is, without pip
-# and without resolving anything, and asks PyPI's JSON API about each exact version
-# (https://pypi.org/pypi/NAME/VERSION/json). --strict: a package that could not be checked fails
-# the audit like a vulnerability, so an unreachable service never passes for a clean result.
+# and without resolving anything, and asks its vulnerability service about each exact version.
+# A maintainer's command: CI does not run it. --strict: a package that could not be checked
+# fails the audit like a vulnerability, so an unreachable service never passes for clean.
 # A finding is fixed by raising that pin (the `uv pip compile` lines of `lock`, with
 # `--upgrade-package NAME`); one that cannot be fixed yet is listed here as `--ignore-vuln ID`,
 # with a comment giving the reason.
@@ -70,7 +64,7 @@ audit: $(STAMP)  ## fail on a known vulnerability in requirements/base.lock (ask
 		"vulnerability data did not answer (nothing is proven until it does)." >&2; exit 1; }
 
 lint: $(STAMP)
-	$(PY) -m ruff check bot migrations tests bench
+	$(PY) -m ruff check bot fake_telegram migrations tests bench
 	$(PY) -m mypy
 
 migrate: $(STAMP)
@@ -80,6 +74,7 @@ lock:  ## re-pin requirements/*.lock from pyproject.toml (needs network)
 	$(PYTHON) -m pip install --quiet --upgrade uv
 	$(PYTHON) -m uv pip compile pyproject.toml --generate-hashes --universal --python-version 3.11 -q -o requirements/base.lock
 	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --generate-hashes --universal --python-version 3.11 -q -o requirements/dev.lock
+	$(PYTHON) -m uv pip compile requirements/build.in --generate-hashes --universal --python-version 3.11 -q -o requirements/build.lock
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis

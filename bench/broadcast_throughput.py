@@ -1,6 +1,6 @@
 """Benchmark a broadcast to many followers against FakeTelegram: time versus the rate limit.
 
-Run: .venv/bin/python bench/broadcast_throughput.py [--followers 100000] [--rate 30]
+Run: .venv/bin/python -m bench.broadcast_throughput [--followers 100000] [--rate 30]
 Prints numbers; asserts nothing (bench/ is never run as tests).
 
 A temporary SQLite database gets an association and N consenting followers (five languages); a
@@ -29,20 +29,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
+
+from bot.app import build_application, running
+from bot.clock import SystemClock
+from bot.config import load_settings
+from bot.db.engine import async_session_factory, create_async_engine, create_sync_engine
+from bot.db.migrate import upgrade_to_head
+from bot.services.associations import AssociationService
+from bot.services.broadcasts import BroadcastService
+from bot.services.unit import Sessions
+from fake_telegram.server import FakeTelegram
+
+# PTB periods as timedelta (no deprecation warning on every 429), as `python -m bot` does.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-import sqlalchemy as sa  # noqa: E402
-
-from bot.app import build_application, running  # noqa: E402
-from bot.clock import SystemClock  # noqa: E402
-from bot.config import load_settings  # noqa: E402
-from bot.db.engine import async_session_factory, create_async_engine, create_sync_engine  # noqa: E402
-from bot.db.migrate import upgrade_to_head  # noqa: E402
-from bot.fake_api.server import FakeTelegram  # noqa: E402
-from bot.services.associations import AssociationService  # noqa: E402
-from bot.services.broadcasts import BroadcastService  # noqa: E402
-from bot.services.unit import Sessions  # noqa: E402
 
 FIRST_CHAT_ID = 400_000_000
 STAFF_ID = 399_999_999
@@ -143,7 +143,8 @@ async def measure(args: argparse.Namespace) -> None:
         enforce = args.rate <= 30
         server = await asyncio.create_subprocess_exec(
             sys.executable,
-            __file__,
+            "-m",
+            "bench.broadcast_throughput",
             "--serve",
             json.dumps([FIRST_CHAT_ID, args.followers, enforce]),
             stdin=asyncio.subprocess.PIPE,

@@ -1,6 +1,6 @@
 """Measure what a person reads, per language: the summary, a reminder, and the way to them.
 
-Run: .venv/bin/python bench/cards.py
+Run: .venv/bin/python -m bench.cards
 Prints a table (copied into the README); asserts nothing (bench/ is never run as tests).
 
 For each language of locales/languages.toml:
@@ -20,28 +20,27 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 import tempfile
 from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-os.environ.setdefault("PTB_TIMEDELTA", "true")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bot import callback_data as cb
+from bot.app import build_application, running
+from bot.clock import ManualClock
+from bot.config import load_settings
+from bot.db.migrate import upgrade_to_head
+from bot.domain.engine import compute_plan
+from bot.domain.events import Event, EventKind, Facts, Outcome, Received
+from bot.domain.rules.loader import default_rulebook
+from bot.i18n import supported_languages, translator
+from bot.views.plan import summary
+from bot.views.reminder import reminder_message
+from fake_telegram.html import parse_html
+from fake_telegram.server import FakeTelegram
 
-from bot import callback_data as cb  # noqa: E402
-from bot.app import build_application, running  # noqa: E402
-from bot.clock import ManualClock  # noqa: E402
-from bot.config import load_settings  # noqa: E402
-from bot.db.migrate import upgrade_to_head  # noqa: E402
-from bot.domain.engine import compute_plan  # noqa: E402
-from bot.domain.events import Event, EventKind, Facts, Outcome, Received  # noqa: E402
-from bot.domain.rules.loader import default_rulebook  # noqa: E402
-from bot.fake_api.html import parse_html  # noqa: E402
-from bot.fake_api.server import FakeTelegram  # noqa: E402
-from bot.i18n import supported_languages, translator  # noqa: E402
-from bot.views.plan import summary  # noqa: E402
-from bot.views.reminder import reminder_message  # noqa: E402
+# PTB periods as timedelta (no deprecation warning on every 429), as `python -m bot` does.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 3, 3, 10, 0, tzinfo=PARIS)  # the onboarding's day

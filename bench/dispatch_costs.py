@@ -1,6 +1,6 @@
 """Benchmark where a dispatched reminder's CPU goes: rendering, HTTP, recording the outcome.
 
-Run: .venv/bin/python bench/dispatch_costs.py [--messages 1000]
+Run: .venv/bin/python -m bench.dispatch_costs [--messages 1000]
 Prints numbers; asserts nothing (bench/ is never run as tests).
 
 Each step of `Dispatcher._deliver` is timed alone, in CPU milliseconds of this process per message
@@ -31,27 +31,26 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import aiohttp
+import httpx
+import sqlalchemy as sa
+from telegram.constants import ParseMode
+from telegram.ext import ExtBot
+from telegram.request import BaseRequest, HTTPXRequest
+
+from bot.db.engine import async_session_factory, create_async_engine
+from bot.domain.rules.loader import default_rulebook
+from bot.i18n import translator
+from bot.scheduling import claims
+from bot.scheduling.rate_limit import SendRateLimiter
+from bot.services.unit import Sessions
+from bot.telegram_request import AiohttpRequest
+from bot.views.common import Screen
+from bot.views.reminder import reminder_screen
+
+# PTB periods as timedelta (no deprecation warning on every 429), as `python -m bot` does.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import aiohttp  # noqa: E402
-import httpx  # noqa: E402
-import sqlalchemy as sa  # noqa: E402
-from telegram.constants import ParseMode  # noqa: E402
-from telegram.ext import ExtBot  # noqa: E402
-from telegram.request import BaseRequest, HTTPXRequest  # noqa: E402
-
-from bot.db.engine import async_session_factory, create_async_engine  # noqa: E402
-from bot.domain.rules.loader import default_rulebook  # noqa: E402
-from bot.i18n import translator  # noqa: E402
-from bot.scheduling import claims  # noqa: E402
-from bot.scheduling.rate_limit import SendRateLimiter  # noqa: E402
-from bot.services.unit import Sessions  # noqa: E402
-from bot.telegram_request import AiohttpRequest  # noqa: E402
-from bot.views.common import Screen  # noqa: E402
-from bot.views.reminder import reminder_screen  # noqa: E402
-
-THROUGHPUT = Path(__file__).resolve().parent / "dispatch_throughput.py"
 FIRST_CHAT_ID = 200_000_000
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -96,7 +95,7 @@ async def http_costs(count: int) -> list[tuple[str, str]]:
     """Time sends to FakeTelegram in a child process, through PTB and raw clients."""
     chats = [FIRST_CHAT_ID + i for i in range(count)]
     server = await asyncio.create_subprocess_exec(
-        sys.executable, str(THROUGHPUT), "--serve", json.dumps([chats, False]),
+        sys.executable, "-m", "bench.dispatch_throughput", "--serve", json.dumps([chats, False]),
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
     )
     assert server.stdout is not None and server.stdin is not None

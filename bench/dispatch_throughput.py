@@ -1,6 +1,6 @@
 """Benchmark the reminder dispatcher against FakeTelegram over HTTP: speed, pacing, chat spacing.
 
-Run: .venv/bin/python bench/dispatch_throughput.py [--messages 5000] [--paced 600]
+Run: .venv/bin/python -m bench.dispatch_throughput [--messages 5000] [--paced 600]
 Prints numbers; asserts nothing (bench/ is never run as tests).
 
 The real application runs its jobs only (`running(application, receive=False)`) on a temporary
@@ -36,19 +36,19 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
+
+from bot.app import build_application, running
+from bot.config import load_settings
+from bot.db.engine import create_sync_engine
+from bot.db.migrate import upgrade_to_head
+from bot.db.models import Person, Reminder
+from bot.domain.rules.loader import default_rulebook
+from bot.scheduling.dispatcher import Dispatcher, DispatchReport
+from fake_telegram.server import FakeTelegram
+
+# PTB periods as timedelta (no deprecation warning on every 429), as `python -m bot` does.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-import sqlalchemy as sa  # noqa: E402
-
-from bot.app import build_application, running  # noqa: E402
-from bot.config import load_settings  # noqa: E402
-from bot.db.engine import create_sync_engine  # noqa: E402
-from bot.db.migrate import upgrade_to_head  # noqa: E402
-from bot.db.models import Person, Reminder  # noqa: E402
-from bot.domain.rules.loader import default_rulebook  # noqa: E402
-from bot.fake_api.server import FakeTelegram  # noqa: E402
-from bot.scheduling.dispatcher import Dispatcher, DispatchReport  # noqa: E402
 
 FIRST_CHAT_ID = 200_000_000
 DEFAULT_CONCURRENCY, DEFAULT_BATCH = 64, 500
@@ -166,7 +166,8 @@ class RemoteTelegram:
 
     async def start(self) -> tuple[str, str]:
         """Start the child; return (token, base_url) once it listens."""
-        command = [sys.executable, __file__, "--serve", json.dumps([self.chats, self.enforce])]
+        serve = json.dumps([self.chats, self.enforce])
+        command = [sys.executable, "-m", "bench.dispatch_throughput", "--serve", serve]
         self.process = await asyncio.create_subprocess_exec(
             *command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
         )

@@ -1,6 +1,6 @@
 """Benchmark the deadline engine: rules loading, and plans computed per second.
 
-Run: .venv/bin/python bench/engine.py [PERSONS]. Prints numbers; asserts nothing (see README).
+Run: .venv/bin/python -m bench.engine [PERSONS]. Prints numbers; asserts nothing (see README).
 The bot recomputes a person's plan on every change of date, stage or language, and the reminder
 dispatcher relies on those plans, so the engine must stay far below a millisecond per person.
 """
@@ -11,15 +11,12 @@ import random
 import sys
 import time
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from bot.domain.calendar import PARIS  # noqa: E402
-from bot.domain.engine import compute_plan  # noqa: E402
-from bot.domain.events import Event, EventKind, Facts, Outcome, Procedure, Received  # noqa: E402
-from bot.domain.prefectures import all_prefectures  # noqa: E402
-from bot.domain.rules.loader import default_rulebook, parse_rules  # noqa: E402
+from bot.domain.calendar import PARIS
+from bot.domain.engine import compute_plan
+from bot.domain.events import Event, EventKind, Facts, Outcome, Procedure, Received
+from bot.domain.prefectures import all_prefectures
+from bot.domain.rules.loader import default_rulebook, parse_rules, shipped_rules_text
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=PARIS)
 
@@ -47,9 +44,7 @@ def random_facts(rng: random.Random, departments: list[str]) -> Facts:
 def main() -> None:
     """Print the load time of the rules and the engine's throughput."""
     persons = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
-    text = (
-        Path(__file__).resolve().parents[1] / "bot/domain/rules/deadline_rules.toml"
-    ).read_text()
+    text = shipped_rules_text()
     started = time.perf_counter()
     for _ in range(20):
         parse_rules(text)
@@ -64,9 +59,7 @@ def main() -> None:
     elapsed = time.perf_counter() - started
     print(f"rules file parsed and validated: {load_ms:.1f} ms ({len(book.rules)} rules)")
     print(f"plans: {persons} in {elapsed:.2f} s = {persons / elapsed:,.0f} plans/s")
-    print(
-        f"per plan: {elapsed / persons * 1e6:.0f} µs, {deadlines / persons:.1f} deadlines each"
-    )
+    print(f"per plan: {elapsed / persons * 1e6:.0f} µs, {deadlines / persons:.1f} deadlines each")
 
 
 if __name__ == "__main__":

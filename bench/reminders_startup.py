@@ -1,6 +1,6 @@
 """Benchmark start-up time and peak memory with many pending reminders: our design vs the naive one.
 
-Run: .venv/bin/python bench/reminders_startup.py [--counts 100000 300000 1000000]
+Run: .venv/bin/python -m bench.reminders_startup [--counts 100000 300000 1000000]
 Prints numbers; asserts nothing (bench/ is never run as tests).
 
 For each count a SQLite database is built once in a temporary directory (migrated, then persons and
@@ -36,15 +36,15 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import sqlalchemy as sa
+
+from bot.db.engine import create_sync_engine
+from bot.db.migrate import upgrade_to_head
+from bot.db.models import Person, Reminder
+from bot.domain.rules.loader import default_rulebook
+
+# PTB periods as timedelta (no deprecation warning on every 429), as `python -m bot` does.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-import sqlalchemy as sa  # noqa: E402
-
-from bot.db.engine import create_sync_engine  # noqa: E402
-from bot.db.migrate import upgrade_to_head  # noqa: E402
-from bot.db.models import Person, Reminder  # noqa: E402
-from bot.domain.rules.loader import default_rulebook  # noqa: E402
 
 CHUNK = 50_000
 FIRST_CHAT_ID = 100_000_000
@@ -123,8 +123,8 @@ async def start_ours(url: str) -> dict[str, float]:
     """Start the real application (jobs only) and wait for the first dispatcher run to complete."""
     from bot.app import build_application, running
     from bot.config import load_settings
-    from bot.fake_api.server import FakeTelegram
     from bot.scheduling.dispatcher import Dispatcher
+    from fake_telegram.server import FakeTelegram
 
     first_run = asyncio.Event()
     timings: dict[str, float] = {}
@@ -161,7 +161,7 @@ async def start_naive(url: str) -> dict[str, float]:
     from telegram.request import HTTPXRequest
 
     from bot.db.engine import create_async_engine
-    from bot.fake_api.server import FakeTelegram
+    from fake_telegram.server import FakeTelegram
 
     async def remind(context: ContextTypes.DEFAULT_TYPE) -> None:
         """Send one reminder (never reached here: every reminder is in the future)."""
@@ -231,7 +231,7 @@ def child(design: str, url: str, spawned_at: float, memory_mb: int) -> None:
 
 def measure(design: str, url: str, timeout: float, memory_mb: int) -> dict[str, object]:
     """Run one design in a fresh subprocess; return its numbers, or an "error" entry."""
-    command = [sys.executable, __file__, "--child", design, "--url", url,
+    command = [sys.executable, "-m", "bench.reminders_startup", "--child", design, "--url", url,
                "--spawned-at", repr(time.time()), "--memory-mb", str(memory_mb)]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)

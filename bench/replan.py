@@ -1,6 +1,6 @@
 """Benchmark `replan`: recompute 100,000 stored plans after a correction of the rules.
 
-Run: .venv/bin/python bench/replan.py [--people 100000] [--batch 200] [--database-url URL]
+Run: .venv/bin/python -m bench.replan [--people 100000] [--batch 200] [--database-url URL]
 Prints numbers; asserts nothing (bench/ is never run as tests).
 
 The database (SQLite in a temporary directory unless --database-url names an empty PostgreSQL
@@ -23,7 +23,6 @@ import os
 import random
 import resource
 import statistics
-import sys
 import tempfile
 import time
 from datetime import date, datetime
@@ -31,26 +30,26 @@ from datetime import time as clock_time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-os.environ.setdefault("PTB_TIMEDELTA", "true")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import sqlalchemy as sa
 
-import sqlalchemy as sa  # noqa: E402
-
-from bot.clock import ManualClock  # noqa: E402
-from bot.db.engine import (  # noqa: E402
+from bot.clock import ManualClock
+from bot.db.engine import (
     async_session_factory,
     create_async_engine,
     create_sync_engine,
 )
-from bot.db.migrate import upgrade_to_head  # noqa: E402
-from bot.db.models import KeyDate, Person, Reminder  # noqa: E402
-from bot.domain.engine import compute_plan  # noqa: E402
-from bot.domain.events import Detained, Event, EventKind, Facts, Outcome, Received  # noqa: E402
-from bot.domain.rules.loader import default_rulebook  # noqa: E402
-from bot.services.plans import PlanService, _wanted_reminders  # noqa: E402
-from bot.services.replan import ReplanService  # noqa: E402
-from bot.services.unit import Sessions  # noqa: E402
-from tests.support.rulebooks import rules_before_the_review  # noqa: E402
+from bot.db.migrate import upgrade_to_head
+from bot.db.models import KeyDate, Person, Reminder
+from bot.domain.engine import compute_plan
+from bot.domain.events import Detained, Event, EventKind, Facts, Outcome, Received
+from bot.domain.rules.loader import default_rulebook
+from bot.services.plans import PlanService, _wanted_reminders
+from bot.services.replan import ReplanService
+from bot.services.unit import Sessions
+from tests.support.rulebooks import rules_before_the_review
+
+# PTB periods as timedelta (no deprecation warning on every 429), as `python -m bot` does.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 9, 16, 12, 0, tzinfo=PARIS)

@@ -1,12 +1,15 @@
 """Translations: gettext catalogs under `locales/`, and a Translator for one language.
 
-English is the source language. A language without a compiled catalog gets the English source
-texts only where the caller asked for English; `available_locales()` lists what is compiled.
+English is the source language. Each language's catalog (`<code>/LC_MESSAGES/messages.po`) is
+read and compiled in memory the first time the language is used (about 25 ms); there are no
+compiled `.mo` files to build or to forget. `load_all_catalogs()` reads them all at start-up, so a
+missing or broken catalog stops the bot before it answers anyone in English by mistake.
 """
 
 from __future__ import annotations
 
 import gettext
+import io
 import re
 import tomllib
 from dataclasses import dataclass
@@ -14,8 +17,11 @@ from functools import cache, cached_property
 from pathlib import Path
 
 from babel import Locale, negotiate_locale
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+from bot.resources import LOCALES_DIR
+
 DOMAIN = "messages"
 SOURCE_LOCALE = "en"
 # Unicode isolates keep Latin fragments (dates, addresses, "Ofpra") in order inside RTL text.
@@ -130,29 +136,38 @@ def _wrap(fragment: str) -> str:
 
 @cache
 def translator(locale: str = SOURCE_LOCALE) -> Translator:
-    """Return the Translator of a locale (English source texts when it has no catalog)."""
-    catalog = gettext.translation(
-        DOMAIN, localedir=LOCALES_DIR, languages=[locale], fallback=locale == SOURCE_LOCALE
-    )
-    return Translator(locale, catalog)
+    """Return the Translator of a locale (the English source texts for the source language)."""
+    if locale == SOURCE_LOCALE:
+        return Translator(locale, gettext.NullTranslations())
+    return Translator(locale, _compiled(catalog_file(locale)))
 
 
-def stale_catalogs() -> list[str]:
-    """Return the languages whose compiled catalog (.mo) is missing or older than its .po.
+def catalog_file(locale: str) -> Path:
+    """Return the path of a language's catalog."""
+    return LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
 
-    Compiled catalogs are built, never committed: by `make compile` (which `make run` and
-    `make test` do first) and in the Docker image. The bot refuses to start without them rather
-    than fall back to English silently.
-    """
-    stale = []
+
+def _compiled(path: Path) -> gettext.GNUTranslations:
+    """Read a catalog and compile it in memory (fuzzy entries left out, as `msgfmt` does)."""
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+def load_all_catalogs() -> None:
+    """Load every supported language's catalog now; raise CatalogError naming what is wrong."""
     for language in supported_languages():
-        source = LOCALES_DIR / language.code / "LC_MESSAGES" / f"{DOMAIN}.po"
-        if language.code == SOURCE_LOCALE and not source.exists():
-            continue
-        compiled = source.with_suffix(".mo")
-        if not compiled.exists() or compiled.stat().st_mtime < source.stat().st_mtime:
-            stale.append(language.code)
-    return stale
+        try:
+            translator(language.code)
+        except (OSError, ValueError, PoFileError) as error:
+            raise CatalogError(f"the {language.code} translation cannot be read: {error}") from None
+
+
+class CatalogError(Exception):
+    """A language's catalog is missing or cannot be read."""
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
@@ -17,6 +18,9 @@ USAGE_ERROR = 2
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the command line, run the command, and return its exit code."""
+    # PTB 22 reports time periods (retry_after, durations) as timedelta when opted in; without
+    # it, every 429 raises a deprecation warning. PTB reads the variable when it needs it.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     parser = build_parser()
     args = parser.parse_args(argv)
     command: Command = args.command

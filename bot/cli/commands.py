@@ -16,7 +16,7 @@ from bot.domain.engine import compute_plan
 from bot.domain.events import FactsError
 from bot.domain.prefectures import DepartmentError, find_department, prefecture_for
 from bot.domain.rules.loader import default_rulebook
-from bot.i18n import stale_catalogs, translator
+from bot.i18n import CatalogError, load_all_catalogs, translator
 
 
 def run(args: argparse.Namespace) -> int:
@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     """
     settings = settings_from_environment()
     settings.require_token()
-    require_compiled_catalogs()
+    require_catalogs()
     webhook = settings.require_webhook() if args.webhook else None
     configure_logging(settings)
     default_rulebook()
@@ -57,7 +57,7 @@ def dispatch(args: argparse.Namespace) -> int:
 
     settings = settings_from_environment()
     settings.require_token()
-    require_compiled_catalogs()
+    require_catalogs()
     configure_logging(settings)
     if current_revision(settings.database_url) != head_revision():
         print("error: the database is not migrated; run `python -m bot migrate`", file=sys.stderr)
@@ -68,10 +68,24 @@ def dispatch(args: argparse.Namespace) -> int:
 
 
 def demo(args: argparse.Namespace) -> int:
-    """Run the bot against the embedded fake Telegram, with a chat in this terminal."""
-    from bot.demo import main as demo_main
+    """Run the bot against the local fake Telegram, with a chat in this terminal.
 
-    require_compiled_catalogs()
+    The fake Telegram server is a development tool: it lives beside `bot/` in a checkout and is
+    not part of the installed package or the Docker image.
+    """
+    try:
+        from fake_telegram.demo import main as demo_main
+    except ModuleNotFoundError as error:
+        if error.name != "fake_telegram":
+            raise
+        print(
+            "error: the demo runs from a checkout of the project (its fake Telegram server is "
+            "not installed with the bot): clone the repository and run `make demo`",
+            file=sys.stderr,
+        )
+        return USAGE_ERROR
+
+    require_catalogs()
     return demo_main(args.lang)
 
 
@@ -93,14 +107,13 @@ def association_invite(args: argparse.Namespace) -> int:
     return associations.invite(args, settings)
 
 
-def require_compiled_catalogs() -> None:
-    """Refuse to start when a language's compiled catalog is missing or older than its source."""
-    stale = stale_catalogs()
-    if stale:
-        raise ConfigError(
-            f"translations not compiled for {', '.join(stale)}: run `make compile` "
-            "(or `pybabel compile -d locales -D messages`)"
-        )
+def require_catalogs() -> None:
+    """Refuse to start when a language's catalog is missing or broken (rather than fall back to
+    English without a word)."""
+    try:
+        load_all_catalogs()
+    except CatalogError as error:
+        raise ConfigError(str(error)) from None
 
 
 def migrate(args: argparse.Namespace) -> int:

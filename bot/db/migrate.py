@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -11,13 +9,17 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import pool
 
 from bot.db.engine import create_sync_engine
+from bot.resources import MIGRATIONS_DIR
 
-ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 
-
-def alembic_config(database_url: str) -> Config:
-    """Return the repository's Alembic config aimed at `database_url`, leaving logging alone."""
-    config = Config(str(ALEMBIC_INI))
+def alembic_config(database_url: str | None = None) -> Config:
+    """Return an Alembic config for the bot's migrations aimed at `database_url`, leaving logging
+    alone. Built in code, not read from alembic.ini, so it works from an installed package too
+    (alembic.ini serves the `alembic` command line in a checkout)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("path_separator", "os")
+    config.set_main_option("timezone", "UTC")
     config.attributes["database_url"] = database_url
     config.attributes["configure_logger"] = False
     return config
@@ -35,7 +37,7 @@ def check_no_drift(database_url: str) -> None:
 
 def head_revision() -> str | None:
     """Return the newest revision in migrations/versions."""
-    return ScriptDirectory.from_config(Config(str(ALEMBIC_INI))).get_current_head()
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def current_revision(database_url: str) -> str | None:

@@ -15,8 +15,8 @@ from bot.clock import ManualClock
 from bot.config import Settings, load_settings
 from bot.context import BotApplication
 from bot.db.migrate import upgrade_to_head
-from bot.fake_api.server import FakeTelegram
 from bot.telegram_request import AiohttpRequest
+from fake_telegram.server import FakeTelegram
 
 PARIS = ZoneInfo("Europe/Paris")
 START = datetime(2026, 3, 3, 10, 0, tzinfo=PARIS)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot import callback_data as cb
-from bot.fake_api.state import ChatMessage
-from bot.fake_api.users import FakeUser
+from fake_telegram.state import ChatMessage
+from fake_telegram.users import FakeUser
 
 CORRECT = cb.encode(cb.CONFIRM, "y")
 

@@ -16,11 +16,11 @@ from bot.app import build_application, running
 from bot.cli import associations as association_cli
 from bot.clock import ManualClock
 from bot.config import Settings
-from bot.fake_api.server import FakeTelegram
-from bot.fake_api.state import CallbackQuery
-from bot.fake_api.users import FakeUser
 from bot.i18n import translator
 from bot.views.common import rtl
+from fake_telegram.server import FakeTelegram
+from fake_telegram.state import CallbackQuery
+from fake_telegram.users import FakeUser
 from tests.e2e.conftest import START, Harness, settings_for
 from tests.e2e.journeys import press, say
 

@@ -16,8 +16,8 @@ from bot import callback_data as cb
 from bot.app import build_application, running
 from bot.clock import ManualClock
 from bot.db.models import Follow, Person, Reminder
-from bot.fake_api.server import FakeTelegram
-from bot.fake_api.users import FakeUser
+from fake_telegram.server import FakeTelegram
+from fake_telegram.users import FakeUser
 from tests.e2e.conftest import PARIS, START, Harness, settings_for
 from tests.e2e.journeys import card, onboard_english, press, say
 from tests.e2e.test_associations import (

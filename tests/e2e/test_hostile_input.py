@@ -28,9 +28,9 @@ from hypothesis import strategies as st
 
 from bot import callback_data as cb
 from bot.db.models import REMINDER_KINDS, REMINDER_STATUSES
-from bot.fake_api.users import FakeUser
 from bot.handlers import COMMAND_HANDLERS
 from bot.i18n import supported_languages
+from fake_telegram.users import FakeUser
 from tests.e2e.conftest import Harness
 from tests.e2e.journeys import give_date, onboard_english, press, reach_certificate_date, say
 

@@ -17,10 +17,10 @@ import pytest
 from babel.messages.pofile import read_po
 
 from bot import callback_data as cb
-from bot.fake_api.users import FakeUser
 from bot.i18n import FSI, LOCALES_DIR, PDI, SOURCE_LOCALE, supported_languages, translator
 from bot.i18n_gate import catalog_path
 from bot.views.onboarding import unreviewed_translation
+from fake_telegram.users import FakeUser
 from tests.e2e.conftest import PARIS, Harness
 from tests.e2e.journeys import card, give_date, press, say
 

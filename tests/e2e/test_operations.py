@@ -12,7 +12,7 @@ import pytest
 from bot.app import build_application, running
 from bot.cli import main
 from bot.clock import ManualClock
-from bot.fake_api.server import FakeTelegram
+from fake_telegram.server import FakeTelegram
 from tests.e2e.conftest import START, settings_for
 
 

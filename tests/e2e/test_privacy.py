@@ -20,8 +20,8 @@ from bot import callback_data as cb
 from bot import logs
 from bot.app import build_application, running
 from bot.clock import ManualClock
-from bot.fake_api.server import FakeTelegram
-from bot.fake_api.users import FakeUser
+from fake_telegram.server import FakeTelegram
+from fake_telegram.users import FakeUser
 from tests.e2e.conftest import PARIS, START, Harness, settings_for
 from tests.e2e.journeys import card, give_date, onboard_english, press, reach_certificate_date, say
 from tests.e2e.test_associations import ADMIN, staff_button

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from bot.fake_api.users import FakeUser
+from fake_telegram.users import FakeUser
 from tests.e2e.conftest import PARIS, Harness
 from tests.e2e.journeys import card, onboard_english, press
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.app import build_application, running
 from bot.clock import ManualClock
-from bot.fake_api.server import FakeTelegram
+from fake_telegram.server import FakeTelegram
 from tests.e2e.conftest import PARIS, START, settings_for
 from tests.e2e.journeys import card, onboard_english, press, say
 

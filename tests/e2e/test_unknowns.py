@@ -12,11 +12,11 @@ import pytest
 
 from bot import callback_data as cb
 from bot.domain.stages import Stage
-from bot.fake_api.users import FakeUser
 from bot.i18n import translator
 from bot.questions import PICKABLE_STAGES
 from bot.views.onboarding import STAGE_LABELS
 from bot.views.plan import nothing_yet
+from fake_telegram.users import FakeUser
 from tests.e2e.conftest import Harness
 from tests.e2e.journeys import press, say
 

@@ -9,7 +9,7 @@ import aiohttp
 
 from bot.app import Webhook, build_application, running
 from bot.clock import ManualClock
-from bot.fake_api.server import FakeTelegram
+from fake_telegram.server import FakeTelegram
 from tests.e2e.conftest import START, settings_for
 from tests.e2e.journeys import press, say
 

@@ -33,9 +33,9 @@ from bot.db.engine import async_session_factory, create_async_engine, create_syn
 from bot.db.migrate import upgrade_to_head
 from bot.db.models import Follow, Person
 from bot.domain.rules.loader import default_rulebook
-from bot.fake_api.server import FakeTelegram
 from bot.services import Services, build_services
 from bot.services.broadcasts import Report
+from fake_telegram.server import FakeTelegram
 from tests.service.test_dispatch_instances import (
     SendCounter,
     add_users,

@@ -25,7 +25,7 @@ from sqlalchemy import pool
 from bot.db.engine import create_sync_engine
 from bot.db.migrate import upgrade_to_head
 from bot.db.models import Person, Reminder
-from bot.fake_api.server import FakeTelegram
+from fake_telegram.server import FakeTelegram
 
 pytestmark = pytest.mark.postgres
 

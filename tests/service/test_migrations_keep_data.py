@@ -23,14 +23,13 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from alembic import command
-from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import pool
 from sqlmodel import SQLModel
 
 import bot.db.models  # noqa: F401  (registers the current tables on SQLModel.metadata)
 from bot.db.engine import create_sync_engine
-from bot.db.migrate import ALEMBIC_INI, alembic_config
+from bot.db.migrate import alembic_config
 
 ROWS = 4  # generated rows per table; the last one has NULL in every nullable column
 # Edge values, one per generated row: Telegram ids above 2**32, the largest BIGINT, a group chat.
@@ -70,7 +69,7 @@ Rows = dict[str, list[dict[str, Any]]]  # table -> rows, each a dict of column v
 
 def _script() -> ScriptDirectory:
     """Return the repository's migration scripts."""
-    return ScriptDirectory.from_config(Config(str(ALEMBIC_INI)))
+    return ScriptDirectory.from_config(alembic_config())
 
 
 def migration_steps() -> list[Step]:

@@ -30,9 +30,9 @@ from bot.context import BotApplication
 from bot.db.engine import SQLITE_PRAGMAS, create_sync_engine
 from bot.db.migrate import upgrade_to_head
 from bot.db.models import Person, Reminder
-from bot.fake_api.faults import Faults
-from bot.fake_api.server import FakeTelegram
 from bot.scheduling.jobs import DISPATCH
+from fake_telegram.faults import Faults
+from fake_telegram.server import FakeTelegram
 from tests.e2e.conftest import START
 from tests.e2e.journeys import say
 from tests.support.postgres import PostgresCluster

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import tomllib
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -147,17 +148,20 @@ def test_compose_file_shape(compose: dict[str, Any]) -> None:
 
 
 def test_commands_are_real_subcommands(compose: dict[str, Any]) -> None:
-    """Every service built from the image runs a real `python -m bot` subcommand that parses."""
+    """Every service built from the image runs a real subcommand of the installed `asylum-bot`
+    (the console script of pyproject.toml, the same as `python -m bot`) that parses."""
     dockerfile = (ROOT / "Dockerfile").read_text()
-    assert 'ENTRYPOINT ["python", "-m", "bot"]' in dockerfile
-    healthcheck = re.search(r'CMD \["python", "-m", "bot", (.+)\]\s*$', dockerfile, re.M)
-    assert healthcheck, "the Dockerfile HEALTHCHECK no longer runs python -m bot"
+    assert 'ENTRYPOINT ["asylum-bot"]' in dockerfile
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts["asylum-bot"] == "bot.cli:main"
+    healthcheck = re.search(r'CMD \["asylum-bot", (.+)\]\s*$', dockerfile, re.M)
+    assert healthcheck, "the Dockerfile HEALTHCHECK no longer runs asylum-bot"
     commands = {
         "HEALTHCHECK": [part.strip().strip('"') for part in healthcheck.group(1).split(",")]
     }
     for name, service in services(compose).items():
         if "build" in service:
-            assert "entrypoint" not in service, f"{name} must run through python -m bot"
+            assert "entrypoint" not in service, f"{name} must run through asylum-bot"
             commands[name] = service["command"]
     assert set(commands) == {"HEALTHCHECK", "migrate", *BOT_SERVICES}
     known = subcommands()
@@ -277,3 +281,16 @@ def test_caddy_proxies_to_the_bot_services(compose: dict[str, Any]) -> None:
     assert CADDYFILE.read_text().count("{$WEBHOOK_DOMAIN}") == 1
     assert environment(caddy)["WEBHOOK_DOMAIN"].startswith("${WEBHOOK_DOMAIN")
     assert {"80:80", "443:443"} <= set(caddy["ports"])
+
+
+def test_the_image_holds_the_installed_bot_only() -> None:
+    """The image is built from the package's sources (installed as a wheel): the fake Telegram
+    server, the tests and the benchmarks are never copied in."""
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    copied = set()
+    for line in dockerfile.splitlines():
+        if line.startswith("COPY ") and "--from=" not in line:
+            copied.update(part for part in line.split()[1:-1] if not part.startswith("--"))
+    allowed = {"requirements/base.lock", "requirements/build.lock", "pyproject.toml", "README.md"}
+    assert copied == allowed | {"bot", "locales", "migrations"}
+    assert "pip install --no-deps /wheels/" in dockerfile

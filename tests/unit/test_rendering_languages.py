@@ -9,10 +9,10 @@ import pytest
 
 from bot.domain.basis import Step
 from bot.domain.rules.loader import default_rulebook
-from bot.fake_api.html import parse_html
 from bot.i18n import FSI, PDI, supported_languages, translator
 from bot.views.basis import why_text
 from bot.views.reminder import reminder_message
+from fake_telegram.html import parse_html
 from tests.unit.plans import ev, plan, rejected
 
 NOW = datetime(2026, 3, 3, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))

@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.rules.loader import default_rulebook
-from bot.fake_api.html import parse_html
 from bot.i18n import supported_languages, translator
 from bot.services.associations import Followed
 from bot.services.broadcasts import Audience, Draft, Report
 from bot.views import staff as views
 from bot.views.common import Screen
+from fake_telegram.html import parse_html
 
 NOW = datetime(2026, 3, 3, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
 CODES = [language.code for language in supported_languages() if language.code != "en"]

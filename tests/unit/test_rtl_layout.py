@@ -19,7 +19,6 @@ from bidi import get_display
 
 from bot.dialog import DialogState, start
 from bot.domain.rules.loader import default_rulebook
-from bot.fake_api.html import parse_html
 from bot.i18n import FSI, PDI, translator
 from bot.questions import QUESTIONS
 from bot.views.basis import why_text
@@ -29,6 +28,7 @@ from bot.views.onboarding import privacy_notice
 from bot.views.plan import summary
 from bot.views.questions import question_screen, read_back
 from bot.views.reminder import reminder_message
+from fake_telegram.html import parse_html
 from tests.unit.plans import ev, plan, rejected
 
 PARIS = ZoneInfo("Europe/Paris")

@@ -51,16 +51,16 @@ class RulesError(ValueError):
 @cache
 def default_rulebook() -> RuleBook:
     """Return the rules shipped with the package (loaded and validated once)."""
-    return parse_rules(_shipped_text(), RULES_FILE)
+    return parse_rules(shipped_rules_text(), RULES_FILE)
 
 
 @cache
 def rules_fingerprint() -> str:
     """Return the SHA-256 of the shipped rules file: a change means every plan is recomputed."""
-    return hashlib.sha256(_shipped_text().encode("utf-8")).hexdigest()
+    return hashlib.sha256(shipped_rules_text().encode("utf-8")).hexdigest()
 
 
-def _shipped_text() -> str:
+def shipped_rules_text() -> str:
     """Return the text of the rules file shipped with the package."""
     return resources.files("bot.domain.rules").joinpath(RULES_FILE).read_text("utf-8")
 

@@ -1,0 +1,21 @@
+"""The Bot API methods the fake implements, by their spec name."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from fake_telegram.methods import chats, files, messages, polling, settings
+
+if TYPE_CHECKING:
+    from fake_telegram.server import FakeTelegram
+
+Handler = Callable[["FakeTelegram", dict[str, Any]], Awaitable[Any]]
+
+HANDLERS: dict[str, Handler] = {
+    **chats.HANDLERS,
+    **files.HANDLERS,
+    **messages.HANDLERS,
+    **polling.HANDLERS,
+    **settings.HANDLERS,
+}

@@ -1,5 +1,7 @@
 # Two commands for a fresh machine with Python 3.11+:  `make run` starts the bot, `make test` runs
-# every test. Both create .venv from the locked requirements on first use.
+# every test. Both create .venv from the locked requirements on first use. While working,
+# `make test-fast` runs ruff and the unit, service and handler tests that are not slow and need no
+# PostgreSQL or child process (under a minute).
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -8,8 +10,8 @@ STAMP  := $(VENV)/.installed-dev
 POT    := locales/bot.pot
 BABEL  := PYTHONPATH=. $(VENV)/bin/pybabel
 
-.PHONY: run test lint check migrate lock clean extract update-catalogs check-catalogs demo \
-	audit
+.PHONY: run test test-fast lint check migrate lock clean extract update-catalogs check-catalogs \
+	demo audit
 
 $(STAMP): requirements/dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -20,13 +22,19 @@ $(STAMP): requirements/dev.lock
 run: $(STAMP)  ## start the bot (reads .env and the environment)
 	$(PY) -m bot run
 
-demo: $(STAMP)  ## try the bot in this terminal, against a local fake Telegram
-	$(PY) -m bot demo $(if $(LANG_CODE),--lang $(LANG_CODE),)
+demo: $(STAMP)  ## try the bot in this terminal, against a local fake Telegram (STAFF=1: as staff)
+	$(PY) -m bot demo $(if $(LANG_CODE),--lang $(LANG_CODE),) $(if $(STAFF),--staff,)
 
 test: $(STAMP) check-catalogs  ## lint and type-check, then the whole test suite
 	$(PY) -m ruff check bot fake_telegram migrations tests bench
 	$(PY) -m mypy
 	$(PY) -m pytest
+
+# The tiers are markers (tests/conftest.py gives them by rule; pyproject.toml declares them).
+test-fast: $(STAMP)  ## ruff, then the unit, service and handler tests not slow, postgres or processes
+	$(PY) -m ruff check bot fake_telegram migrations tests bench
+	$(PY) -m pytest -q tests/unit tests/service tests/handlers \
+		-m "not slow and not postgres and not processes"
 
 # Translations: English source texts in the code and the rules file -> locales/bot.pot ->
 # locales/<ll>/LC_MESSAGES/messages.po (committed), read and compiled in memory by the bot.
@@ -34,8 +42,15 @@ extract: $(STAMP)  ## refresh the template from the code and the rules file
 	$(BABEL) -q extract -F locales/babel.cfg --no-location --no-wrap --sort-output --omit-header \
 		-k N_ -o $(POT) .
 
+# A changed English text keeps its old translation as a hint: marked fuzzy, with the old English
+# as `#| msgid`, so the translator sees what changed. The bot never shows a fuzzy translation
+# (bot/i18n.py compiles with use_fuzzy=False) and `make check-catalogs` refuses one, so nothing
+# half-translated ships. Texts no longer in the code are dropped, not kept as `#~`: Babel never
+# matches against those, so they would only pile up (git keeps them). A run that finds nothing
+# new leaves every file as it was (no POT-Creation-Date churn).
 update-catalogs: extract  ## merge the template into every language's catalog
-	$(BABEL) -q update -i $(POT) -d locales --no-wrap --no-fuzzy-matching --ignore-obsolete
+	$(BABEL) -q update -i $(POT) -d locales --no-wrap --previous --ignore-obsolete \
+		--ignore-pot-creation-date
 
 check-catalogs: $(STAMP)  ## fail when the template is stale or a catalog fails the gate
 	@$(BABEL) -q extract -F locales/babel.cfg --no-location --no-wrap --sort-output --omit-header \

@@ -1,7 +1,7 @@
 """Measure what a person reads, per language: the summary, a reminder, and the way to them.
 
 Run: .venv/bin/python -m bench.cards
-Prints a table (copied into the README); asserts nothing (bench/ is never run as tests).
+Prints a table (copied into docs/benchmarks.md); asserts nothing (bench/ is never run as tests).
 
 For each language of locales/languages.toml:
 
@@ -73,9 +73,9 @@ def reminder_numbers(code: str) -> tuple[int, int]:
     """Return (characters, lines) of the first reminder of the 21-day form."""
     rule = default_rulebook().rule("ofpra_filing_21_days")
     due = datetime(2026, 3, 23, 23, 59, 59, tzinfo=PARIS)
-    text, _ = reminder_message(
+    text = reminder_message(
         translator(code), rule, due, datetime(2026, 3, 5, 9, tzinfo=PARIS), "lead"
-    )
+    ).text
     return len(shown(text)), len(shown(text).splitlines())
 
 

@@ -6,13 +6,13 @@ Prints numbers; asserts nothing (bench/ is never run as tests).
 Each step of `Dispatcher._deliver` is timed alone, in CPU milliseconds of this process per message
 (every thread, so SQLite's aiosqlite thread counts) and in messages per second:
 
-- render: `reminder_screen` with a translator, as the dispatcher does for every reminder;
+- render: `reminder_message` with a translator, as the dispatcher does for every reminder;
 - send: `ExtBot.send_message` (PTB + the SendRateLimiter) over PTB's HTTPX request class and over
   the bot's aiohttp one (`bot/telegram_request.py`), to FakeTelegram running in a child process,
   so the server's own work is not counted; then raw HTTPX / aiohttp POSTs of the same form, for
   scale. (The dispatcher itself calls `do_api_request("sendMessage")`, which also skips building
   a Message from the answer: see bench/dispatch_throughput.py for the whole path.)
-- record: `claims.mark_sent` in its own ORM session transaction (as the dispatcher does), the same
+- record: `outbox.record` (one row, SENT) in its own ORM session transaction, the same
   UPDATE on a Core connection, and one Core UPDATE ... WHERE id IN (...) per 100 messages.
 """
 
@@ -34,19 +34,20 @@ from zoneinfo import ZoneInfo
 import aiohttp
 import httpx
 import sqlalchemy as sa
+from telegram import InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.ext import ExtBot
 from telegram.request import BaseRequest, HTTPXRequest
 
+from bot.db import outbox, outbox_reminders
 from bot.db.engine import async_session_factory, create_async_engine
 from bot.domain.rules.loader import default_rulebook
 from bot.i18n import translator
-from bot.scheduling import claims
-from bot.scheduling.rate_limit import SendRateLimiter
+from bot.sending.pacing import SendRateLimiter
+from bot.sending.request import AiohttpRequest
 from bot.services.unit import Sessions
-from bot.telegram_request import AiohttpRequest
 from bot.views.common import Screen
-from bot.views.reminder import reminder_screen
+from bot.views.reminder import reminder_message
 
 # PTB periods as timedelta (no deprecation warning on every 429), as `python -m bot` does.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -74,7 +75,7 @@ def screen() -> Screen:
     """Return a typical reminder (its text is about 1 kB of HTML, with three buttons)."""
     rule = default_rulebook().by_id["ofpra_filing_21_days"]
     now = datetime.now(PARIS)
-    return reminder_screen(translator("en"), rule, now + timedelta(days=3), now, "lead")
+    return reminder_message(translator("en"), rule, now + timedelta(days=3), now, "lead")
 
 
 def render_cost(count: int) -> str:
@@ -83,7 +84,7 @@ def render_cost(count: int) -> str:
     now = datetime.now(PARIS)
     wall = time.perf_counter()
     for _ in range(count):
-        reminder_screen(translator("en"), rule, now + timedelta(days=3), now, "lead")
+        reminder_message(translator("en"), rule, now + timedelta(days=3), now, "lead")
     wall = time.perf_counter() - wall
     return f"{wall / count * 1000:6.2f} ms CPU/msg {count / wall:8,.0f} msg/s"
 
@@ -95,16 +96,23 @@ async def http_costs(count: int) -> list[tuple[str, str]]:
     """Time sends to FakeTelegram in a child process, through PTB and raw clients."""
     chats = [FIRST_CHAT_ID + i for i in range(count)]
     server = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bench.dispatch_throughput", "--serve", json.dumps([chats, False]),
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "bench.dispatch_throughput",
+        "--serve",
+        json.dumps([chats, False]),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
     )
     assert server.stdout is not None and server.stdin is not None
     ready = json.loads(await server.stdout.readline())
     token, base = ready["token"], ready["base_url"]
     rows = []
     try:
-        for name, request in (("HTTPX (pool 64)", lambda: HTTPXRequest(connection_pool_size=64)),
-                              ("aiohttp (the bot's)", AiohttpRequest)):
+        for name, request in (
+            ("HTTPX (pool 64)", lambda: HTTPXRequest(connection_pool_size=64)),
+            ("aiohttp (the bot's)", AiohttpRequest),
+        ):
             for concurrency in (1, 64):
                 cost = await ptb_sends(token, base, request(), chats, concurrency)
                 rows.append((f"send: PTB send_message, {name}, concurrency {concurrency}", cost))
@@ -119,15 +127,23 @@ async def ptb_sends(
     token: str, base: str, request: BaseRequest, chats: list[int], concurrency: int
 ) -> str:
     """Send one reminder to each chat through ExtBot with the bot's rate limiter (pacing off)."""
-    bot: ExtBot[Any] = ExtBot(token, base_url=base, request=request,
-                              rate_limiter=SendRateLimiter(None))
+    bot: ExtBot[Any] = ExtBot(
+        token, base_url=base, request=request, rate_limiter=SendRateLimiter(None)
+    )
     await bot.initialize()
     shown = screen()
+    assert shown.keyboard is not None
+    markup = InlineKeyboardMarkup.de_json(shown.keyboard.as_json(), bot)
 
     async def send(index: int) -> None:
         """Send the reminder as the dispatcher does."""
-        await bot.send_message(chats[index], shown.text, parse_mode=ParseMode.HTML,
-                               reply_markup=shown.keyboard, rate_limit_args={"per_chat": True})
+        await bot.send_message(
+            chats[index],
+            shown.text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+            rate_limit_args={"per_chat": True},
+        )
 
     try:
         return await timed(len(chats), concurrency, send)
@@ -149,8 +165,10 @@ async def raw_posts(url: str, chats: list[int]) -> list[tuple[str, str]]:
                 await response.read()
 
         aiohttp_cost = await timed(len(chats), 1, post)
-    return [("send: bare HTTPX POST, concurrency 1", httpx_cost),
-            ("send: bare aiohttp POST, concurrency 1", aiohttp_cost)]
+    return [
+        ("send: bare HTTPX POST, concurrency 1", httpx_cost),
+        ("send: bare aiohttp POST, concurrency 1", aiohttp_cost),
+    ]
 
 
 # -- recording ---------------------------------------------------------------------------------
@@ -181,7 +199,7 @@ async def record_costs(workdir: Path, count: int) -> list[tuple[str, str]]:
 
 
 def recorder(
-    way: str, engine: Any, sessions: Sessions, taken: list[claims.Claimed]
+    way: str, engine: Any, sessions: Sessions, taken: list[outbox_reminders.ClaimedReminder]
 ) -> Callable[[int], Awaitable[None]]:
     """Return a step that records delivery number `index` ("batch": each 100th records 100)."""
     now = datetime.now(UTC)
@@ -192,7 +210,9 @@ def recorder(
         """Record one delivery, the chosen way."""
         if way == "orm":
             async with sessions.begin() as session:
-                await claims.mark_sent(session, taken[index], now)
+                await outbox.record(
+                    session, outbox.REMINDERS, [taken[index]], outbox.Outcome.SENT, now=now
+                )
         elif way == "core":
             async with engine.begin() as connection:
                 await connection.execute(_sent([ids[index]], lease, now))
@@ -205,7 +225,7 @@ def recorder(
 
 def _sent(ids: list[int], lease: datetime, now: datetime) -> sa.Update:
     """Return the UPDATE that marks rows sent while the claim holds them (mark_sent, for many)."""
-    table = claims.R
+    table = outbox.REMINDERS.table
     return (
         sa.update(table)
         .where(table.c.id.in_(ids), table.c.status == "claimed", table.c.lease_until == lease)
@@ -213,10 +233,10 @@ def _sent(ids: list[int], lease: datetime, now: datetime) -> sa.Update:
     )
 
 
-async def claim_all(sessions: Sessions, count: int) -> list[claims.Claimed]:
+async def claim_all(sessions: Sessions, count: int) -> list[outbox_reminders.ClaimedReminder]:
     """Claim every due reminder, as the dispatcher would."""
     async with sessions.begin() as session:
-        return await claims.claim_due(
+        return await outbox_reminders.claim(
             session, datetime.now(UTC), lease=timedelta(minutes=5), limit=count
         )
 
@@ -240,9 +260,12 @@ def sniffio_note() -> str:
 
 async def measure(count: int) -> None:
     """Run every measurement and print one line each."""
-    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; {count} messages per line; "
-          "FakeTelegram in a child process (its CPU not counted)", flush=True)
-    rows = [("render: reminder_screen + translator", render_cost(count))]
+    print(
+        f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; {count} messages per line; "
+        "FakeTelegram in a child process (its CPU not counted)",
+        flush=True,
+    )
+    rows = [("render: reminder_message + translator", render_cost(count))]
     rows += await http_costs(count)
     with tempfile.TemporaryDirectory(prefix="bench-costs-") as workdir:
         rows += await record_costs(Path(workdir), count)

@@ -8,7 +8,7 @@ SQLite database; the real Dispatcher claims the due reminders, sends them throug
 SendRateLimiter) to FakeTelegram on 127.0.0.1, and records each outcome. Three parts:
 
 a. rate limiting off (TELEGRAM_GLOBAL_RATE=0): M reminders due now, one per chat; messages/s for
-   several DISPATCH_CONCURRENCY and DISPATCH_BATCH values (the default is 64 and 500);
+   several DISPATCH_CONCURRENCY and DISPATCH_BATCH values (the defaults: 8 and 500);
 b. rate limiting on (TELEGRAM_GLOBAL_RATE=30), the fake server enforcing Telegram's limits (429
    above them): the sustained rate, the most sends seen in any 1-second window overall and in one
    chat, and the number of 429 answers;
@@ -51,7 +51,7 @@ from fake_telegram.server import FakeTelegram
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 FIRST_CHAT_ID = 200_000_000
-DEFAULT_CONCURRENCY, DEFAULT_BATCH = 64, 500
+DEFAULT_CONCURRENCY, DEFAULT_BATCH = 8, 500
 
 
 @dataclass
@@ -88,8 +88,14 @@ def create_database(path: Path, chats: int) -> str:
     upgrade_to_head(url)
     now = datetime.now(UTC)
     rows = [
-        {"id": i + 1, "chat_id": FIRST_CHAT_ID + i, "language": "en", "active": True,
-         "created_at": now, "updated_at": now}
+        {
+            "id": i + 1,
+            "chat_id": FIRST_CHAT_ID + i,
+            "language": "en",
+            "active": True,
+            "created_at": now,
+            "updated_at": now,
+        }
         for i in range(chats)
     ]
     _write(url, sa.insert(Person.__table__), rows)
@@ -113,9 +119,16 @@ def load_reminders(url: str, persons: list[int]) -> None:
     now = datetime.now(UTC)
     tomorrow = now + timedelta(days=1)
     rows = [
-        {"person_id": person, "rule_id": rules[i % len(rules)], "kind": "lead",
-         "due_at": tomorrow + timedelta(minutes=i), "remind_at": now - timedelta(minutes=1),
-         "status": "pending", "attempts": 0, "created_at": now}
+        {
+            "person_id": person,
+            "rule_id": rules[i % len(rules)],
+            "kind": "lead",
+            "due_at": tomorrow + timedelta(minutes=i),
+            "remind_at": now - timedelta(minutes=1),
+            "status": "pending",
+            "attempts": 0,
+            "created_at": now,
+        }
         for i, person in enumerate(persons)
     ]
     _write(url, sa.delete(Reminder.__table__))
@@ -249,8 +262,12 @@ async def sweep(
     Dispatcher.run_once = observed  # type: ignore[method-assign]
     try:
         config = load_settings(
-            env_file=None, telegram_bot_token=token, telegram_api_base_url=base_url,
-            database_url=url, dispatch_interval=3600, **settings,
+            env_file=None,
+            telegram_bot_token=token,
+            telegram_api_base_url=base_url,
+            database_url=url,
+            dispatch_interval=3600,
+            **settings,
         )
         application = build_application(config)
         async with running(application, receive=False):
@@ -260,15 +277,25 @@ async def sweep(
     finally:
         Dispatcher.run_once = original  # type: ignore[method-assign]
     stats = await telegram.finish()
-    return Run(label, seconds, cpu, report, count_statuses(url), stats["sends"],
-               stats["refused"], error, stats)
+    return Run(
+        label,
+        seconds,
+        cpu,
+        report,
+        count_statuses(url),
+        stats["sends"],
+        stats["refused"],
+        error,
+        stats,
+    )
 
 
 async def _orphans_done() -> None:
     """Wait for deliveries left running by a sweep that raised (asyncio.gather does not cancel
     the others when one fails)."""
     orphans = [
-        task for task in asyncio.all_tasks()
+        task
+        for task in asyncio.all_tasks()
         if "_deliver_all" in getattr(task.get_coro(), "__qualname__", "")
     ]
     if orphans:
@@ -299,12 +326,20 @@ async def part_a(template: Path, args: argparse.Namespace) -> list[Run]:
             url = fresh_copy(template, f"a-{concurrency}-{batch}")
             load_reminders(url, list(range(1, args.messages + 1)))
             run = await sweep(
-                f"c={concurrency} b={batch}", url, chats, remote=args.server_process,
-                telegram_global_rate=0, dispatch_concurrency=concurrency, dispatch_batch=batch,
+                f"c={concurrency} b={batch}",
+                url,
+                chats,
+                remote=args.server_process,
+                telegram_global_rate=0,
+                dispatch_concurrency=concurrency,
+                dispatch_batch=batch,
             )
-            print(f"  a. {run.label}: {describe(run)}; CPU ms/msg: bot "
-                  f"{_per_message(run.cpu, run)}, server {_per_message(run.server['cpu_s'], run)}"
-                  " (until the sweep ended)", flush=True)
+            print(
+                f"  a. {run.label}: {describe(run)}; CPU ms/msg: bot "
+                f"{_per_message(run.cpu, run)}, server {_per_message(run.server['cpu_s'], run)}"
+                " (until the sweep ended)",
+                flush=True,
+            )
             runs.append(run)
     return runs
 
@@ -315,7 +350,11 @@ async def part_b(template: Path, args: argparse.Namespace) -> Run:
     url = fresh_copy(template, "b")
     load_reminders(url, list(range(1, args.paced + 1)))
     return await sweep(
-        "paced 30/s", url, chats, remote=args.server_process, enforce=True,
+        "paced 30/s",
+        url,
+        chats,
+        remote=args.server_process,
+        enforce=True,
         telegram_global_rate=30,
     )
 
@@ -325,7 +364,11 @@ async def part_c(template: Path, args: argparse.Namespace) -> Run:
     url = fresh_copy(template, "c")
     load_reminders(url, [1] * args.same_chat)
     return await sweep(
-        "same chat", url, [FIRST_CHAT_ID], remote=args.server_process, enforce=True,
+        "same chat",
+        url,
+        [FIRST_CHAT_ID],
+        remote=args.server_process,
+        enforce=True,
         telegram_global_rate=30,
     )
 
@@ -340,8 +383,10 @@ def _per_message(cpu: float | None, run: Run) -> str:
 
 def describe(run: Run) -> str:
     """Return one line: sends, recorded outcomes, rates, and what went wrong."""
-    line = (f"{run.sends} sends answered, {run.sent} recorded sent, {run.statuses}; "
-            f"sweep {run.seconds:.2f} s")
+    line = (
+        f"{run.sends} sends answered, {run.sent} recorded sent, {run.statuses}; "
+        f"sweep {run.seconds:.2f} s"
+    )
     if not run.error:
         line += f" = {run.rate:,.0f} msg/s"
     line += f"; sends/s at the server {server_rate(run):,.0f}"
@@ -359,58 +404,78 @@ def server_rate(run: Run) -> float:
 
 def print_part_a(a: list[Run], args: argparse.Namespace) -> None:
     """Print the table of part a, and the best and default configurations."""
-    print(f"\na. rate limiting off, {args.messages:,} reminders, one per chat "
-          f"(Telegram {'in a child process' if args.server_process else 'in-process'})")
-    print(f"{'concurrency':>11} {'batch':>6} | {'sweep s':>8} {'msg/s':>6} {'sends/s':>8} "
-          f"{'CPU ms':>6} {'sent':>5} {'claimed':>7}  sweep")
+    print(
+        f"\na. rate limiting off, {args.messages:,} reminders, one per chat "
+        f"(Telegram {'in a child process' if args.server_process else 'in-process'})"
+    )
+    print(
+        f"{'concurrency':>11} {'batch':>6} | {'sweep s':>8} {'msg/s':>6} {'sends/s':>8} "
+        f"{'CPU ms':>6} {'sent':>5} {'claimed':>7}  sweep"
+    )
     for run in a:
         concurrency, batch = (int(part.split("=")[1]) for part in run.label.split())
         default = (concurrency, batch) == (DEFAULT_CONCURRENCY, DEFAULT_BATCH)
         rate = f"{run.rate:>6,.0f}" if not run.error else f"{'-':>6}"
         cpu = _per_message(run.cpu, run) if not run.error else "-"
         outcome = f"RAISED {run.error[:40]}" if run.error else "completed"
-        print(f"{concurrency:>11} {batch:>6} | {run.seconds:>8.2f} {rate} "
-              f"{server_rate(run):>8,.0f} {cpu:>6} {run.sent:>5} "
-              f"{run.statuses.get('claimed', 0):>7}  {outcome}{'  <- default' if default else ''}")
-    print("msg/s: recorded sent / sweep time (completed sweeps only); sends/s: at the server, "
-          "first to last send;\nCPU ms: this process's CPU per message; claimed: left claimed "
-          "and unrecorded (Telegram had them: re-sent when the 5-min lease ends)")
+        print(
+            f"{concurrency:>11} {batch:>6} | {run.seconds:>8.2f} {rate} "
+            f"{server_rate(run):>8,.0f} {cpu:>6} {run.sent:>5} "
+            f"{run.statuses.get('claimed', 0):>7}  {outcome}{'  <- default' if default else ''}"
+        )
+    print(
+        "msg/s: recorded sent / sweep time (completed sweeps only); sends/s: at the server, "
+        "first to last send;\nCPU ms: this process's CPU per message; claimed: left claimed "
+        "and unrecorded (Telegram had them: re-sent when the 5-min lease ends)"
+    )
     completed = [run for run in a if not run.error]
     if completed:
         best = max(completed, key=lambda run: run.rate)
         print(f"best completed sweep: {best.label} at {best.rate:,.0f} msg/s (target >= 1,000/s)")
     fastest = max(a, key=server_rate)
-    print(f"fastest sending at the server: {fastest.label} at {server_rate(fastest):,.0f} sends/s; "
-          f"sweeps that raised: {len(a) - len(completed)} of {len(a)}")
+    print(
+        f"fastest sending at the server: {fastest.label} at {server_rate(fastest):,.0f} sends/s; "
+        f"sweeps that raised: {len(a) - len(completed)} of {len(a)}"
+    )
 
 
 def print_results(a: list[Run], b: Run, c: Run, args: argparse.Namespace) -> None:
     """Print the three parts as tables."""
     print_part_a(a, args)
-    print(f"\nb. rate limiting on (TELEGRAM_GLOBAL_RATE=30), {args.paced} reminders, "
-          "server enforcing Telegram's limits")
+    print(
+        f"\nb. rate limiting on (TELEGRAM_GLOBAL_RATE=30), {args.paced} reminders, "
+        "server enforcing Telegram's limits"
+    )
     print(f"  {describe(b)}")
-    print(f"  sustained: {b.rate:.1f} msg/s over the sweep, {server_rate(b):.2f} sends/s from "
-          "first to last send at the server")
-    print(f"  max sends in any 1-s window: overall {b.server['max_1s']} (limit 30), "
-          f"per chat {b.server['max_1s_chat']} (limit 1)")
+    print(
+        f"  sustained: {b.rate:.1f} msg/s over the sweep, {server_rate(b):.2f} sends/s from "
+        "first to last send at the server"
+    )
+    print(
+        f"  max sends in any 1-s window: overall {b.server['max_1s']} (limit 30), "
+        f"per chat {b.server['max_1s_chat']} (limit 1)"
+    )
     print(f"  429 answers: {b.refused} (should be 0)")
 
     gaps = [gap for gaps in c.server["spacing"].values() for gap in gaps]
     print(f"\nc. per-chat pacing: {args.same_chat} reminders of one chat due at once")
     print(f"  {describe(c)}")
     if gaps:
-        print(f"  spacing between sends at the server: min {min(gaps):.4f} s, median "
-              f"{statistics.median(gaps):.4f} s, max {max(gaps):.4f} s (target >= 1 s each); "
-              f"max in any 1-s window {c.server['max_1s_chat']}")
+        print(
+            f"  spacing between sends at the server: min {min(gaps):.4f} s, median "
+            f"{statistics.median(gaps):.4f} s, max {max(gaps):.4f} s (target >= 1 s each); "
+            f"max in any 1-s window {c.server['max_1s_chat']}"
+        )
 
 
 async def measure(args: argparse.Namespace, workdir: Path) -> None:
     """Create the database, run the three parts, print the tables."""
     template = workdir / "template.sqlite3"
     create_database(template, max(args.messages, args.paced))
-    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, SQLite database in {workdir}",
-          flush=True)
+    print(
+        f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, SQLite database in {workdir}",
+        flush=True,
+    )
     a = await part_a(template, args)
     b = await part_b(template, args)
     print(f"  b. {describe(b)}", flush=True)
@@ -422,14 +487,27 @@ def main() -> None:
     """Parse the sizes and run the benchmark (or, with --serve, be the Telegram child process)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=5000, help="reminders for part a")
-    parser.add_argument("--concurrency", type=int, nargs="+", default=[4, 16, 64, 256],
-                        help="DISPATCH_CONCURRENCY values for part a (default: 4 16 64 256)")
-    parser.add_argument("--batch", type=int, nargs="+", default=[500, 2000],
-                        help="DISPATCH_BATCH values for part a (default: 500 2000)")
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        nargs="+",
+        default=[4, 8, 16, 64, 256],
+        help="DISPATCH_CONCURRENCY values for part a (default: 4 8 16 64 256)",
+    )
+    parser.add_argument(
+        "--batch",
+        type=int,
+        nargs="+",
+        default=[500, 2000],
+        help="DISPATCH_BATCH values for part a (default: 500 2000)",
+    )
     parser.add_argument("--paced", type=int, default=600, help="reminders for part b (≈20 s)")
     parser.add_argument("--same-chat", type=int, default=10, help="reminders of one chat, part c")
-    parser.add_argument("--server-process", action="store_true",
-                        help="run FakeTelegram in a child process instead of in-process")
+    parser.add_argument(
+        "--server-process",
+        action="store_true",
+        help="run FakeTelegram in a child process instead of in-process",
+    )
     parser.add_argument("--serve", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:

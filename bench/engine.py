@@ -1,6 +1,7 @@
 """Benchmark the deadline engine: rules loading, and plans computed per second.
 
-Run: .venv/bin/python -m bench.engine [PERSONS]. Prints numbers; asserts nothing (see README).
+Run: .venv/bin/python -m bench.engine [PERSONS]. Prints numbers; asserts nothing
+(see docs/benchmarks.md).
 The bot recomputes a person's plan on every change of date, stage or language, and the reminder
 dispatcher relies on those plans, so the engine must stay far below a millisecond per person.
 """

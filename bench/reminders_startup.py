@@ -78,8 +78,14 @@ def _person_rows(first: int, end: int) -> list[dict[str, object]]:
     """Return persons first+1 .. end (ids), each in their own private chat, speaking English."""
     now = datetime.now(UTC)
     return [
-        {"id": i + 1, "chat_id": FIRST_CHAT_ID + i, "language": "en", "active": True,
-         "created_at": now, "updated_at": now}
+        {
+            "id": i + 1,
+            "chat_id": FIRST_CHAT_ID + i,
+            "language": "en",
+            "active": True,
+            "created_at": now,
+            "updated_at": now,
+        }
         for i in range(first, end)
     ]
 
@@ -93,9 +99,16 @@ def _reminder_rows(first: int, end: int, per_person: int) -> list[dict[str, obje
     for index in range(first, end):
         remind_at = now + timedelta(days=1 + rng.random() * 364)
         rows.append(
-            {"person_id": index // per_person + 1, "rule_id": rules[index % len(rules)],
-             "remind_at": remind_at, "due_at": remind_at + timedelta(days=rng.randint(1, 30)),
-             "kind": "lead", "status": "pending", "attempts": 0, "created_at": now}
+            {
+                "person_id": index // per_person + 1,
+                "rule_id": rules[index % len(rules)],
+                "remind_at": remind_at,
+                "due_at": remind_at + timedelta(days=rng.randint(1, 30)),
+                "kind": "lead",
+                "status": "pending",
+                "attempts": 0,
+                "created_at": now,
+            }
         )
     return rows
 
@@ -142,8 +155,10 @@ async def start_ours(url: str) -> dict[str, float]:
     async with FakeTelegram() as telegram:
         baseline = _rss_mb()
         settings = load_settings(
-            env_file=None, telegram_bot_token=telegram.token,
-            telegram_api_base_url=telegram.base_url, database_url=url,
+            env_file=None,
+            telegram_bot_token=telegram.token,
+            telegram_api_base_url=telegram.base_url,
+            database_url=url,
         )
         started = time.perf_counter()
         application = build_application(settings)
@@ -173,8 +188,11 @@ async def start_naive(url: str) -> dict[str, float]:
         baseline = _rss_mb()
         started = time.perf_counter()
         application = (
-            Application.builder().token(telegram.token).base_url(telegram.base_url)
-            .request(HTTPXRequest(connection_pool_size=64)).build()
+            Application.builder()
+            .token(telegram.token)
+            .base_url(telegram.base_url)
+            .request(HTTPXRequest(connection_pool_size=64))
+            .build()
         )
         await application.initialize()
         initialized = time.perf_counter() - started
@@ -189,8 +207,9 @@ async def start_naive(url: str) -> dict[str, float]:
         scheduling = time.perf_counter()
         for reminder_id, chat_id, remind_at in rows:
             # As in examples/timerbot.py: one job per alarm, named after the chat.
-            queue.run_once(remind, when=remind_at, chat_id=chat_id, name=str(chat_id),
-                           data=reminder_id)
+            queue.run_once(
+                remind, when=remind_at, chat_id=chat_id, name=str(chat_id), data=reminder_id
+            )
         scheduled = time.perf_counter() - scheduling
         await application.start()
         elapsed = time.perf_counter() - started
@@ -198,8 +217,15 @@ async def start_naive(url: str) -> dict[str, float]:
         jobs = len(queue.jobs())
         await application.stop()
         await application.shutdown()
-    return {"startup_s": elapsed, "peak_mb": peak, "baseline_mb": baseline or 0.0,
-            "init_s": initialized, "load_s": loaded, "schedule_s": scheduled, "jobs": jobs}
+    return {
+        "startup_s": elapsed,
+        "peak_mb": peak,
+        "baseline_mb": baseline or 0.0,
+        "init_s": initialized,
+        "load_s": loaded,
+        "schedule_s": scheduled,
+        "jobs": jobs,
+    }
 
 
 def _pending_query() -> sa.Select:
@@ -231,8 +257,19 @@ def child(design: str, url: str, spawned_at: float, memory_mb: int) -> None:
 
 def measure(design: str, url: str, timeout: float, memory_mb: int) -> dict[str, object]:
     """Run one design in a fresh subprocess; return its numbers, or an "error" entry."""
-    command = [sys.executable, "-m", "bench.reminders_startup", "--child", design, "--url", url,
-               "--spawned-at", repr(time.time()), "--memory-mb", str(memory_mb)]
+    command = [
+        sys.executable,
+        "-m",
+        "bench.reminders_startup",
+        "--child",
+        design,
+        "--url",
+        url,
+        "--spawned-at",
+        repr(time.time()),
+        "--memory-mb",
+        str(memory_mb),
+    ]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -257,13 +294,18 @@ def extrapolate(points: dict[int, dict[str, object]], count: int, key: str) -> f
 def print_table(counts: list[int], ours: dict[int, dict], naive: dict[int, dict]) -> None:
     """Print start-up seconds and peak RSS of both designs, side by side."""
     print()
-    print(f"{'reminders':>10} | {'ours: start s':>13} {'peak MB':>8} {'1st run s':>9} | "
-          f"{'naive: start s':>14} {'peak MB':>8} {'load s':>7}")
+    print(
+        f"{'reminders':>10} | {'ours: start s':>13} {'peak MB':>8} {'1st run s':>9} | "
+        f"{'naive: start s':>14} {'peak MB':>8} {'load s':>7}"
+    )
     print("-" * 84)
     for count in counts:
         o, n = ours[count], naive[count]
-        left = (f"{o['startup_s']:>13.2f} {o['peak_mb']:>8.0f} {o['first_run_s']:>9.3f}"
-                if "error" not in o else f"{o['error'][:32]:>32}")
+        left = (
+            f"{o['startup_s']:>13.2f} {o['peak_mb']:>8.0f} {o['first_run_s']:>9.3f}"
+            if "error" not in o
+            else f"{o['error'][:32]:>32}"
+        )
         if "startup_s" in n:
             mark = "*" if n.get("extrapolated") else " "
             load = f"{n['load_s']:>7.2f}" if "load_s" in n else f"{'-':>7}"
@@ -276,8 +318,10 @@ def print_table(counts: list[int], ours: dict[int, dict], naive: dict[int, dict]
     for name, results in (("ours", ours), ("naive", naive)):
         baselines = [r["baseline_mb"] for r in results.values() if "baseline_mb" in r]
         if baselines:
-            print(f"{name}: RSS after imports + FakeTelegram, before start-up: "
-                  f"~{statistics.median(baselines):.0f} MB (included in its peak)")
+            print(
+                f"{name}: RSS after imports + FakeTelegram, before start-up: "
+                f"~{statistics.median(baselines):.0f} MB (included in its peak)"
+            )
     print("ours: start-up includes the dispatch job's fixed first delay (first=0.2 s)")
     print(f"targets for ours at the largest count: < {TARGET_SECONDS} s, < {TARGET_MB:.0f} MB")
 
@@ -290,8 +334,11 @@ def run_all(args: argparse.Namespace, workdir: Path) -> None:
         path = workdir / f"bench-{count}.sqlite3"
         built = build_database(path, count, args.per_person)
         size = path.stat().st_size / 1e6
-        print(f"{count:,} reminders ({math.ceil(count / args.per_person):,} persons): "
-              f"built in {built:.1f} s (not counted), {size:.0f} MB on disk", flush=True)
+        print(
+            f"{count:,} reminders ({math.ceil(count / args.per_person):,} persons): "
+            f"built in {built:.1f} s (not counted), {size:.0f} MB on disk",
+            flush=True,
+        )
         url = f"sqlite:///{path}"
         ours[count] = measure("ours", url, args.naive_timeout, 0)
         print(f"  ours:  {ours[count]}", flush=True)
@@ -311,13 +358,26 @@ def run_all(args: argparse.Namespace, workdir: Path) -> None:
 def main() -> None:
     """Parse the sizes, then measure (or, with --child, be one measured subprocess)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--counts", type=int, nargs="+", default=[100_000, 300_000, 1_000_000],
-                        help="numbers of pending reminders, ascending (default: 100k 300k 1M)")
+    parser.add_argument(
+        "--counts",
+        type=int,
+        nargs="+",
+        default=[100_000, 300_000, 1_000_000],
+        help="numbers of pending reminders, ascending (default: 100k 300k 1M)",
+    )
     parser.add_argument("--per-person", type=int, default=10, help="reminders per person")
-    parser.add_argument("--naive-timeout", type=float, default=300.0,
-                        help="seconds before a subprocess is stopped (default 300)")
-    parser.add_argument("--naive-memory-mb", type=int, default=8000,
-                        help="address-space limit of the naive subprocess, MB (default 8000)")
+    parser.add_argument(
+        "--naive-timeout",
+        type=float,
+        default=300.0,
+        help="seconds before a subprocess is stopped (default 300)",
+    )
+    parser.add_argument(
+        "--naive-memory-mb",
+        type=int,
+        default=8000,
+        help="address-space limit of the naive subprocess, MB (default 8000)",
+    )
     parser.add_argument("--child", choices=["ours", "naive"], help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--spawned-at", type=float, help=argparse.SUPPRESS)
@@ -326,8 +386,10 @@ def main() -> None:
     if args.child:
         child(args.child, args.url, args.spawned_at, args.memory_mb)
         return
-    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; each design in a fresh "
-          "subprocess with a FakeTelegram on 127.0.0.1")
+    print(
+        f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; each design in a fresh "
+        "subprocess with a FakeTelegram on 127.0.0.1"
+    )
     with tempfile.TemporaryDirectory(prefix="bench-startup-") as workdir:
         run_all(args, Path(workdir))
 

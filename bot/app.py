@@ -19,16 +19,19 @@ from bot.context import BotApplication, BotContext, BotData
 from bot.db.engine import async_session_factory, create_async_engine
 from bot.domain.rules.loader import default_rulebook
 from bot.handlers import register
+from bot.handlers.base import tell_to_slow_down
 from bot.health import HealthCheck, HealthServer
 from bot.i18n import supported_languages, translator
 from bot.scheduling.dispatcher import Dispatcher, DispatchSettings
 from bot.scheduling.jobs import schedule_dispatch
-from bot.scheduling.rate_limit import SendRateLimiter
 from bot.scheduling.replanning import schedule_replan
 from bot.scheduling.retention import schedule_retention
+from bot.sending import Sender
+from bot.sending.pacing import SendRateLimiter
+from bot.sending.request import AiohttpRequest
 from bot.services import build_services
 from bot.services.conversation import ConversationService
-from bot.telegram_request import AiohttpRequest
+from bot.update_processor import FloodLimit, PerChatUpdateProcessor
 from bot.views.menu import command_list
 
 log = logging.getLogger(__name__)
@@ -62,13 +65,25 @@ def build_application(
     they were computed (`run` asks for it; a dispatch-only instance does not).
     """
     runtime = Runtime(settings, clock or SystemClock(), serve_health=health, replan=replan)
+    updates = PerChatUpdateProcessor(
+        settings.max_concurrent_updates,
+        FloodLimit(settings.flood_updates, settings.flood_seconds),
+        on_flood=lambda update: tell_to_slow_down(application.bot_data, update),
+    )
     builder = (
         Application.builder()
         .token(settings.require_token())
         .base_url(settings.telegram_api_base_url)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .request(request or AiohttpRequest(max(16, settings.dispatch_concurrency + 8)))
-        .rate_limiter(SendRateLimiter(settings.per_instance_rate))
+        .rate_limiter(
+            SendRateLimiter(
+                settings.per_instance_rate,
+                bulk_floor=settings.send_bulk_floor,
+                reply_patience=settings.reply_retry_patience,
+            )
+        )
+        .concurrent_updates(updates)
         .get_updates_request(AiohttpRequest(1, read_timeout=40))
         .post_init(lambda app: _post_init(app, runtime))
         .post_shutdown(lambda app: _post_shutdown(app, runtime))
@@ -98,9 +113,10 @@ async def _post_init(application: BotApplication, runtime: Runtime) -> None:
     data.conversation = ConversationService(
         services.people, services.plans, services.dialogs, runtime.clock
     )
+    data.sender = Sender(application.bot)
     data.dispatcher = Dispatcher(
         services.plans.sessions,
-        application.bot,
+        data.sender,
         data.book,
         runtime.clock,
         settings.timezone,

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Literal, TypeVar
 
 LANGUAGE = "lg"  # lg:<code>       a language was picked
 CONSENT = "ok"  # ok:<code>        "I agree", with the language chosen before consent
@@ -24,11 +27,11 @@ CANCEL = "cx"  # cx                stop the current questions
 DONE = "rd"  # rd:<rule id>        "Done" under a reminder
 TOMORROW = "rt"  # rt:<rule id>    "Remind me tomorrow"
 LEAVE = "lv"  # lv:<association>     stop following an association
-STAFF = "sm"  # sm:<action>.<association>   a staff menu action (checked again when pressed)
+STAFF = "sm"  # sm:<StaffAction>.<association>   a staff menu action (checked again when pressed)
 STAFF_REMOVE = "sr"  # sr:<association>.<user>  remove a staff member (admins)
-DRAFT = "bd"  # bd:<action>[.<value>]  composing a broadcast (the author's own draft only)
+DRAFT = "bd"  # bd:<DraftAction>[.<value>]  composing a broadcast (the author's own draft only)
 STOP_BROADCAST = "bx"  # bx:<broadcast>  stop a broadcast being sent, or cancel a scheduled one
-SHARE = "sh"  # sh:<a|y|x|n>.<association>  ask / yes / no / stop sharing deadlines
+SHARE = "sh"  # sh:<ShareStep>.<association>  ask / yes / no / stop sharing deadlines
 KEEP = "kp"  # kp                "Keep my reminders" under the inactivity notice
 WHY = "wy"  # wy:<rule id>         "Why this date?" under a deadline
 DETAILS = "dt"  # dt:<rule id>     "Details" under a deadline: where, documents, if missed
@@ -90,3 +93,130 @@ def decode(data: str | None) -> Pressed | None:
     if (kind in _NEEDS_VALUE and value) or (kind in _NO_VALUE and not value):
         return Pressed(kind, value)
     return None
+
+
+# -- sub-actions of the association buttons ---------------------------------------------------
+# The values are on the wire: buttons already sent keep working only if they never change.
+
+
+class DraftAction(StrEnum):
+    """What a composer button does to the presser's draft: `bd:<action>[.<argument>]`."""
+
+    DISCARD = "no"  # drop the draft
+    VERSIONS = "ver"  # choose the language of another version
+    VERSION_LANGUAGE = "vl"  # .<language>: the next text is that language's version
+    MENU_LANGUAGES = "al"  # the audience filter by language
+    MENU_DEPARTMENTS = "ad"  # ... by department
+    MENU_STAGES = "as"  # ... by stage
+    TOGGLE_LANGUAGE = "tl"  # .<language>: tick or untick it
+    TOGGLE_DEPARTMENT = "td"  # .<department>
+    TOGGLE_STAGE = "ts"  # .<stage>
+    SITUATIONS = "si"  # the "deadline soon" filter
+    SITUATION = "sit"  # .<situation id> or .none
+    WINDOW = "win"  # .<days>: how far ahead the situation's deadline may be
+    PREVIEW = "pv"  # back to the preview
+    LATER = "lt"  # choose when to send it
+    AT = "at"  # .<YYYYMMDDHHMM>, local time: schedule it then
+    SEND = "ok"  # send it now
+
+
+class StaffAction(StrEnum):
+    """A staff menu button: `sm:<action>.<association>` (`sm:ev.0` for the operator's)."""
+
+    BROADCAST = "bc"  # write to the association's followers
+    EVERYONE = "ev"  # the operator writes to everyone who uses the bot
+    FOLLOW_LINK = "ln"  # the public follow link and its QR code
+    COUNTS = "ct"  # followers by language, department and stage
+    HISTORY = "hi"  # the latest and scheduled messages
+    INVITE_STAFF = "is"
+    INVITE_ADMIN = "ia"
+    STAFF_LIST = "sl"  # the staff, with a button to remove each
+
+
+class ShareStep(StrEnum):
+    """A step of sharing deadlines with a followed association: `sh:<step>.<association>`."""
+
+    ASK = "a"  # explain and ask
+    YES = "y"
+    DECLINE = "x"  # "No" to the question: nothing shared
+    STOP = "n"  # stop sharing
+
+
+def encode_draft(action: DraftAction, argument: str = "") -> str:
+    """Return the callback data of a composer button."""
+    return encode(DRAFT, f"{action}.{argument}" if argument else action)
+
+
+def encode_staff(action: StaffAction, association_id: int) -> str:
+    """Return the callback data of a staff menu button."""
+    return encode(STAFF, f"{action}.{association_id}")
+
+
+def encode_share(step: ShareStep, association_id: int) -> str:
+    """Return the callback data of a sharing button."""
+    return encode(SHARE, f"{step}.{association_id}")
+
+
+Action = TypeVar("Action", DraftAction, StaffAction, ShareStep)
+
+
+def split_action(kind: type[Action], value: str) -> tuple[Action, str] | None:
+    """Split `<action>[.<argument>]` into a known action and its argument; None if unknown."""
+    action, _, argument = value.partition(".")
+    try:
+        return kind(action), argument
+    except ValueError:
+        return None
+
+
+def number(value: str) -> int | None:
+    """Read an id a button carries (an association, a user, a broadcast); None if it is not one."""
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
+# -- the date picker: `cal:m:YYYYMM` shows a month, `cal:d:YYYYMMDD` picks a day, `cal:x` nothing
+# (its own prefix, longer than the two letters above, and its own strict decoder).
+
+CALENDAR_PREFIX = "cal"
+CALENDAR_NOOP = f"{CALENDAR_PREFIX}:x"
+_CALENDAR_DATA = re.compile(rf"{CALENDAR_PREFIX}:(?:m:([0-9]{{6}})|d:([0-9]{{8}})|x)")
+
+
+@dataclass(frozen=True)
+class CalendarAction:
+    """A decoded calendar press: show a month (its first day), pick a day, or nothing.
+
+    `value` is always a date so handlers need no None checks once they know the kind; a no-op
+    carries `date.min`, which is never a valid answer.
+    """
+
+    kind: Literal["month", "day", "noop"]
+    value: date = date.min
+
+
+def calendar_month_data(first: date) -> str:
+    """Return the callback data that shows a month."""
+    return f"{CALENDAR_PREFIX}:m:{first.year:04d}{first.month:02d}"
+
+
+def calendar_day_data(day: date) -> str:
+    """Return the callback data that picks a day."""
+    return f"{CALENDAR_PREFIX}:d:{day.year:04d}{day.month:02d}{day.day:02d}"
+
+
+def parse_calendar_data(data: str | None) -> CalendarAction | None:
+    """Return the press encoded in callback data, or None when it is malformed or forged."""
+    if not isinstance(data, str) or len(data) > MAX_BYTES:
+        return None
+    match = _CALENDAR_DATA.fullmatch(data)
+    if match is None:
+        return None
+    month, day = match.groups()
+    try:
+        if month is not None:
+            return CalendarAction("month", date(int(month[:4]), int(month[4:]), 1))
+        if day is not None:
+            return CalendarAction("day", date(int(day[:4]), int(day[4:6]), int(day[6:])))
+    except ValueError:  # month 13, 30 February, year 0
+        return None
+    return CalendarAction("noop")

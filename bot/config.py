@@ -55,6 +55,19 @@ class Settings(BaseSettings):
     # Telegram's budget for this token (messages/s), shared by BOT_INSTANCES; 0 turns pacing off.
     telegram_global_rate: float = Field(default=30.0, ge=0, le=1000)
     bot_instances: int = Field(default=1, ge=1, le=100)
+    # Answers to people go first in the send window; reminders and alerts to staff keep this
+    # share of it while people are talking (legal reminders never stop during a surge), and
+    # broadcasts take what is left.
+    send_bulk_floor: float = Field(default=0.2, ge=0, le=1)
+    # An answer Telegram refuses with 429 is tried again after retry_after, for this long in all
+    # (seconds); past it, it is given up and logged.
+    reply_retry_patience: float = Field(default=30.0, ge=0, le=600)
+    # Updates of different people handled at once (those of one person always in order).
+    max_concurrent_updates: int = Field(default=64, ge=1, le=1024)
+    # A person sending more than FLOOD_UPDATES updates in FLOOD_SECONDS is asked to slow down and
+    # the extra ones are dropped (0: no limit).
+    flood_updates: int = Field(default=20, ge=0, le=1000)
+    flood_seconds: float = Field(default=10.0, gt=0, le=3600)
     # Association broadcasts wait out these local hours ("off" to send at any time), and nobody
     # receives more than BROADCAST_DAILY_CAP of them in 24 hours (0: no cap; the rest wait).
     # Legal reminders are exempt from both.

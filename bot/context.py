@@ -10,6 +10,7 @@ from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 from bot.domain.rules.model import RuleBook
 from bot.health import Liveness
 from bot.scheduling.dispatcher import Dispatcher
+from bot.sending import Sender
 from bot.services import Services
 from bot.services.conversation import ConversationService
 
@@ -22,6 +23,7 @@ class BotData:
     conversation: ConversationService | None = None
     book: RuleBook | None = None
     dispatcher: Dispatcher | None = None
+    sender: Sender | None = None
     dispatch_interval: float = 60.0
     liveness: Liveness = field(default_factory=Liveness)
 
@@ -46,6 +48,12 @@ class BotContext(CallbackContext[ExtBot[dict[str, Any]], dict, dict, BotData]):
         """Return the reminder dispatcher."""
         assert self.bot_data.dispatcher is not None, "the dispatcher is built in post_init"
         return self.bot_data.dispatcher
+
+    @property
+    def sender(self) -> Sender:
+        """Return the one path every message leaves through."""
+        assert self.bot_data.sender is not None, "the sender is built in post_init"
+        return self.bot_data.sender
 
     @property
     def dispatch_interval(self) -> float:

@@ -14,9 +14,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.db.engine import ping
 
 log = logging.getLogger(__name__)
 DATABASE_TIMEOUT = 5.0
@@ -70,8 +71,7 @@ class HealthCheck:
     async def _database(self) -> str:
         try:
             async with asyncio.timeout(DATABASE_TIMEOUT):
-                async with self.engine.connect() as connection:
-                    await connection.execute(sa.text("SELECT 1"))
+                await ping(self.engine)
         except TimeoutError:
             return "timeout"
         except Exception as error:  # noqa: BLE001 - any failure is a state to report

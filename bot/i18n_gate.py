@@ -73,7 +73,24 @@ def check_language(locale: str) -> list[Problem]:
     path = catalog_path(locale)
     if not path.exists():
         return [Problem(locale, str(path), "no catalog")]
-    return check_catalog(locale, load(locale))
+    catalog = load(locale)
+    return check_catalog(locale, catalog) + missing_from(locale, catalog, template())
+
+
+def template() -> Catalog:
+    """Read the template every catalog is updated from (locales/bot.pot)."""
+    with (LOCALES_DIR / "bot.pot").open("rb") as handle:
+        return read_po(handle)
+
+
+def missing_from(locale: str, catalog: Catalog, source: Catalog) -> list[Problem]:
+    """Return the template's texts the catalog lacks (the bot would show them in English):
+    `make extract` was run without `make update-catalogs`."""
+    return [
+        Problem(locale, str(message.id), "missing: run `make update-catalogs`, then translate")
+        for message in source
+        if message.id and catalog.get(message.id, context=message.context) is None
+    ]
 
 
 def check_catalog(locale: str, catalog: Catalog) -> list[Problem]:

@@ -3,8 +3,9 @@
 No token, no network: the bot runs as in production (long polling over HTTP) against the fake
 Bot API server on 127.0.0.1, with a temporary database. Type messages; type a button's number to
 press it; type :next to jump to the next planned reminder (time travel: the bot's clock moves, the
-reminder is sent as in production); type :quit (or Ctrl-D) to leave. For associations, translators
-and new developers.
+reminder is sent as in production); :staff (or `--staff`) to become the admin of a demo association
+with followers (fake_telegram/demo_staff.py); type :quit (or Ctrl-D, or Ctrl-C) to leave. For
+associations, translators and new developers.
 """
 
 from __future__ import annotations
@@ -14,16 +15,20 @@ import html
 import re
 import sys
 import tempfile
+import threading
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
 from bot.app import build_application, running
+from bot.callback_data import CALENDAR_NOOP as NOOP
+from bot.cli import INTERRUPTED
 from bot.config import load_settings
 from bot.context import BotApplication
 from bot.db.migrate import upgrade_to_head
-from bot.scheduling.claims import next_due
-from bot.views.calendar import NOOP
+from bot.db.outbox_reminders import next_due
+from fake_telegram.demo_staff import StaffDemo
 from fake_telegram.server import FakeTelegram
 from fake_telegram.state import Button, ChatMessage
 from fake_telegram.users import FakeUser
@@ -34,9 +39,17 @@ FIRST_ANSWER_TIMEOUT = 15.0
 
 
 async def run_demo(
-    language: str | None, *, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout
+    language: str | None,
+    *,
+    staff: bool = False,
+    stdin: TextIO = sys.stdin,
+    stdout: TextIO = sys.stdout,
 ) -> int:
-    """Start the fake server and the bot, then relay the terminal to the simulated person."""
+    """Start the fake server and the bot, then relay the terminal to the simulated person.
+
+    Cancelled (Ctrl-C), every block below still closes: the bot stops, the server stops, the
+    temporary folder is removed.
+    """
     with tempfile.TemporaryDirectory(prefix="asylum-bot-demo-") as folder:
         url = f"sqlite:///{Path(folder) / 'demo.sqlite3'}"
         upgrade_to_head(url)
@@ -53,8 +66,17 @@ async def run_demo(
                 user = telegram.user(DEMO_CHAT, first_name="Demo", language_code=language)
                 printer = Printer(user, stdout)
                 stdout.write(_banner())
-                travel = TimeTravel(application, clock, stdout)
-                await _converse(user, printer, stdin, stdout, travel)
+                staff_demo = StaffDemo(application, telegram, user, stdout)
+                commands = {
+                    ":next": TimeTravel(application, clock, stdout).next_reminder,
+                    ":staff": staff_demo.enter,
+                }
+                if staff:
+                    await staff_demo.enter()  # opens the admin link instead of a bare /start
+                else:
+                    await user.send_command("start")
+                await printer.show_new()
+                await _converse(user, printer, LineReader(stdin), stdout, commands)
     return 0
 
 
@@ -75,47 +97,46 @@ class TimeTravel:
     def __init__(self, application: BotApplication, clock: TravellingClock, out: TextIO) -> None:
         self.application, self.clock, self.out = application, clock, out
 
-    async def next_reminder(self) -> None:
-        """Jump to the next due reminder (or say there is none) and send what is due."""
+    async def next_reminder(self) -> bool:
+        """Jump to the next due reminder and send what is due; False when none is planned."""
         dispatcher = self.application.bot_data.dispatcher
         assert dispatcher is not None, "the application has started"
         async with dispatcher.sessions.begin() as session:
             due = await next_due(session)
         if due is None:
             self.out.write("(no reminder is planned)\n")
-            return
+            return False
         if due > self.clock.now():
             self.clock.offset += due - self.clock.now() + timedelta(seconds=1)
         self.out.write(
             f"(the clock is now {self.clock.now().astimezone(dispatcher.zone):%Y-%m-%d %H:%M})\n"
         )
         await dispatcher.run_once()
+        return True
 
 
 async def _converse(
     user: FakeUser,
     printer: Printer,
-    stdin: TextIO,
+    lines: LineReader,
     stdout: TextIO,
-    travel: TimeTravel | None = None,
+    commands: Mapping[str, Callable[[], Awaitable[bool]]],
 ) -> None:
-    """Read lines until :quit or end of input; send each as a message or a button press."""
-    loop = asyncio.get_running_loop()
-    await user.send_command("start")
-    await printer.show_new()
+    """Read lines until :quit or end of input; run a :command (True when the bot will answer),
+    or send the line as a message or a button press."""
     while True:
         stdout.write("> ")
         stdout.flush()
-        line = await loop.run_in_executor(None, stdin.readline)
+        line = await lines.readline()
         if not line or line.strip() in (":quit", ":q"):
             stdout.write("\n")
             return
         text = line.strip()
         if not text:
             continue
-        if text == ":next" and travel is not None:
-            await travel.next_reminder()
-            await printer.show_new()
+        if text in commands:
+            if await commands[text]():
+                await printer.show_new()
             continue
         buttons = printer.current_buttons()
         if text.isdigit() and 1 <= int(text) <= len(buttons):
@@ -124,6 +145,35 @@ async def _converse(
         else:
             await user.send_text(text)
         await printer.show_new()
+
+
+class LineReader:
+    """The terminal's lines, read by a daemon thread so Ctrl-C never waits for Enter.
+
+    A `readline` blocked in asyncio's default executor would hold up `asyncio.run` after Ctrl-C
+    (it joins the executor's threads) until a line is typed; a daemon thread is not waited for.
+    """
+
+    def __init__(self, stdin: TextIO) -> None:
+        self._lines: asyncio.Queue[str] = asyncio.Queue()
+        loop = asyncio.get_running_loop()
+        reader = threading.Thread(target=self._read, args=(stdin, loop), daemon=True)
+        reader.start()
+
+    async def readline(self) -> str:
+        """Return the next line, with its newline; "" at the end of input."""
+        return await self._lines.get()
+
+    def _read(self, stdin: TextIO, loop: asyncio.AbstractEventLoop) -> None:
+        """Hand each line to the event loop, until the end of input or of the loop."""
+        while True:
+            line = stdin.readline()
+            try:
+                loop.call_soon_threadsafe(self._lines.put_nowait, line)
+            except RuntimeError:  # the loop is closed: the demo is over
+                return
+            if not line:
+                return
 
 
 class Printer:
@@ -177,7 +227,8 @@ class Printer:
             self.out.write(f"\n[file: {document.filename}, {size} bytes]\n")
         body = to_terminal(message.raw_text or message.text or message.caption or "")
         edited = " (edited)" if message.edit_count else ""
-        self.out.write(f"\nbot{edited}:\n{body}\n")
+        if body or message.document is None:  # a file without a caption is its line above
+            self.out.write(f"\nbot{edited}:\n{body}\n")
         if message.buttons:
             self.buttons_message_id = message.message_id
             self.out.write(render_buttons(message.buttons))
@@ -210,13 +261,19 @@ def _banner() -> str:
         "Demo: you are chatting with the real bot through a local fake Telegram "
         "(temporary database, nothing leaves this computer).\n"
         "Type a message, or the number of a button to press it. :next jumps to the next "
-        "reminder. :quit to leave.\n"
+        "reminder. :staff makes you the admin of a demo association. :quit (or Ctrl-C) to "
+        "leave.\n"
     )
 
 
-def main(language: str | None) -> int:
-    """Run the demo until the person quits."""
+def main(language: str | None, *, staff: bool = False) -> int:
+    """Run the demo until the person quits (exit 0) or presses Ctrl-C (exit 130).
+
+    asyncio.run turns the first Ctrl-C into a cancellation of the demo, which closes everything,
+    then raises KeyboardInterrupt here.
+    """
     try:
-        return asyncio.run(run_demo(language))
+        return asyncio.run(run_demo(language, staff=staff))
     except KeyboardInterrupt:
-        return 0
+        sys.stdout.write("\n")
+        return INTERRUPTED

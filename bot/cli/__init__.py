@@ -4,16 +4,27 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.domain.calendar import PARIS
 from bot.domain.events import Detained, Outcome, Permit, Procedure, Received
 
+if TYPE_CHECKING:
+    from telegram.error import TelegramError
+
+    from bot.context import BotApplication
+
 Command = Callable[[argparse.Namespace], int]
 USAGE_ERROR = 2
+TELEGRAM_FAILED = 1
+INTERRUPTED = 130  # the shell's status after Ctrl-C (128 + SIGINT)
+# A bot's username, as in t.me/<username>: 5 to 32 letters, digits or "_", ending in "bot".
+BOT_USERNAME = re.compile(r"[A-Za-z0-9_]{2,29}[Bb][Oo][Tt]")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -29,6 +40,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"Configuration error: {error}", file=sys.stderr)
         return USAGE_ERROR
+    except TelegramUnavailable as error:
+        print(f"error: {error}", file=sys.stderr)
+        return TELEGRAM_FAILED
+    except KeyboardInterrupt:  # Ctrl-C: whatever was open has closed on the way out
+        print(file=sys.stderr)
+        return INTERRUPTED
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -76,6 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
         "demo", help="chat with the bot in this terminal, against a local fake Telegram (no token)"
     )
     demo.add_argument("--lang", help="the Telegram app language of the demo person, e.g. fr, ar")
+    demo.add_argument(
+        "--staff",
+        action="store_true",
+        help="be the admin of a demo association with followers (try /staff, /broadcast)",
+    )
     demo.set_defaults(command=_lazy("bot.cli.commands", "demo"))
     replan = commands.add_parser(
         "replan",
@@ -103,6 +125,23 @@ def _add_association(commands: argparse._SubParsersAction[argparse.ArgumentParse
     invite = actions.add_parser("invite", help="print a new one-time admin link")
     invite.add_argument("association_id", type=int, help="the number printed by create")
     invite.set_defaults(command=_lazy("bot.cli.commands", "association_invite"))
+    for action in (create, invite):
+        action.add_argument(
+            "--username",
+            type=bot_username,
+            help="the bot's username for the t.me link, e.g. @my_asylum_bot "
+            "(offline: Telegram is not asked, no token needed)",
+        )
+
+
+def bot_username(text: str) -> str:
+    """Parse a bot's username for argparse: a leading @ is dropped, the shape is checked."""
+    name = text.strip().removeprefix("@")
+    if not BOT_USERNAME.fullmatch(name):
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a bot username: 5 to 32 letters, digits or _, ending in 'bot'"
+        )
+    return name
 
 
 def _add_deadlines(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -203,3 +242,97 @@ def configure_logging(settings: Settings) -> None:
 def settings_from_environment() -> Settings:
     """Return validated settings (ConfigError is reported by `main`)."""
     return load_settings()
+
+
+class TelegramUnavailable(Exception):
+    """Telegram refused the token or could not be reached: one line saying what to check."""
+
+
+async def connect_to_telegram(application: BotApplication, settings: Settings) -> None:
+    """Initialize the application: its first call to Telegram (getMe), made here on purpose.
+
+    A refused token or an unreachable Bot API then ends the command with one line (raised as
+    TelegramUnavailable) instead of PTB's traceback; the HTTP sessions the failed initialize()
+    opened are closed here, since PTB's shutdown() skips an application that never initialized.
+    """
+    from telegram.error import TelegramError
+
+    try:
+        await application.initialize()
+    except TelegramError as error:
+        await application.bot.shutdown()
+        raise telegram_unavailable(error, settings) from None
+
+
+def telegram_unavailable(error: TelegramError, settings: Settings) -> TelegramUnavailable:
+    """Say in one line what failed and what to check, never with the token (PTB's InvalidToken
+    message quotes it)."""
+    from telegram.error import InvalidToken, NetworkError
+
+    base = settings.telegram_api_base_url
+    if isinstance(error, InvalidToken):
+        if "not found" in _innermost(error, InvalidToken).lower():
+            return TelegramUnavailable(
+                f"the Bot API at {base} does not know the token in TELEGRAM_BOT_TOKEN "
+                "(404 Not Found): check the token with @BotFather, and TELEGRAM_API_BASE_URL"
+            )
+        return TelegramUnavailable(
+            "Telegram refused the token in TELEGRAM_BOT_TOKEN (401 Unauthorized): "
+            "check it with @BotFather"
+        )
+    token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
+    if isinstance(error, NetworkError):  # TimedOut included
+        return TelegramUnavailable(
+            f"cannot reach the Telegram Bot API at {base} ({_network_reason(error, token)}): "
+            "check the network or TELEGRAM_API_BASE_URL"
+        )
+    reason = _short(_without(str(error), token))
+    return TelegramUnavailable(f"the Telegram Bot API at {base} answered: {reason}")
+
+
+def _innermost(error: BaseException, kind: type[BaseException]) -> str:
+    """Return the message of the deepest error of this kind in the chain (PTB wraps the
+    server's answer in a message quoting the token)."""
+    message = ""
+    current: BaseException | None = error
+    while current is not None:
+        if isinstance(current, kind):
+            message = str(current)
+        current = current.__cause__ or current.__context__
+    return message
+
+
+def _network_reason(error: BaseException, token: str) -> str:
+    """Name the cause of a network error in a few words, from the deepest error in its chain."""
+    import socket
+    import ssl
+
+    from telegram.error import TimedOut
+
+    causes: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and current not in causes:
+        causes.append(current)
+        current = current.__cause__ or current.__context__
+    for cause in reversed(causes):
+        if isinstance(cause, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(cause, socket.gaierror):
+            return "host name not found"
+        if isinstance(cause, TimedOut | TimeoutError):
+            return "timed out"
+        if isinstance(cause, ssl.SSLError):
+            return "TLS error"
+    return _short(_without(str(error), token)) or type(error).__name__
+
+
+def _without(text: str, secret: str) -> str:
+    """Return the text with the secret masked (in case a library quotes a URL with the token)."""
+    return text.replace(secret, "<token>") if secret else text
+
+
+def _short(message: str) -> str:
+    """Keep PTB's message to its first clause: it may quote a whole HTML page that answered."""
+    status, quoted_body, _ = message.partition(". Parsing the server response")
+    first = status + (", not a Bot API answer" if quoted_body else "")
+    return first.splitlines()[0][:160] if first else ""

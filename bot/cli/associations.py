@@ -1,7 +1,8 @@
 """`python -m bot association ...`: the operator creates associations and invites their admins.
 
 The invite link is printed once: only its hash is stored, so it cannot be shown again (invite a
-new admin instead). The bot's username, needed for the t.me link, is asked from the Bot API.
+new admin instead). The bot's username, needed for the t.me link, is asked from the Bot API, unless
+`--username` gives it: then nothing is sent to Telegram (no token or network needed).
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ import asyncio
 import sys
 
 from telegram import Bot
+from telegram.error import TelegramError
 
+from bot.cli import telegram_unavailable
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.db.engine import async_session_factory, create_async_engine
@@ -23,16 +26,18 @@ from bot.views.staff import deep_link
 
 def create(args: argparse.Namespace, settings: Settings) -> int:
     """Create an association and print its first admin's one-time invite link."""
-    return asyncio.run(create_and_print(settings, args.name))
+    return asyncio.run(create_and_print(settings, args.name, username=args.username))
 
 
 def invite(args: argparse.Namespace, settings: Settings) -> int:
     """Print a one-time invite link for an admin of an existing association."""
-    return asyncio.run(invite_and_print(settings, args.association_id))
+    return asyncio.run(invite_and_print(settings, args.association_id, username=args.username))
 
 
-async def create_and_print(settings: Settings, name: str) -> int:
-    username = await _bot_username(settings)
+async def create_and_print(settings: Settings, name: str, *, username: str | None = None) -> int:
+    """Create the association, then print its number and first admin's link (`username`: the
+    bot's, else asked from Telegram before anything is written)."""
+    username = username or await _bot_username(settings)
     engine = create_async_engine(settings.database_url)
     try:
         service = AssociationService(Sessions(async_session_factory(engine)), SystemClock())
@@ -48,8 +53,11 @@ async def create_and_print(settings: Settings, name: str) -> int:
     return 0
 
 
-async def invite_and_print(settings: Settings, association_id: int) -> int:
-    username = await _bot_username(settings)
+async def invite_and_print(
+    settings: Settings, association_id: int, *, username: str | None = None
+) -> int:
+    """Print a new one-time admin link of an association (`username`: as for create)."""
+    username = username or await _bot_username(settings)
     engine = create_async_engine(settings.database_url)
     try:
         sessions = Sessions(async_session_factory(engine))
@@ -66,7 +74,11 @@ async def invite_and_print(settings: Settings, association_id: int) -> int:
 
 
 async def _bot_username(settings: Settings) -> str:
-    """Ask the Bot API for the bot's username (t.me links need it)."""
+    """Ask the Bot API for the bot's username (t.me links need it); a refused token or an
+    unreachable API is one line (TelegramUnavailable), the connection closed by `async with`."""
     bot = Bot(settings.require_token(), base_url=settings.telegram_api_base_url)
-    async with bot:
-        return bot.username
+    try:
+        async with bot:
+            return bot.username
+    except TelegramError as error:
+        raise telegram_unavailable(error, settings) from None

@@ -7,20 +7,32 @@ import asyncio
 import sys
 import urllib.error
 import urllib.request
+from typing import TYPE_CHECKING
 
-from bot.cli import USAGE_ERROR, configure_logging, now_for, settings_from_environment
+from bot.cli import (
+    USAGE_ERROR,
+    configure_logging,
+    connect_to_telegram,
+    now_for,
+    settings_from_environment,
+    telegram_unavailable,
+)
 from bot.cli.deadlines_output import assumptions, plan_as_json, plan_as_text
 from bot.cli.event_args import EventArgumentError, parse_facts
-from bot.config import ConfigError, load_settings
+from bot.config import ConfigError, Settings, load_settings
 from bot.domain.engine import compute_plan
 from bot.domain.events import FactsError
 from bot.domain.prefectures import DepartmentError, find_department, prefecture_for
 from bot.domain.rules.loader import default_rulebook
 from bot.i18n import CatalogError, load_all_catalogs, translator
 
+if TYPE_CHECKING:
+    from bot.context import BotApplication
+
 
 def run(args: argparse.Namespace) -> int:
-    """Validate the configuration, migrate the database, then run the bot.
+    """Validate the configuration, check the token with Telegram, migrate the database, then run
+    the bot.
 
     Long polling by default; `--webhook` receives updates over HTTPS (WEBHOOK_URL, checked with
     WEBHOOK_SECRET on every request), so several instances can share the work.
@@ -31,40 +43,77 @@ def run(args: argparse.Namespace) -> int:
     webhook = settings.require_webhook() if args.webhook else None
     configure_logging(settings)
     default_rulebook()
-    _migrate(settings.database_url)
-    from bot.app import ALLOWED_UPDATES, Webhook, build_application
+    from bot.app import build_application
 
     application = build_application(settings, health=True, replan=True)
-    if webhook is None:
-        application.run_polling(allowed_updates=ALLOWED_UPDATES)
-        return 0
-    url, secret = webhook
-    hook = Webhook(settings.webhook_listen, settings.webhook_port, url, secret)
-    application.run_webhook(
-        listen=hook.listen,
-        port=hook.port,
-        url_path=hook.path,
-        webhook_url=url,
-        secret_token=secret,
-        allowed_updates=ALLOWED_UPDATES,
-    )
+    # run_polling/run_webhook run on the current event loop (and close it): the first call to
+    # Telegram is made on it beforehand, so a refused token or no network is one clear line.
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        loop.run_until_complete(connect_to_telegram(application, settings))
+        _migrate(settings.database_url)
+    except BaseException:
+        loop.run_until_complete(application.shutdown())
+        loop.close()
+        raise
+    _serve(application, settings, webhook)
     return 0
+
+
+def _serve(
+    application: BotApplication, settings: Settings, webhook: tuple[str, str] | None
+) -> None:
+    """Take updates by long polling or by webhook until stopped (SIGINT, SIGTERM)."""
+    from telegram.error import TelegramError
+
+    from bot.app import ALLOWED_UPDATES, Webhook
+
+    try:
+        if webhook is None:
+            application.run_polling(allowed_updates=ALLOWED_UPDATES)
+            return
+        url, secret = webhook
+        hook = Webhook(settings.webhook_listen, settings.webhook_port, url, secret)
+        application.run_webhook(
+            listen=hook.listen,
+            port=hook.port,
+            url_path=hook.path,
+            webhook_url=url,
+            secret_token=secret,
+            allowed_updates=ALLOWED_UPDATES,
+        )
+    except TelegramError as error:  # only start-up calls (setMyCommands, setWebhook) end here
+        raise telegram_unavailable(error, settings) from None
 
 
 def dispatch(args: argparse.Namespace) -> int:
     """Run only the reminder dispatcher (no updates): a sending instance, or a one-off catch-up."""
-    from bot.db.migrate import current_revision, head_revision
-
     settings = settings_from_environment()
     settings.require_token()
     require_catalogs()
     configure_logging(settings)
-    if current_revision(settings.database_url) != head_revision():
-        print("error: the database is not migrated; run `python -m bot migrate`", file=sys.stderr)
-        return USAGE_ERROR
+    return asyncio.run(_dispatch(settings, until_idle=args.until_idle))
+
+
+async def _dispatch(settings: Settings, *, until_idle: bool) -> int:
+    """Check the token with Telegram, then the database's schema, then run the dispatcher."""
+    from bot.app import build_application
+    from bot.db.migrate import current_revision, head_revision
     from bot.scheduling.standalone import run_dispatcher
 
-    return asyncio.run(run_dispatcher(settings, until_idle=args.until_idle))
+    application = build_application(settings)
+    await connect_to_telegram(application, settings)
+    try:
+        revision = await asyncio.to_thread(current_revision, settings.database_url)
+    except BaseException:
+        await application.shutdown()
+        raise
+    if revision != head_revision():
+        await application.shutdown()
+        print("error: the database is not migrated; run `python -m bot migrate`", file=sys.stderr)
+        return USAGE_ERROR
+    return await run_dispatcher(settings, until_idle=until_idle, application=application)
 
 
 def demo(args: argparse.Namespace) -> int:
@@ -86,7 +135,7 @@ def demo(args: argparse.Namespace) -> int:
         return USAGE_ERROR
 
     require_catalogs()
-    return demo_main(args.lang)
+    return demo_main(args.lang, staff=args.staff)
 
 
 def association_create(args: argparse.Namespace) -> int:

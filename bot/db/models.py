@@ -10,11 +10,12 @@ that promise: if a column could hold what a person typed, it does not belong in 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from bot.db.types import UTCDateTime
+from bot.db.types import StrEnumType, UTCDateTime
 
 # Set before any table is declared: SQLAlchemy names constraints when they attach to a table.
 # Named constraints let Alembic's batch mode rebuild SQLite tables and drop constraints by name.
@@ -26,12 +27,56 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 
-REMINDER_STATUSES = ("pending", "claimed", "sent", "failed", "cancelled")
-# lead: before the deadline; missed: the day after, once, what can still be done; snooze: asked;
-# alert: to the staff of the associations the person shares their deadlines with (3 days before);
-# changed: once, when a correction of the rules moved the deadline (or created it); standing: a
-# step whose deadline may be running, the date of its paper unknown (due_at is the moment itself).
-REMINDER_KINDS = ("lead", "missed", "snooze", "alert", "changed", "standing")
+
+class OutboxStatus(StrEnum):
+    """Where a message waiting to be sent is in its life: a reminder row or a broadcast delivery.
+
+    pending -> claimed (with a lease) -> sent | pending again (retry, or released unsent) |
+    failed | blocked (the person blocked the bot: deliveries only; a reminder waits, pending,
+    for /start) | cancelled (no longer useful) | skipped.
+    """
+
+    PENDING = "pending"
+    CLAIMED = "claimed"
+    SENT = "sent"
+    FAILED = "failed"
+    BLOCKED = "blocked"
+    CANCELLED = "cancelled"
+    SKIPPED = "skipped"
+
+
+class ReminderKind(StrEnum):
+    """Why a reminder is sent."""
+
+    LEAD = "lead"  # before the deadline
+    MISSED = "missed"  # the day after, once: what can still be done
+    SNOOZE = "snooze"  # the person asked "remind me tomorrow"
+    ALERT = "alert"  # to the staff of the associations the person shares deadlines with
+    CHANGED = "changed"  # once, when a correction of the rules moved the deadline (or made it)
+    STANDING = "standing"  # a step whose deadline may be running, its paper's date unknown
+
+
+class BroadcastStatus(StrEnum):
+    """A broadcast's life: composed, maybe scheduled, sent, finished or stopped."""
+
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    SENDING = "sending"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+def _values(*members: StrEnum) -> list[str]:
+    """Return the values a CHECK constraint allows."""
+    return [member.value for member in members]
+
+
+# A reminder is never "blocked" (it waits for the person's /start) nor "skipped".
+REMINDER_STATUSES = [
+    status for status in _values(*OutboxStatus) if status not in ("blocked", "skipped")
+]
+DELIVERY_STATUSES = _values(*OutboxStatus)
+REMINDER_KINDS = _values(*ReminderKind)
 
 
 def utcnow() -> datetime:
@@ -120,9 +165,15 @@ class Reminder(SQLModel, table=True):
     rule_id: str = Field(max_length=64)
     due_at: datetime = Field(sa_type=UTCDateTime)
     remind_at: datetime = Field(sa_type=UTCDateTime)
-    kind: str = Field(default="lead", max_length=8, sa_column_kwargs={"server_default": "lead"})
-    status: str = Field(
-        default="pending", max_length=16, sa_column_kwargs={"server_default": "pending"}
+    kind: ReminderKind = Field(
+        default=ReminderKind.LEAD,
+        sa_type=StrEnumType(ReminderKind, 8),
+        sa_column_kwargs={"server_default": "lead"},
+    )
+    status: OutboxStatus = Field(
+        default=OutboxStatus.PENDING,
+        sa_type=StrEnumType(OutboxStatus, 16),
+        sa_column_kwargs={"server_default": "pending"},
     )
     attempts: int = Field(default=0, sa_column_kwargs={"server_default": sa.text("0")})
     lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -176,8 +227,7 @@ class CompletedStep(SQLModel, table=True):
 # links a person to an association (following, deliveries) is deleted with the person.
 
 STAFF_ROLES = ("admin", "staff")
-BROADCAST_STATUSES = ("draft", "scheduled", "sending", "done", "cancelled")
-DELIVERY_STATUSES = ("pending", "claimed", "sent", "failed", "blocked", "cancelled", "skipped")
+BROADCAST_STATUSES = _values(*BroadcastStatus)
 
 
 class Association(SQLModel, table=True):
@@ -262,7 +312,9 @@ class Broadcast(SQLModel, table=True):
         default=None, foreign_key="associations.id", ondelete="CASCADE", index=True
     )
     author_id: int = Field(sa_type=sa.BigInteger, index=True)
-    status: str = Field(default="draft", max_length=16)
+    status: BroadcastStatus = Field(
+        default=BroadcastStatus.DRAFT, sa_type=StrEnumType(BroadcastStatus, 16)
+    )
     # What the author's next text message is for, while composing: "text" or "version:<lang>".
     waiting_for: str | None = Field(default=None, max_length=24)
     default_language: str = Field(default="fr", max_length=16)
@@ -292,7 +344,9 @@ class Delivery(SQLModel, table=True):
     )
     broadcast_id: int = Field(foreign_key="broadcasts.id", ondelete="CASCADE")
     person_id: int = Field(foreign_key="persons.id", ondelete="CASCADE", index=True)
-    status: str = Field(default="pending", max_length=16)
+    status: OutboxStatus = Field(
+        default=OutboxStatus.PENDING, sa_type=StrEnumType(OutboxStatus, 16)
+    )
     send_at: datetime = Field(sa_type=UTCDateTime)
     attempts: int = Field(default=0, sa_column_kwargs={"server_default": sa.text("0")})
     lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db.models import (
+    Association,
     AuditEntry,
     Broadcast,
     CompletedStep,
@@ -18,12 +19,13 @@ from bot.db.models import (
     Follow,
     Invite,
     KeyDate,
+    OutboxStatus,
     Person,
     Reminder,
     StaffMember,
 )
 
-ACTIVE_REMINDER = ("pending",)
+ACTIVE_REMINDER = (OutboxStatus.PENDING,)
 
 
 async def person_by_chat(
@@ -84,8 +86,8 @@ async def cancel_reminders(*, session: AsyncSession, reminder_ids: Iterable[int]
     if ids:
         statement = (
             sa.update(Reminder)
-            .where(col(Reminder.id).in_(ids), col(Reminder.status) == "pending")
-            .values(status="cancelled")
+            .where(col(Reminder.id).in_(ids), col(Reminder.status) == OutboxStatus.PENDING)
+            .values(status=OutboxStatus.CANCELLED)
         )
         await session.exec(statement)
 
@@ -187,3 +189,43 @@ async def forget_telegram_user(*, session: AsyncSession, user_id: int, now: date
     staff = StaffMember.__table__  # type: ignore[attr-defined]
     removed = await connection.execute(sa.delete(staff).where(staff.c.user_id == user_id))
     return int(removed.rowcount or 0)
+
+
+async def is_staff(*, session: AsyncSession, user_id: int) -> bool:
+    """Tell whether a Telegram user is on the staff of any association."""
+    found = await session.exec(
+        select(StaffMember.id).where(StaffMember.user_id == user_id).limit(1)
+    )
+    return found.first() is not None
+
+
+async def followed_associations(
+    *, session: AsyncSession, person_id: int
+) -> list[tuple[str, datetime | None]]:
+    """Return (name, shared since) of the associations a person follows, by name."""
+    rows = await session.exec(
+        select(Association.name, Follow.shared_at)
+        .join(Follow, col(Follow.association_id) == Association.id)
+        .where(Follow.person_id == person_id)
+    )
+    return sorted(rows.all(), key=lambda row: row[0])
+
+
+async def completed_steps(*, session: AsyncSession, person_id: int) -> list[CompletedStep]:
+    """Return the steps a person marked done, oldest first."""
+    rows = await session.exec(select(CompletedStep).where(CompletedStep.person_id == person_id))
+    return sorted(rows.all(), key=lambda step: step.completed_at)
+
+
+async def received_broadcasts(
+    *, session: AsyncSession, person_id: int
+) -> list[tuple[str | None, datetime | None]]:
+    """Return (association name, None for the operator; when) of the broadcasts a person got."""
+    rows = await session.exec(
+        select(Association.name, Delivery.sent_at)
+        .join(Broadcast, col(Broadcast.id) == Delivery.broadcast_id)
+        .join(Association, col(Association.id) == Broadcast.association_id, isouter=True)
+        .where(Delivery.person_id == person_id, Delivery.status == OutboxStatus.SENT)
+        .order_by(col(Delivery.sent_at))
+    )
+    return list(rows.all())

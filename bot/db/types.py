@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
@@ -35,3 +36,34 @@ class UTCDateTime(sa.types.TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class StrEnumType(sa.types.TypeDecorator[E]):
+    """A StrEnum stored as its plain text value (VARCHAR, checked by a CHECK constraint).
+
+    Rows come back as enum members, and a value that is not a member is refused on write, so a
+    misspelt status fails at once instead of being stored. Not SQLAlchemy's Enum type: that
+    would create a PostgreSQL ENUM and change the schema the migrations made.
+    """
+
+    impl = sa.String
+    cache_ok = True
+
+    def __init__(self, enum: type[E], length: int) -> None:
+        super().__init__(length)
+        self.enum, self.length = enum, length
+
+    def process_bind_param(self, value: E | str | None, dialect: sa.Dialect) -> str | None:
+        """Write the member's value (a plain string is accepted when it names a member)."""
+        return None if value is None else self.enum(value).value
+
+    def process_result_value(self, value: Any, dialect: sa.Dialect) -> E | None:
+        """Return the stored value as a member."""
+        return None if value is None else self.enum(value)
+
+    def copy(self, **kw: Any) -> StrEnumType[E]:
+        """Copy with the enum (SQLAlchemy copies column types for table copies)."""
+        return StrEnumType(self.enum, self.length)

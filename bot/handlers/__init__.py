@@ -7,6 +7,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Update
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -17,10 +18,19 @@ from telegram.ext import (
 
 from bot import callback_data as cb
 from bot.context import BotApplication, BotContext
-from bot.handlers import account, associations, flow, plan_commands, reminders, start
+from bot.handlers import (
+    account,
+    broadcasts,
+    composer,
+    flow,
+    follow,
+    plan_commands,
+    reminders,
+    staff,
+    start,
+)
 from bot.handlers.base import is_private, send, who
 from bot.views import errors
-from bot.views.calendar import CALENDAR_PREFIX
 from bot.views.menu import main_menu
 
 log = logging.getLogger(__name__)
@@ -40,10 +50,10 @@ COMMAND_HANDLERS: dict[str, Handler] = {
     "resume": account.resume_command,
     "help": account.help_command,
     "menu": account.menu_command,
-    "associations": associations.associations_command,
-    "staff": associations.staff_command,
-    "broadcast": associations.broadcast_command,
-    "broadcasts": associations.broadcasts_command,
+    "associations": follow.associations_command,
+    "staff": staff.staff_command,
+    "broadcast": staff.broadcast_command,
+    "broadcasts": broadcasts.broadcasts_command,
 }
 
 BUTTON_HANDLERS: dict[str, ButtonHandler] = {
@@ -57,12 +67,12 @@ BUTTON_HANDLERS: dict[str, ButtonHandler] = {
     cb.DELETE: account.delete_answered,
     cb.DONE: reminders.done_pressed,
     cb.TOMORROW: reminders.tomorrow_pressed,
-    cb.LEAVE: associations.leave_pressed,
-    cb.STAFF: associations.staff_pressed,
-    cb.STAFF_REMOVE: associations.staff_remove_pressed,
-    cb.DRAFT: associations.draft_pressed,
-    cb.STOP_BROADCAST: associations.stop_pressed,
-    cb.SHARE: associations.share_pressed,
+    cb.LEAVE: follow.leave_pressed,
+    cb.STAFF: staff.staff_pressed,
+    cb.STAFF_REMOVE: staff.staff_remove_pressed,
+    cb.DRAFT: composer.draft_pressed,
+    cb.STOP_BROADCAST: broadcasts.stop_pressed,
+    cb.SHARE: follow.share_pressed,
     cb.KEEP: account.keep_pressed,
     cb.WHY: reminders.why_pressed,
     cb.CONFIRM: flow.confirm_pressed,
@@ -100,7 +110,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     if not is_private(update):
         await query.answer()
         return
-    if query.data and query.data.startswith(f"{CALENDAR_PREFIX}:"):
+    if query.data and query.data.startswith(f"{cb.CALENDAR_PREFIX}:"):
         await flow.calendar_pressed(update, context, query.data)
         return
     pressed = cb.decode(query.data)
@@ -126,7 +136,7 @@ async def on_any_update(update: Update, context: BotContext) -> None:
 
 async def on_text(update: Update, context: BotContext) -> None:
     """A typed message: a staff member's broadcast text if a draft waits for one, else an answer."""
-    if await associations.draft_text(update, context):
+    if await composer.draft_text(update, context):
         return
     await flow.on_text(update, context)
 
@@ -172,13 +182,22 @@ async def on_group(update: Update, context: BotContext) -> None:
     if chat is None or chat.type == chat.CHANNEL:
         return
     _, _, t = await who(update, context)
-    await context.bot.send_message(chat.id, errors.private_only(t))
+    await send(context, chat.id, errors.private_only(t))
     await context.bot.leave_chat(chat.id)
 
 
 async def on_error(update: object, context: BotContext) -> None:
-    """Log the error without personal data, and tell the person something went wrong."""
+    """Log the error without personal data, and tell the person something went wrong.
+
+    A fault of Telegram itself (flood control outlasting the reply's patience, a timeout, the
+    network, a person who blocked the bot) gets no apology: it would meet the same fault, and
+    after a timeout the answer may well have arrived. What the person sent was saved before
+    the answer was written, so nothing they told is lost; their next message is answered.
+    """
     error = context.error
+    if is_telegram_fault(error):
+        log.warning("answer not delivered: %s", type(error).__name__)
+        return
     log.error(
         "handler failed: %s",
         type(error).__name__,
@@ -190,3 +209,11 @@ async def on_error(update: object, context: BotContext) -> None:
             await send(context, update.effective_chat.id, errors.sorry(t))
         except Exception:  # noqa: BLE001 - the error handler must never raise
             log.warning("could not tell the person about the error")
+
+
+def is_telegram_fault(error: BaseException | None) -> bool:
+    """Tell whether an error is Telegram's or the network's, not the bot's. A BadRequest is a
+    NetworkError in PTB's hierarchy but a mistake in what the bot sent: it is the bot's."""
+    if isinstance(error, BadRequest):
+        return False
+    return isinstance(error, RetryAfter | TimedOut | NetworkError | Forbidden)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext
-from bot.handlers.base import close_question, send, send_all, who
+from bot.handlers.base import close_question, send, send_all, send_file, who
 from bot.views import account as views
 from bot.views import errors
 from bot.views.help import help_messages
@@ -22,9 +22,7 @@ async def mydata_command(update: Update, context: BotContext) -> None:
         return
     messages = views.mydata_messages(t, data, context.book, context.services.zone)
     await send_all(context, chat_id, messages)
-    await context.bot.send_document(
-        chat_id, document=views.mydata_file(data), filename="my-data.json"
-    )
+    await send_file(context, chat_id, "my-data.json", views.mydata_file(data))
 
 
 async def delete_command(update: Update, context: BotContext) -> None:

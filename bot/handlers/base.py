@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, cast
 
-from telegram import InlineKeyboardMarkup, MaybeInaccessibleMessage, Message, Update
-from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest
+from telegram import MaybeInaccessibleMessage, Message, Update
+from telegram.constants import ChatType
+from telegram.ext import ExtBot
 
-from bot.context import BotContext
+from bot.context import BotContext, BotData
 from bot.i18n import SOURCE_LOCALE, Translator, negotiate, translator
+from bot.sending import Sender
 from bot.services.profile import Profile
-from bot.views.common import Screen
+from bot.views import errors
+from bot.views.common import Keyboard, Screen
 
 
 async def who(update: Update, context: BotContext) -> tuple[int, Profile | None, Translator]:
@@ -37,26 +40,17 @@ def is_private(update: Update) -> bool:
 
 
 async def send(context: BotContext, chat_id: int, screen: Screen | str) -> Message:
-    """Send one screen (HTML) to a chat."""
-    if isinstance(screen, str):
-        screen = Screen(screen)
-    return await context.bot.send_message(
-        chat_id, screen.text, parse_mode=ParseMode.HTML, reply_markup=screen.keyboard
-    )
+    """Send one screen (HTML) to a chat, as an answer the person is waiting for."""
+    return await context.sender.send(chat_id, screen)
 
 
 async def send_all(
-    context: BotContext,
-    chat_id: int,
-    texts: Sequence[str],
-    markup: InlineKeyboardMarkup | None = None,
+    context: BotContext, chat_id: int, texts: Sequence[str], markup: Keyboard | None = None
 ) -> None:
     """Send several messages in order; buttons go on the last one."""
     for index, text in enumerate(texts):
         last = index == len(texts) - 1
-        await context.bot.send_message(
-            chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup if last else None
-        )
+        await context.sender.send(chat_id, Screen(text, markup if last else None))
 
 
 async def send_screens(context: BotContext, chat_id: int, screens: Sequence[Screen]) -> None:
@@ -65,33 +59,42 @@ async def send_screens(context: BotContext, chat_id: int, screens: Sequence[Scre
         await send(context, chat_id, screen)
 
 
+async def send_file(
+    context: BotContext, chat_id: int, filename: str, content: bytes, caption: str | None = None
+) -> None:
+    """Send a file (the JSON export, a calendar, a QR code) as a document."""
+    await context.sender.send_file(chat_id, filename, content, caption)
+
+
 async def close_question(query_message: MaybeInaccessibleMessage | None, note: str) -> None:
     """Remove the buttons of an answered question and show the answer under it."""
     if not isinstance(query_message, Message) or query_message.text_html is None:
         return
-    try:
-        await query_message.edit_text(
-            f"{query_message.text_html}\n\n✔️ {note}", parse_mode=ParseMode.HTML, reply_markup=None
-        )
-    except BadRequest as error:
-        _ignore_not_modified(error)
+    screen = Screen(f"{query_message.text_html}\n\n✔️ {note}")
+    await _sender_of(query_message).edit(query_message.chat_id, query_message.message_id, screen)
 
 
 async def replace_screen(message: MaybeInaccessibleMessage | None, screen: Screen) -> None:
     """Replace a message's text and buttons (e.g. the language picker becomes the notice)."""
     if not isinstance(message, Message):
         return
-    if message.text_html == screen.text and message.reply_markup == screen.keyboard:
+    shown = message.reply_markup.to_dict() if message.reply_markup else None
+    wanted = screen.keyboard.as_json() if screen.keyboard else None
+    if message.text_html == screen.text and shown == wanted:
         return  # a button pressed again: the screen is already there (Telegram would refuse)
-    try:
-        await message.edit_text(
-            screen.text, parse_mode=ParseMode.HTML, reply_markup=screen.keyboard
-        )
-    except BadRequest as error:
-        _ignore_not_modified(error)
+    await _sender_of(message).edit(message.chat_id, message.message_id, screen)
 
 
-def _ignore_not_modified(error: BadRequest) -> None:
-    """Ignore "message is not modified" (a double tap); re-raise any other refusal."""
-    if "not modified" not in str(error).lower():
-        raise error
+def _sender_of(message: Message) -> Sender:
+    """Return a Sender over the bot that received the message (the application's ExtBot)."""
+    return Sender(cast(ExtBot[Any], message.get_bot()))
+
+
+async def tell_to_slow_down(data: BotData, update: Update) -> None:
+    """Ask a person who floods the bot to slow down, in their language (their extra updates
+    are dropped by the update processor, bot/update_processor.py)."""
+    chat = update.effective_chat
+    if chat is None or data.sender is None or data.services is None:
+        return
+    profile = await data.services.people.profile(chat.id)
+    await data.sender.send(chat.id, errors.slow_down(translator_for(update, profile)))

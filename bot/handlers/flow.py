@@ -6,6 +6,7 @@ from datetime import date
 
 from telegram import Update
 
+from bot.callback_data import parse_calendar_data
 from bot.context import BotContext
 from bot.dates_input import DateProblem, parse_date, parse_time
 from bot.dialog import STEP_DEPARTMENT, STEP_STAGE, UNKNOWN, DialogState
@@ -17,7 +18,6 @@ from bot.questions import Kind, Unknown
 from bot.services.conversation import Step
 from bot.views import errors, questions
 from bot.views import onboarding as onboarding_views
-from bot.views.calendar import parse_calendar_data
 from bot.views.common import day
 from bot.views.menu import main_menu
 from bot.views.plan import change_report, summary

@@ -7,7 +7,7 @@ from telegram import Update
 from bot.context import BotContext
 from bot.domain.events import EventKind
 from bot.domain.prefectures import prefecture_for
-from bot.handlers.base import close_question, send, send_screens, who
+from bot.handlers.base import close_question, send, send_file, send_screens, who
 from bot.handlers.flow import ask
 from bot.questions import ADD_FLOWS
 from bot.views import dates as date_views
@@ -31,9 +31,7 @@ async def next_command(update: Update, context: BotContext) -> None:
     await send_screens(context, chat_id, next_screens(t, plan, context.book))
     if plan.next_steps():
         ics = plan_calendar(t, plan, stamp=context.services.clock.now())
-        await context.bot.send_document(
-            chat_id, document=ics, filename="deadlines.ics", caption=t.gettext("Add to my calendar")
-        )
+        await send_file(context, chat_id, "deadlines.ics", ics, t.gettext("Add to my calendar"))
 
 
 async def dates_command(update: Update, context: BotContext) -> None:

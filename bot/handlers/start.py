@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import BotCommand, BotCommandScopeChat, Update
 
 from bot.context import BotContext
-from bot.handlers import associations
 from bot.handlers.base import replace_screen, send, who
 from bot.handlers.flow import ask
+from bot.handlers.follow import deep_link, follow_after_consent
 from bot.i18n import is_reviewed, is_supported, negotiate, supported_languages, translator
 from bot.services.associations import FOLLOW_PREFIX
 from bot.views import account as account_views
@@ -20,7 +20,7 @@ async def start_command(update: Update, context: BotContext) -> None:
     """Begin: the language picker for newcomers, the menu for people already here."""
     chat_id, profile, t = await who(update, context)
     payload = context.args[0] if context.args else ""
-    if payload and await associations.deep_link(update, context, payload):
+    if payload and await deep_link(update, context, payload):
         return
     if profile is None:
         user = update.effective_user
@@ -88,7 +88,7 @@ async def consent_given(update: Update, context: BotContext, value: str) -> None
     await set_chat_commands(context, chat_id, t.locale)
     await replace_screen(query.message, Screen(t.gettext("Thank you. Let's start.")))
     if _follow_token(follow):
-        await associations.follow_after_consent(context, chat_id, update, follow)
+        await follow_after_consent(context, chat_id, update, follow)
     await context.conversation.begin(chat_id)
     await send(context, chat_id, views.stage_picker(t))
 

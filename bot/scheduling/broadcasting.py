@@ -1,24 +1,27 @@
-"""Sending broadcast deliveries: one batch at a time, between the reminders, within the limits.
+"""Broadcast deliveries: one batch at a time, between the reminders, within the limits.
 
-Called by the Dispatcher when no reminder is due. Each delivery is sent through the same paced
-path as reminders (this instance's window, one message per chat per second), recorded like them,
-and the author's progress message is edited after each batch; when nothing is left, the broadcast
-is marked done and the progress message becomes the final report.
+Called by the Dispatcher when no reminder is due. Deliveries go through the dispatcher's one
+path (claimed, sent, recorded like reminders), in the broadcast lane; around them this module
+starts scheduled broadcasts, keeps the quiet hours and the daily cap, and edits the author's
+progress message after each batch; when nothing is left, the broadcast is marked done and the
+progress message becomes the final report.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import TYPE_CHECKING
 
 from telegram.error import TelegramError
 
+from bot.db import outbox_deliveries
+from bot.db.outbox import DELIVERIES
+from bot.db.outbox_deliveries import ClaimedDelivery
 from bot.i18n import translator
-from bot.scheduling import deliveries
-from bot.scheduling.deliveries import BroadcastText, ClaimedDelivery
-from bot.views.broadcast import delivered
-from bot.views.staff import broadcast_progress
+from bot.scheduling.letters import Letter, delivery_letter
+from bot.sending import Lane
+from bot.services.broadcasts import BroadcastService
+from bot.views.broadcasts import broadcast_progress
 
 if TYPE_CHECKING:
     from bot.scheduling.dispatcher import Dispatcher, DispatchReport
@@ -29,8 +32,11 @@ log = logging.getLogger(__name__)
 class BroadcastSender:
     """The broadcast half of the dispatcher."""
 
-    def __init__(self, dispatcher: Dispatcher) -> None:
+    def __init__(self, dispatcher: Dispatcher, service: BroadcastService | None) -> None:
         self.dispatcher = dispatcher
+        # Starts scheduled broadcasts and reads them for the authors' progress messages (None:
+        # neither is done, as in a dispatcher that only sends what is already due).
+        self.service = service
 
     async def run_batch(self, report: DispatchReport) -> bool:
         """Start the scheduled broadcasts due, then send one batch of due deliveries.
@@ -40,111 +46,52 @@ class BroadcastSender:
         """
         d = self.dispatcher
         now = d.clock.now()
-        started = await d.broadcast_service.start_due() if d.broadcast_service else []
+        started = await self.service.start_due() if self.service else []
         for broadcast_id in started:
             await self._show_progress(broadcast_id)
         quiet = d.settings.quiet
         if quiet is not None and quiet.contains(now.astimezone(d.zone)):
             return False
         async with d.sessions.begin() as session:
-            batch = await deliveries.claim(
+            batch = await outbox_deliveries.claim(
                 session, now, lease=d.settings.lease, limit=d.settings.batch
             )
             taken = bool(batch)
             if batch and d.settings.daily_cap:
-                batch = await deliveries.defer_capped(session, batch, now, d.settings.daily_cap)
-            texts = await deliveries.texts(session, {c.broadcast_id for c in batch})
+                batch = await outbox_deliveries.defer_capped(
+                    session, batch, now, d.settings.daily_cap
+                )
+            texts = await outbox_deliveries.texts(session, {c.broadcast_id for c in batch})
         if batch:
-            unsent: list[ClaimedDelivery] = []  # not attempted: the application is stopping
-            outcomes = await self._send_all(batch, texts, report, unsent)
-            if unsent:
-                await d.in_session(deliveries.release_many, unsent)
-            sent = [claim for claim, outcome in zip(batch, outcomes, strict=True) if outcome]
-            if sent:
-                await d.in_session(deliveries.mark_sent_many, sent, d.clock.now())
-            report.sent += len(sent)
+
+            async def compose(claim: ClaimedDelivery) -> Letter:
+                return delivery_letter(claim, texts[claim.broadcast_id])
+
+            await d.send_batch(DELIVERIES, batch, compose, report)
         async with d.sessions.begin() as session:
-            finished = await deliveries.finish(session, d.clock.now())
+            finished = await outbox_deliveries.finish(session, d.clock.now())
         for broadcast_id in {c.broadcast_id for c in batch} | set(finished):
             await self._show_progress(broadcast_id)
         return taken
 
-    async def _send_all(
-        self,
-        batch: list[ClaimedDelivery],
-        texts: dict[int, BroadcastText],
-        report: DispatchReport,
-        unsent: list[ClaimedDelivery],
-    ) -> list[bool]:
-        gate = asyncio.Semaphore(self.dispatcher.settings.concurrency)
-
-        async def one(claim: ClaimedDelivery) -> bool:
-            async with gate:
-                return await self._send(claim, texts[claim.broadcast_id], report, unsent)
-
-        results = await asyncio.gather(*(one(c) for c in batch), return_exceptions=True)
-        outcomes = []
-        for result in results:
-            if isinstance(result, BaseException):
-                log.error("delivery failed: %s", type(result).__name__)
-                outcomes.append(False)
-            else:
-                outcomes.append(result)
-        return outcomes
-
-    async def _send(
-        self,
-        claim: ClaimedDelivery,
-        text: BroadcastText,
-        report: DispatchReport,
-        unsent: list[ClaimedDelivery],
-    ) -> bool:
-        """Send one delivery; True when Telegram took it (recorded with the batch)."""
-        d = self.dispatcher
-        if d.clock.now() >= claim.lease_until - d.settings.lease / 10:
-            report.skipped += 1
-            return False
-        if not d.keep_going():
-            unsent.append(claim)
-            return False
-        error = None
-        for part in delivered(translator(claim.language), text, claim.language):
-            error = await d.send_text(claim.chat_id, part)
-            if error is not None:
-                break
-        if error is None:
-            return True
-        await d.settle_fault(
-            error,
-            claim,
-            report,
-            blocked=deliveries.mark_blocked,
-            retry=deliveries.mark_retry,
-            failed=deliveries.mark_failed,
-        )
-        return False
-
     async def _show_progress(self, broadcast_id: int) -> None:
         """Edit the author's progress message: counts so far, or the final report."""
         d = self.dispatcher
-        service = d.broadcast_service
-        if service is None:
+        if self.service is None:
             return
-        draft = await service.draft_by_id(broadcast_id)
-        progress = await service.report(broadcast_id)
+        draft = await self.service.draft_by_id(broadcast_id)
+        progress = await self.service.report(broadcast_id)
         if draft is None or progress is None or draft.progress_chat_id is None:
+            return
+        if draft.progress_message_id is None:
             return
         t = translator(draft.default_language)
         quiet = d.settings.quiet
         paused = quiet.resume_at(d.clock.now().astimezone(d.zone)) if quiet else None
         screen = broadcast_progress(t, draft, progress, paused)
         try:
-            await d.bot.edit_message_text(
-                screen.text,
-                chat_id=draft.progress_chat_id,
-                message_id=draft.progress_message_id,
-                parse_mode="HTML",
-                reply_markup=screen.keyboard,
+            await d.sender.edit(
+                draft.progress_chat_id, draft.progress_message_id, screen, Lane.BROADCAST
             )
-        except TelegramError as error:  # "message is not modified", or the author blocked us
+        except TelegramError as error:  # the author blocked the bot, or deleted the message
             log.info("progress of broadcast %s not shown: %s", broadcast_id, type(error).__name__)

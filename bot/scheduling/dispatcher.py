@@ -1,41 +1,36 @@
-"""The reminder dispatcher: claim due rows, send them, record sent or failed; never drop one.
+"""The dispatcher: take what is due from the outbox, send it, record what happened; never drop one.
 
-One JobQueue job runs `run_once` (jobs.py); nothing here creates a job per reminder, so start-up
-time and memory do not grow with the number of reminders. Each delivery is recorded in its own
-short transaction right after Telegram answered, so a crash re-sends at most the messages that
-were in flight.
+One JobQueue job runs `run_once` (jobs.py); nothing here creates a job per message, so start-up
+time and memory do not grow with the number of reminders. Reminders, alerts to association staff
+and broadcast deliveries go through the same path (`send_batch`): claimed with a lease
+(bot/db/outbox.py), sent through the one Sender (bot/sending), and recorded together at most
+`record_every` at a time, so a crash re-sends at most those and the requests on the wire.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import warnings
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import OperationalError
-from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import ExtBot
-from telegram.warnings import PTBUserWarning
 
 from bot.clock import Clock
+from bot.db import outbox, outbox_deliveries, outbox_reminders
+from bot.db.outbox import REMINDERS, Held, Outcome, Queue
 from bot.domain.quiet_hours import QuietHours
-from bot.domain.rules.model import Rule, RuleBook
-from bot.i18n import translator
-from bot.scheduling import alerts, claims, deliveries
+from bot.domain.rules.model import RuleBook
 from bot.scheduling.broadcasting import BroadcastSender
-from bot.scheduling.claims import Claimed
-from bot.scheduling.faults import verdict
+from bot.scheduling.letters import Letter, Skip, reminder_letter
+from bot.sending import Sender
+from bot.sending.faults import Backoff, verdict
 from bot.services.broadcasts import BroadcastService
 from bot.services.unit import Sessions
-from bot.views.common import Rows, keyboard_json
-from bot.views.reminder import reminder_message
-from bot.views.staff import alert_message
 
 log = logging.getLogger(__name__)
 # Recording what was sent must outlast a database restart or a long lock: a row left "claimed"
@@ -43,8 +38,7 @@ log = logging.getLogger(__name__)
 # (well under the 5-minute lease).
 DB_PATIENCE = timedelta(seconds=90)
 DB_MAX_WAIT = 5.0
-# PTB suggests send_message when do_api_request names a known method; we call it on purpose.
-warnings.filterwarnings("ignore", r"Please use 'Bot\.send_?[mM]essage'", PTBUserWarning)
+C = TypeVar("C", bound=Held)
 
 
 @dataclass(frozen=True)
@@ -57,8 +51,7 @@ class DispatchSettings:
     # Deliveries are recorded together, at most this many (or at the end of a batch): a crash
     # re-sends at most these and the requests on the wire.
     record_every: int = 50
-    first_backoff: timedelta = timedelta(seconds=30)
-    max_backoff: timedelta = timedelta(minutes=10)
+    backoff: Backoff = field(default_factory=Backoff)
     # Broadcasts only (reminders are exempt): no sending in these local hours, and at most
     # `daily_cap` broadcasts per person in 24 hours (0: no cap), the others wait their turn.
     quiet: QuietHours | None = None
@@ -78,26 +71,14 @@ class DispatchReport:
     next_due: datetime | None = None
     errors: dict[str, int] = field(default_factory=dict)
 
-    def add(self, other: DispatchReport) -> None:
-        """Sum another run's counts into this one."""
-        self.sent += other.sent
-        self.retried += other.retried
-        self.failed += other.failed
-        self.blocked += other.blocked
-        self.expired += other.expired
-        self.skipped += other.skipped
-        self.next_due = other.next_due
-        for code, count in other.errors.items():
-            self.errors[code] = self.errors.get(code, 0) + count
-
 
 class Dispatcher:
-    """Sends the reminders that are due, as rows claimed from the database."""
+    """Sends what the outbox holds due: reminders first, then broadcast deliveries."""
 
     def __init__(
         self,
         sessions: Sessions,
-        bot: ExtBot[dict[str, Any]],
+        sender: Sender,
         book: RuleBook,
         clock: Clock,
         zone: ZoneInfo,
@@ -105,17 +86,14 @@ class Dispatcher:
         keep_going: Callable[[], bool] = lambda: True,
         broadcast_service: BroadcastService | None = None,
     ) -> None:
-        self.sessions, self.bot, self.book, self.clock = sessions, bot, book, clock
+        self.sessions, self.sender, self.book, self.clock = sessions, sender, book, clock
         # False once the application is stopping: no new send starts, unsent claims go back.
         self.keep_going = keep_going
         self.zone = zone
         self.settings = settings or DispatchSettings()
         self._running = asyncio.Lock()
-        self._sent: list[Claimed] = []
-        self._unsent: list[Claimed] = []
-        self.broadcasts = BroadcastSender(self)
-        # Reads broadcasts for the authors' progress messages (None: progress is not shown).
-        self.broadcast_service = broadcast_service
+        self._sent: dict[str, list[Held]] = {}  # per queue, sent and not yet recorded
+        self.broadcasts = BroadcastSender(self, broadcast_service)
 
     async def run_once(self) -> DispatchReport:
         """Send everything due now, batch after batch; return counts and the next due moment.
@@ -128,65 +106,60 @@ class Dispatcher:
             while self.keep_going():
                 now = self.clock.now()
                 async with self.sessions.begin() as session:
-                    report.expired += await claims.expire_stale(session, now)
-                    batch = await claims.claim_due(
+                    report.expired += await outbox_reminders.expire_stale(session, now)
+                    batch = await outbox_reminders.claim(
                         session, now, lease=self.settings.lease, limit=self.settings.batch
                     )
                 if batch:
-                    await self._deliver_all(batch, report)
+                    await self.send_batch(REMINDERS, batch, self._reminder_letter, report)
                     continue
                 if not await self.broadcasts.run_batch(report):
                     break
             async with self.sessions.begin() as session:
                 moments = [
-                    await claims.next_due(session),
-                    self._after_quiet(await deliveries.next_due(session)),
+                    await outbox_reminders.next_due(session),
+                    self._after_quiet(await outbox_deliveries.next_due(session)),
                 ]
             report.next_due = min((m for m in moments if m is not None), default=None)
         return report
 
-    async def send_text(
-        self, chat_id: int, text: str, rows: Rows | None = None
-    ) -> TelegramError | None:
-        """Send one paced message (per-chat limit too); return Telegram's error, if any."""
-        api_kwargs: dict[str, Any] = {
-            "chat_id": chat_id,
-            "text": text,
-            "parse_mode": ParseMode.HTML.value,
-        }
-        if rows:
-            api_kwargs["reply_markup"] = keyboard_json(rows)
-        try:
-            await self.bot.do_api_request(
-                "sendMessage", api_kwargs=api_kwargs, rate_limit_args={"per_chat": True}
-            )
-        except TelegramError as error:
-            return error
-        return None
+    async def send_batch(
+        self,
+        queue: Queue,
+        batch: Sequence[C],
+        compose: Callable[[C], Awaitable[Letter | Skip]],
+        report: DispatchReport,
+    ) -> None:
+        """Send a batch of claimed rows with bounded concurrency, then record what happened.
 
-    async def _deliver_all(self, batch: list[Claimed], report: DispatchReport) -> None:
-        """Send a batch with bounded concurrency (the rate limiter paces the calls).
-
-        One failing delivery never stops the others: its row keeps its claim and is taken
-        again when the lease ends.
+        One failing row never stops the others: a row whose send raised keeps its claim and is
+        taken again when the lease ends. Rows never attempted (the application is stopping) are
+        given back at once.
         """
         gate = asyncio.Semaphore(self.settings.concurrency)
+        unsent: list[C] = []
 
-        async def one(claim: Claimed) -> None:
+        async def one(claim: C) -> None:
             async with gate:
-                await self._deliver(claim, report)
+                await self._send_row(queue, claim, compose, report, unsent)
 
         outcomes = await asyncio.gather(*(one(claim) for claim in batch), return_exceptions=True)
-        await self._flush_sent()
-        if self._unsent:
-            unsent, self._unsent = self._unsent, []
-            await self.in_session(claims.release_many, unsent)
+        await self._flush_sent(queue)
+        if unsent:
+            await self.in_session(outbox.record, queue, unsent, Outcome.RELEASED)
         for outcome in outcomes:
             if isinstance(outcome, Exception):
                 log.error("delivery failed: %s", type(outcome).__name__)
 
-    async def _deliver(self, claim: Claimed, report: DispatchReport) -> None:
-        """Send one reminder and record the outcome; Telegram faults never escape.
+    async def _send_row(
+        self,
+        queue: Queue,
+        claim: C,
+        compose: Callable[[C], Awaitable[Letter | Skip]],
+        report: DispatchReport,
+        unsent: list[C],
+    ) -> None:
+        """Send one claimed row and record the outcome; Telegram faults never escape.
 
         A claim whose lease is (nearly) over is not sent: another dispatcher may have taken the
         row again, and sending now could be a second copy. The row is simply taken again later.
@@ -195,125 +168,95 @@ class Dispatcher:
             report.skipped += 1
             return
         if not self.keep_going():
-            self._unsent.append(claim)
+            unsent.append(claim)
             return
-        t = translator(claim.language)
-        rule = self.book.by_id.get(claim.rule_id)
-        if rule is None:  # a rule removed from the rules file since the row was planned
-            await self.in_session(claims.mark_failed, claim, "unknown_rule")
-            report.failed += 1
+        letter = await compose(claim)
+        if isinstance(letter, Skip):
+            await self.in_session(outbox.record, queue, [claim], letter.outcome, error=letter.code)
+            if letter.outcome is Outcome.FAILED:
+                report.failed += 1
+            else:
+                report.skipped += 1
             return
-        if claim.kind == "alert":
-            await self._alert(claim, rule, report)
-            return
-        text, rows = reminder_message(
-            t,
-            rule,
-            claim.due_at,
-            self._local_now(),
-            claim.kind,
-            claim.previous_due_at,
-            claim.department,
-        )
-        error = await self.send_text(claim.chat_id, text, rows)
-        if error is not None:
-            await self.settle_fault(
-                error,
-                claim,
-                report,
-                blocked=claims.suspend_person,
-                retry=claims.mark_retry,
-                failed=claims.mark_failed,
-            )
-            return
-        report.sent += 1
-        self._sent.append(claim)
-        if len(self._sent) >= self.settings.record_every:
-            await self._flush_sent()
-
-    async def _alert(self, claim: Claimed, rule: Rule, report: DispatchReport) -> None:
-        """Alert the staff of the associations the person shares their deadlines with.
-
-        Sent when at least one staff member received it; retried while Telegram's faults allow
-        when nobody did; cancelled when the person no longer shares with anyone.
-        """
-        async with self.sessions.begin() as session:
-            targets = await alerts.recipients(session, claim.person_id)
-        if not targets:
-            await self.in_session(claims.mark_cancelled, claim, "not_shared")
-            report.skipped += 1
-            return
-        first_error: TelegramError | None = None
-        delivered = 0
-        for target in targets:
-            t = translator(target.language)
-            due = claim.due_at.astimezone(self.zone)
-            text = alert_message(t, target.association, rule, due, self._local_now(), claim.chat_id)
-            error = await self.send_text(target.user_id, text)
-            delivered += error is None
-            first_error = first_error or error
-        if delivered or first_error is None:
+        errors: list[TelegramError] = []
+        taken = 0
+        for chat_id, screen in letter.messages:
+            error = await self.sender.deliver(chat_id, screen, letter.lane)
+            if error is None:
+                taken += 1
+            else:
+                errors.append(error)
+                if not letter.one_suffices:
+                    break
+        if not errors or (letter.one_suffices and taken):
             report.sent += 1
-            self._sent.append(claim)
+            await self._sent_now(queue, claim)
             return
-        await self.settle_fault(
-            first_error,
-            claim,
-            report,
-            blocked=claims.mark_staff_unreachable,  # not the person: they stay active
-            retry=claims.mark_retry,
-            failed=claims.mark_failed,
-        )
+        await self._settle_fault(queue, claim, errors[0], letter.refused, report)
 
-    async def _flush_sent(self) -> None:
-        """Record the deliveries not yet recorded, in one transaction.
+    async def _sent_now(self, queue: Queue, claim: Held) -> None:
+        """Remember a row as sent; record the sent rows once there are `record_every`."""
+        waiting = self._sent.setdefault(queue.name, [])
+        waiting.append(claim)
+        if len(waiting) >= self.settings.record_every:
+            await self._flush_sent(queue)
+
+    async def _flush_sent(self, queue: Queue) -> None:
+        """Record the rows sent and not yet recorded, in one transaction.
 
         If the database stays unreachable beyond DB_PATIENCE they are kept and recorded by the
         next flush, never forgotten (forgotten, they would be sent again after their lease).
         """
-        batch, self._sent = self._sent, []
+        batch, self._sent[queue.name] = self._sent.get(queue.name, []), []
         if not batch:
             return
         try:
-            await self.in_session(claims.mark_sent_many, batch, self.clock.now())
+            await self.in_session(outbox.record, queue, batch, Outcome.SENT, now=self.clock.now())
         except OperationalError:
-            self._sent = batch + self._sent
+            self._sent[queue.name] = batch + self._sent[queue.name]
             raise
 
-    async def settle_fault(
+    async def _settle_fault(
         self,
-        error: TelegramError,
+        queue: Queue,
         claim: Any,
+        error: TelegramError,
+        refused: Skip,
         report: DispatchReport,
-        *,
-        blocked: Callable[..., Awaitable[None]],
-        retry: Callable[..., Awaitable[None]],
-        failed: Callable[..., Awaitable[None]],
     ) -> None:
-        """Record what Telegram's refusal means (faults.verdict) with the row kind's functions."""
-        decided = verdict(error, claim.attempts, self.settings)
+        """Record what Telegram's refusal means (faults.verdict) as the row's outcome.
+
+        `refused` is what a refusal by the recipient means for this row: the person blocked the
+        bot (they become inactive), or, for an alert, every staff member did (a failure: the
+        person is not concerned).
+        """
+        decided = verdict(error, claim.attempts, self.settings.backoff)
         if decided.action == "blocked":
-            await self.in_session(blocked, claim)
+            await self.in_session(
+                outbox.record, queue, [claim], refused.outcome, error=refused.code
+            )
             report.blocked += 1
             return
         report.errors[decided.code] = report.errors.get(decided.code, 0) + 1
         if decided.action == "retry":
-            await self.in_session(retry, claim, self.clock.now() + decided.delay, decided.code)
+            at = self.clock.now() + decided.delay
+            await self.in_session(
+                outbox.record, queue, [claim], Outcome.RETRY, at=at, error=decided.code
+            )
             report.retried += 1
         else:
-            await self.in_session(failed, claim, decided.code)
+            await self.in_session(outbox.record, queue, [claim], Outcome.FAILED, error=decided.code)
             report.failed += 1
             log.warning("message %s failed: %s", claim.id, decided.code)
 
-    async def in_session(self, action: object, *args: object) -> None:
-        """Run `action(session, *args)` in a transaction, again while the database is busy or
-        unreachable (SQLite locked, PostgreSQL restarting), for up to DB_PATIENCE."""
+    async def in_session(self, action: Callable[..., Awaitable[Any]], *args: Any, **kw: Any) -> Any:
+        """Run `action(session, *args, **kw)` in a transaction, again while the database is busy
+        or unreachable (SQLite locked, PostgreSQL restarting), for up to DB_PATIENCE."""
         waited, wait = 0.0, 0.2
         while True:
             try:
                 async with self.sessions.begin() as session:
-                    await action(session, *args)  # type: ignore[operator]
-                return
+                    return await action(session, *args, **kw)
             except OperationalError as error:
                 if waited >= DB_PATIENCE.total_seconds():
                     raise
@@ -321,6 +264,14 @@ class Dispatcher:
                 await asyncio.sleep(wait)
                 waited += wait
                 wait = min(wait * 2, DB_MAX_WAIT)
+
+    async def _reminder_letter(self, claim: outbox_reminders.ClaimedReminder) -> Letter | Skip:
+        """Write a reminder (or an alert to staff) from its row."""
+        recipients = None
+        if claim.kind == "alert":
+            async with self.sessions.begin() as session:
+                recipients = await outbox_reminders.alert_recipients(session, claim.person_id)
+        return reminder_letter(claim, self.book, self._local_now(), recipients)
 
     def _after_quiet(self, moment: datetime | None) -> datetime | None:
         """Move a broadcast's due moment out of the quiet hours (reminders are not concerned)."""

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from telegram.error import Forbidden, TelegramError
+from telegram.error import Forbidden
 
 from bot.context import BotApplication, BotContext
-from bot.handlers.base import send
 from bot.i18n import translator
+from bot.sending import Lane
 from bot.views.retention import erased_for_inactivity, inactivity_notice
 
 log = logging.getLogger(__name__)
@@ -35,22 +35,19 @@ async def retention_job(context: BotContext) -> None:
     zone = context.services.zone
     erased = await retention.erase_expired()
     for chat_id, language in erased:
-        try:
-            await send(context, chat_id, erased_for_inactivity(translator(language)))
-        except TelegramError:
-            pass  # they blocked the bot, or it is unreachable: the erasure is done all the same
+        # If they blocked the bot, or it is unreachable, the erasure is done all the same.
+        farewell = erased_for_inactivity(translator(language))
+        await context.sender.deliver(chat_id, farewell, Lane.REMINDER)
     notices = await retention.claim_notices()
     sent = 0
     for notice in notices:
         screen = inactivity_notice(
             translator(notice.language), retention.months, notice.erase_on.astimezone(zone).date()
         )
-        try:
-            await send(context, notice.chat_id, screen)
+        error = await context.sender.deliver(notice.chat_id, screen, Lane.REMINDER)
+        if error is None:
             sent += 1
-        except Forbidden:
-            pass  # blocked: they cannot be told; the erasure follows at the announced day
-        except TelegramError as error:
+        elif not isinstance(error, Forbidden):  # blocked: the erasure follows at the day told
             log.warning("inactivity notice not sent: %s (retried later)", type(error).__name__)
             await retention.release_notice(notice.chat_id)
     if erased or notices:

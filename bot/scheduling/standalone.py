@@ -7,11 +7,18 @@ import signal
 
 from bot.app import build_application, running
 from bot.config import Settings
+from bot.context import BotApplication
 
 
-async def run_dispatcher(settings: Settings, *, until_idle: bool = False) -> int:
-    """Run the dispatcher until SIGTERM/SIGINT, or until nothing is due (`until_idle`)."""
-    application = build_application(settings)
+async def run_dispatcher(
+    settings: Settings, *, until_idle: bool = False, application: BotApplication | None = None
+) -> int:
+    """Run the dispatcher until SIGTERM/SIGINT, or until nothing is due (`until_idle`).
+
+    `application` is one built from `settings` and maybe already initialized: the command line
+    makes the first call to Telegram itself, to report a refused token in one line.
+    """
+    application = application or build_application(settings)
     async with running(application, receive=False):
         dispatcher = application.bot_data.dispatcher
         assert dispatcher is not None

@@ -1,18 +1,23 @@
 """What to do when Telegram refuses a message: one answer for reminders and broadcasts alike.
 
-Pure: the dispatcher applies the verdict with the recording functions of the row's kind.
+Pure: the dispatcher turns the verdict into the outbox's outcome for the row.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
-if TYPE_CHECKING:
-    from bot.scheduling.dispatcher import DispatchSettings
+
+@dataclass(frozen=True)
+class Backoff:
+    """How long to wait before trying again after a network fault: doubling from `first`."""
+
+    first: timedelta = timedelta(seconds=30)
+    most: timedelta = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -24,11 +29,11 @@ class Verdict:
     delay: timedelta = timedelta(0)
 
 
-def verdict(error: TelegramError, attempts: int, settings: DispatchSettings) -> Verdict:
+def verdict(error: TelegramError, attempts: int, backoff: Backoff) -> Verdict:
     """Decide what a Telegram error means for a message tried `attempts` times.
 
     429 waits its retry_after; 403 and "chat not found" mean the person is gone (blocked); 5xx,
-    timeouts and an unreachable server are retried with exponential backoff up to max_backoff,
+    timeouts and an unreachable server are retried with exponential backoff up to `backoff.most`,
     for as long as it takes: an outage of hours must not cost anyone a reminder (each try waits
     its turn, so nothing floods Telegram when it comes back); anything else (bad HTML, a text
     too long) would fail again: failed.
@@ -39,8 +44,8 @@ def verdict(error: TelegramError, attempts: int, settings: DispatchSettings) -> 
     if isinstance(error, Forbidden) or code == "chat_not_found":
         return Verdict("blocked", code)
     if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
-        backoff = settings.first_backoff * (2 ** min(max(attempts - 1, 0), 16))
-        return Verdict("retry", code, min(backoff, settings.max_backoff))
+        wait = backoff.first * (2 ** min(max(attempts - 1, 0), 16))
+        return Verdict("retry", code, min(wait, backoff.most))
     return Verdict("failed", code)
 
 

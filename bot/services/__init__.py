@@ -14,6 +14,7 @@ from bot.domain.rules.model import RuleBook
 from bot.services.associations import AssociationService
 from bot.services.broadcasts import BroadcastService
 from bot.services.dialogs import DialogService
+from bot.services.follows import FollowService
 from bot.services.people import PeopleService
 from bot.services.plans import PlanService
 from bot.services.retention import RetentionService
@@ -28,6 +29,7 @@ class Services:
     plans: PlanService
     dialogs: DialogService
     associations: AssociationService
+    follows: FollowService
     broadcasts: BroadcastService
     retention: RetentionService
     clock: Clock
@@ -53,6 +55,7 @@ def build_services(
         plans=PlanService(sessions, book, clock, zone, reminder_time),
         dialogs=DialogService(sessions),
         associations=associations,
+        follows=FollowService(sessions, clock),
         broadcasts=BroadcastService(sessions, clock, associations),
         retention=RetentionService(sessions, clock, inactivity_months, inactivity_notice_days),
         clock=clock,

@@ -1,7 +1,9 @@
-"""Use cases of associations: creation, staff invitations, following, counts, the audit log.
+"""Use cases of associations: creation, staff invitations and removal, follower counts, the
+audit log.
 
 Permissions are decided by `bot.domain.permissions` only; this module looks up the actor's role
-in the association concerned and refuses with `Refused` before doing anything.
+in the association concerned and refuses with `Refused` before doing anything. The queries are
+in bot/db/associations.py.
 """
 
 from __future__ import annotations
@@ -14,20 +16,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-import sqlalchemy as sa
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
-from bot.db.models import (
-    Association,
-    AuditEntry,
-    Broadcast,
-    Follow,
-    Invite,
-    Person,
-    StaffMember,
-)
+from bot.db import associations as db
+from bot.db import broadcasts as broadcasts_db
+from bot.db import follows as follows_db
+from bot.db.models import Association, Invite, StaffMember
 from bot.domain.permissions import Action, Role, allowed
 from bot.services.unit import Sessions
 
@@ -50,15 +45,6 @@ class Membership:
 
 
 @dataclass(frozen=True)
-class Followed:
-    """An association a person follows, as they see it."""
-
-    id: int
-    name: str
-    shared: bool  # they share their deadlines with it (alerts to its staff)
-
-
-@dataclass(frozen=True)
 class Counts:
     """Followers of an association, counted by language, department and stage: never a person."""
 
@@ -75,7 +61,7 @@ def token_hash(token: str) -> str:
 
 @dataclass
 class AssociationService:
-    """Associations, their staff and their followers."""
+    """Associations, their staff, and what their staff may know of their followers."""
 
     sessions: Sessions
     clock: Clock
@@ -86,18 +72,14 @@ class AssociationService:
     async def role(self, user_id: int, association_id: int) -> Role | None:
         """Return the user's role in the association, or None."""
         async with self.sessions.begin() as session:
-            return await _role(session, user_id, association_id)
+            role = await db.role_of(session=session, user_id=user_id, association_id=association_id)
+            return None if role is None else Role(role)
 
     async def memberships(self, user_id: int) -> list[Membership]:
         """Return the associations where the user is staff, by name."""
         async with self.sessions.begin() as session:
-            rows = await session.exec(
-                select(StaffMember.association_id, Association.name, StaffMember.role)
-                .join(Association, col(Association.id) == StaffMember.association_id)
-                .where(StaffMember.user_id == user_id)
-                .order_by(Association.name)
-            )
-            return [Membership(a, name, Role(role)) for a, name, role in rows.all()]
+            rows = await db.memberships(session=session, user_id=user_id)
+            return [Membership(a, name, Role(role)) for a, name, role in rows]
 
     def is_operator(self, user_id: int) -> bool:
         """Tell whether the user is one of BOT_OPERATOR_IDS."""
@@ -125,9 +107,10 @@ class AssociationService:
         if not 1 <= len(cleaned) <= 120:
             raise ValueError("an association's name has 1 to 120 characters")
         async with self.sessions.begin() as session:
-            association = Association(name=cleaned, follow_token=secrets.token_urlsafe(12))
-            session.add(association)
-            await session.flush()
+            association = await db.add_association(
+                session=session,
+                association=Association(name=cleaned, follow_token=secrets.token_urlsafe(12)),
+            )
             assert association.id is not None
             token = await self._new_invite(session, association.id, Role.ADMIN, actor)
             audit(session, actor, association.id, "create_association", {})
@@ -148,15 +131,14 @@ class AssociationService:
         self, session: AsyncSession, association_id: int, role: Role, actor: int | None
     ) -> str:
         token = secrets.token_urlsafe(24)  # 32 characters, 192 bits
-        session.add(
-            Invite(
-                association_id=association_id,
-                role=role.value,
-                token_hash=token_hash(token),
-                expires_at=self.clock.now() + INVITE_LIFETIME,
-                created_by=actor,
-            )
+        invite = Invite(
+            association_id=association_id,
+            role=role.value,
+            token_hash=token_hash(token),
+            expires_at=self.clock.now() + INVITE_LIFETIME,
+            created_by=actor,
         )
+        db.add_invite(session=session, invite=invite)
         audit(session, actor, association_id, "invite", {"role": role.value})
         return token
 
@@ -170,142 +152,62 @@ class AssociationService:
         """
         now = self.clock.now()
         async with self.sessions.begin() as session:
-            table = Invite.__table__  # type: ignore[attr-defined]
-            used = await (await session.connection()).execute(
-                sa.update(table)
-                .where(
-                    table.c.token_hash == token_hash(token),
-                    table.c.used_at.is_(None),
-                    table.c.expires_at > now,
-                )
-                .values(used_at=now)
-                .returning(table.c.association_id, table.c.role)
-            )
-            row = used.first()
-            if row is None:
+            used = await db.use_invite(session=session, token_hash=token_hash(token), now=now)
+            if used is None:
                 return None
-            association_id, role = int(row[0]), Role(row[1])
-            existing = (
-                await session.exec(
-                    select(StaffMember).where(
-                        StaffMember.association_id == association_id,
-                        StaffMember.user_id == user_id,
-                    )
-                )
-            ).first()
+            association_id, role = used[0], Role(used[1])
+            existing = await db.staff_member(
+                session=session, association_id=association_id, user_id=user_id
+            )
             if existing is None:
-                session.add(
-                    StaffMember(
-                        association_id=association_id,
-                        user_id=user_id,
-                        role=role,
-                        language=language,
-                    )
+                member = StaffMember(
+                    association_id=association_id, user_id=user_id, role=role, language=language
                 )
             else:
+                member = existing
                 if role is Role.ADMIN:
-                    existing.role = role.value
-                existing.language = language or existing.language
-                session.add(existing)
+                    member.role = role.value
+                member.language = language or member.language
+            session.add(member)
             audit(session, user_id, association_id, "join_staff", {"role": role.value})
-            name = (await session.get(Association, association_id)).name  # type: ignore[union-attr]
-            return Membership(association_id, name, role)
+            found = await db.association(session=session, association_id=association_id)
+            assert found is not None
+            return Membership(association_id, found.name, role)
+
+    # -- staff ---------------------------------------------------------------------------------
 
     async def staff(self, association_id: int, actor: int) -> list[tuple[int, Role]]:
         """Return the staff (Telegram user ids and roles) of an association (admins only)."""
         await self.check(actor, association_id, Action.LIST_STAFF)
         async with self.sessions.begin() as session:
-            rows = await session.exec(
-                select(StaffMember.user_id, StaffMember.role)
-                .where(StaffMember.association_id == association_id)
-                .order_by(col(StaffMember.id))
-            )
-            return [(user, Role(role)) for user, role in rows.all()]
+            rows = await db.staff(session=session, association_id=association_id)
+            return [(user, Role(role)) for user, role in rows]
 
     async def remove_staff(self, association_id: int, user_id: int, actor: int) -> bool:
         """Remove someone from the staff at once; the last admin cannot be removed."""
         await self.check(actor, association_id, Action.REMOVE_STAFF)
         async with self.sessions.begin() as session:
-            member = (
-                await session.exec(
-                    select(StaffMember).where(
-                        StaffMember.association_id == association_id,
-                        StaffMember.user_id == user_id,
-                    )
-                )
-            ).first()
+            member = await db.staff_member(
+                session=session, association_id=association_id, user_id=user_id
+            )
             if member is None:
                 return False
             if member.role == Role.ADMIN.value:
-                admins = await session.exec(
-                    select(sa.func.count()).where(
-                        StaffMember.association_id == association_id,
-                        StaffMember.role == Role.ADMIN.value,
-                    )
+                admins = await db.count_staff_with_role(
+                    session=session, association_id=association_id, role=Role.ADMIN.value
                 )
-                if admins.one() <= 1:
+                if admins <= 1:
                     raise Refused("last_admin")
-            await session.delete(member)
+            await db.delete_staff_member(session=session, member=member)
             # What they scheduled for the association does not go out without them.
-            scheduled = await (await session.connection()).execute(
-                sa.update(Broadcast.__table__)  # type: ignore[attr-defined]
-                .where(
-                    col(Broadcast.association_id) == association_id,
-                    col(Broadcast.author_id) == user_id,
-                    col(Broadcast.status) == "scheduled",
-                )
-                .values(status="cancelled", finished_at=self.clock.now())
+            cancelled = await broadcasts_db.cancel_scheduled_by(
+                session=session, association_id=association_id, author=user_id, now=self.clock.now()
             )
-            details = {"scheduled_cancelled": int(scheduled.rowcount or 0)}
+            details = {"scheduled_cancelled": cancelled}
             audit(session, actor, association_id, "remove_staff", details)
             return True
 
-    # -- followers -----------------------------------------------------------------------------
-
-    async def follow(self, chat_id: int, follow_token: str) -> Association | None:
-        """The person of this chat follows the association of the link (idempotent)."""
-        async with self.sessions.begin() as session:
-            query = select(Association).where(Association.follow_token == follow_token)
-            association = (await session.exec(query)).first()
-            person = await _person(session, chat_id)
-            if association is None or association.id is None or person is None or person.id is None:
-                return None
-            if await session.get(Follow, (person.id, association.id)) is None:
-                session.add(Follow(person_id=person.id, association_id=association.id))
-            return association
-
-    async def unfollow(self, chat_id: int, association_id: int) -> bool:
-        """Stop following an association; tell whether the person followed it."""
-        async with self.sessions.begin() as session:
-            follow = await _follow(session, chat_id, association_id)
-            if follow is None:
-                return False
-            await session.delete(follow)
-            return True
-
-    async def share(self, chat_id: int, association_id: int, *, on: bool) -> bool:
-        """Start or stop sharing deadlines with a followed association; False if not followed."""
-        async with self.sessions.begin() as session:
-            follow = await _follow(session, chat_id, association_id)
-            if follow is None:
-                return False
-            follow.shared_at = (follow.shared_at or self.clock.now()) if on else None
-            session.add(follow)
-            return True
-
-    async def follows(self, chat_id: int) -> list[Followed]:
-        """Return the associations the person follows, and whether they share deadlines."""
-        async with self.sessions.begin() as session:
-            person = await _person(session, chat_id)
-            if person is None:
-                return []
-            rows = await session.exec(
-                select(Follow.association_id, Association.name, Follow.shared_at)
-                .join(Association, col(Association.id) == Follow.association_id)
-                .where(Follow.person_id == person.id)
-                .order_by(Association.name)
-            )
-            return [Followed(a, name, shared is not None) for a, name, shared in rows.all()]
+    # -- what staff see of an association ------------------------------------------------------
 
     async def counts(self, association_id: int | None, actor: int) -> Counts:
         """Count the followers by language, department and stage (staff only; counts only).
@@ -315,18 +217,12 @@ class AssociationService:
         if association_id is None:
             if not allowed(None, Action.BROADCAST_TO_EVERYONE, operator=self.is_operator(actor)):
                 raise Refused(Action.BROADCAST_TO_EVERYONE.value)
-            query = select(Person.language, Person.department, Person.stage).where(
-                col(Person.consented_at).is_not(None)
-            )
         else:
             await self.check(actor, association_id, Action.SEE_COUNTS)
-            query = (
-                select(Person.language, Person.department, Person.stage)
-                .join(Follow, col(Follow.person_id) == Person.id)
-                .where(Follow.association_id == association_id)
-            )
         async with self.sessions.begin() as session:
-            rows = (await session.exec(query.where(col(Person.active).is_(True)))).all()
+            rows = await follows_db.follower_profiles(
+                session=session, association_id=association_id
+            )
         return Counts(
             total=len(rows),
             by_language=dict(Counter(row[0] or "?" for row in rows).most_common()),
@@ -337,36 +233,16 @@ class AssociationService:
     async def name(self, association_id: int) -> str | None:
         """Return an association's name."""
         async with self.sessions.begin() as session:
-            association = await session.get(Association, association_id)
-            return None if association is None else association.name
+            found = await db.association(session=session, association_id=association_id)
+            return None if found is None else found.name
 
     async def follow_token(self, association_id: int, actor: int) -> str:
         """Return the public follow token of an association (staff only)."""
         await self.check(actor, association_id, Action.SHOW_FOLLOW_LINK)
         async with self.sessions.begin() as session:
-            association = await session.get(Association, association_id)
-            assert association is not None
-            return association.follow_token
-
-
-async def _role(session: AsyncSession, user_id: int, association_id: int) -> Role | None:
-    row = (
-        await session.exec(
-            select(StaffMember.role).where(
-                StaffMember.user_id == user_id, StaffMember.association_id == association_id
-            )
-        )
-    ).first()
-    return None if row is None else Role(row)
-
-
-async def _follow(session: AsyncSession, chat_id: int, association_id: int) -> Follow | None:
-    person = await _person(session, chat_id)
-    return None if person is None else await session.get(Follow, (person.id, association_id))
-
-
-async def _person(session: AsyncSession, chat_id: int) -> Person | None:
-    return (await session.exec(select(Person).where(Person.chat_id == chat_id))).first()
+            found = await db.association(session=session, association_id=association_id)
+            assert found is not None
+            return found.follow_token
 
 
 def audit(
@@ -377,11 +253,10 @@ def audit(
     details: dict[str, Any],
 ) -> None:
     """Add an audit entry (who, when, what; counts, never message text or a person's data)."""
-    session.add(
-        AuditEntry(
-            actor_id=actor,
-            association_id=association_id,
-            action=action,
-            details=json.dumps(details, sort_keys=True),
-        )
+    db.add_audit_entry(
+        session=session,
+        actor=actor,
+        association_id=association_id,
+        action=action,
+        details=json.dumps(details, sort_keys=True),
     )

@@ -6,18 +6,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import col, select
-
 from bot.clock import Clock
 from bot.db import repo
 from bot.db.models import (
-    Association,
-    Broadcast,
-    CompletedStep,
-    Delivery,
-    Follow,
     Person,
-    StaffMember,
 )
 from bot.domain.events import Procedure
 from bot.services.plans import event_of
@@ -75,10 +67,7 @@ class PeopleService:
     async def is_staff(self, user_id: int) -> bool:
         """Tell whether the user is on the staff of any association (so /delete concerns them)."""
         async with self.sessions.begin() as session:
-            found = await session.exec(
-                select(StaffMember.id).where(StaffMember.user_id == user_id).limit(1)
-            )
-            return found.first() is not None
+            return await repo.is_staff(session=session, user_id=user_id)
 
     async def export(self, chat_id: int) -> dict[str, Any] | None:
         """Return everything stored about the person, as JSON-ready data."""
@@ -89,32 +78,19 @@ class PeopleService:
             dates = await repo.key_dates(session=session, person_id=person.id)
             reminders = await repo.all_reminders(session=session, person_id=person.id)
             dialog = await repo.dialog(session=session, person_id=person.id)
-            followed = await session.exec(
-                select(Association.name, Follow.shared_at)
-                .join(Follow, col(Follow.association_id) == Association.id)
-                .where(Follow.person_id == person.id)
-            )
+            followed = await repo.followed_associations(session=session, person_id=person.id)
             associations = [
                 {"name": name, "deadlines_shared_since": shared and shared.isoformat()}
-                for name, shared in sorted(followed.all(), key=lambda row: row[0])
+                for name, shared in followed
             ]
-            done = await session.exec(
-                select(CompletedStep).where(CompletedStep.person_id == person.id)
-            )
-            received = await session.exec(
-                select(Association.name, Delivery.sent_at)
-                .join(Broadcast, col(Broadcast.id) == Delivery.broadcast_id)
-                .join(Association, col(Association.id) == Broadcast.association_id, isouter=True)
-                .where(Delivery.person_id == person.id, Delivery.status == "sent")
-                .order_by(col(Delivery.sent_at))
-            )
+            done = await repo.completed_steps(session=session, person_id=person.id)
             completed = [
-                {"rule": step.rule_id, "done_at": step.completed_at.isoformat()}
-                for step in sorted(done.all(), key=lambda step: step.completed_at)
+                {"rule": step.rule_id, "done_at": step.completed_at.isoformat()} for step in done
             ]
+            received = await repo.received_broadcasts(session=session, person_id=person.id)
             broadcasts = [
                 {"from": name, "received_at": sent.isoformat() if sent else None}
-                for name, sent in received.all()
+                for name, sent in received
             ]
         return {
             "person": _person_dict(person),

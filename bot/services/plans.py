@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
-from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
+from bot.db import plans as plans_db
 from bot.db import repo
-from bot.db.models import CompletedStep, Follow, KeyDate, Person, Reminder
+from bot.db.models import CompletedStep, KeyDate, OutboxStatus, Person, Reminder, ReminderKind
 from bot.domain.deadline import Deadline, Plan
 from bot.domain.engine import compute_plan
 from bot.domain.events import Event, EventKind, Facts, Procedure, parse_option
@@ -142,14 +141,14 @@ class PlanService:
             if not self.clock.now() < moment < deadline.due:
                 return False
             existing = await repo.existing_reminder_keys(session=session, person_id=_id(person))
-            if (rule_id, deadline.due, moment, "snooze") not in existing:
+            if (rule_id, deadline.due, moment, ReminderKind.SNOOZE) not in existing:
                 session.add(
                     Reminder(
                         person_id=_id(person),
                         rule_id=rule_id,
                         due_at=deadline.due,
                         remind_at=moment,
-                        kind="snooze",
+                        kind=ReminderKind.SNOOZE,
                     )
                 )
         return True
@@ -185,9 +184,8 @@ class PlanService:
 
     async def _sync_reminders(self, session: AsyncSession, person_id: int, plan: Plan) -> None:
         """Make the pending reminder rows match the plan: cancel stale ones, add new ones."""
-        shares = await _shares_deadlines(session, person_id)
-        query = sa.select(Reminder).where(col(Reminder.person_id) == person_id)
-        existing = list((await session.exec(query)).scalars())  # type: ignore[call-overload]
+        shares = await plans_db.shares_deadlines(session=session, person_id=person_id)
+        existing = await repo.all_reminders(session=session, person_id=person_id)
         session.add_all(reconcile(person_id, existing, plan, self.clock.now(), alerts=shares))
 
 
@@ -209,18 +207,24 @@ def reconcile(
     # Aware datetimes compare and hash by instant, so stored UTC keys match computed Paris ones.
     keyed = {(row.rule_id, row.due_at, row.remind_at, row.kind): row for row in existing}
     for key, row in keyed.items():
-        if row.kind == "changed":
+        if row.kind == ReminderKind.CHANGED:
             continue
-        if row.kind == "snooze":
+        if row.kind == ReminderKind.SNOOZE:
             keep = (row.rule_id, row.due_at) in still_open
         else:
             keep = key in wanted
-        if row.status == "pending" and not keep:
-            row.status = "cancelled"
-        elif row.status == "cancelled" and keep and row.remind_at > now:
-            row.status = "pending"
+        if row.status == OutboxStatus.PENDING and not keep:
+            row.status = OutboxStatus.CANCELLED
+        elif row.status == OutboxStatus.CANCELLED and keep and row.remind_at > now:
+            row.status = OutboxStatus.PENDING
     return [
-        Reminder(person_id=person_id, rule_id=rule_id, due_at=due, remind_at=moment, kind=kind)
+        Reminder(
+            person_id=person_id,
+            rule_id=rule_id,
+            due_at=due,
+            remind_at=moment,
+            kind=ReminderKind(kind),
+        )
         for rule_id, due, moment, kind in wanted
         if (rule_id, due, moment, kind) not in keyed
     ]
@@ -239,25 +243,23 @@ def _wanted_reminders(
         if not deadline.asks_action or deadline.done or deadline.suspended:
             continue
         rule_id, due = deadline.rule.id, deadline.due
-        wanted |= {(rule_id, due, moment, "lead") for moment in deadline.reminders if moment > now}
+        wanted |= {
+            (rule_id, due, moment, ReminderKind.LEAD)
+            for moment in deadline.reminders
+            if moment > now
+        }
         if deadline.missed_at is not None and deadline.missed_at > now:
-            wanted.add((rule_id, due, deadline.missed_at, "missed"))
+            wanted.add((rule_id, due, deadline.missed_at, ReminderKind.MISSED))
         if alerts and (moment := alert_moment(due)) > now:
-            wanted.add((rule_id, due, moment, "alert"))
+            wanted.add((rule_id, due, moment, ReminderKind.ALERT))
     for standing in plan.standing:
         rule_id = standing.rule.id
         wanted |= {
-            (rule_id, moment, moment, "standing") for moment in standing.reminders if moment > now
+            (rule_id, moment, moment, ReminderKind.STANDING)
+            for moment in standing.reminders
+            if moment > now
         }
     return wanted
-
-
-async def _shares_deadlines(session: AsyncSession, person_id: int) -> bool:
-    """Tell whether the person shares their deadlines with an association they follow."""
-    query = sa.select(Follow.person_id).where(  # type: ignore[call-overload]
-        col(Follow.person_id) == person_id, col(Follow.shared_at).is_not(None)
-    )
-    return (await session.exec(query)).first() is not None
 
 
 # The coded options of an event, stored as their values (assumed ones are never stored).

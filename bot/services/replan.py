@@ -14,18 +14,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db import app_state
-from bot.db.models import CompletedStep, Follow, KeyDate, Person, Reminder
+from bot.db import plans as plans_db
+from bot.db.models import Reminder, ReminderKind
 from bot.domain.deadline import Deadline, Plan
 from bot.domain.events import FactsError
 from bot.domain.prefectures import DepartmentError
@@ -85,7 +82,7 @@ class ReplanService:
             now = clock.now()
             if not await app_state.take_lease(session, REPLAN_LEASE, now, now + LEASE):
                 raise ReplanBusy("another process is recomputing the plans")
-            total = await _count_people(session)
+            total = await plans_db.count_people_with_plans(session=session)
         report, after, done = ReplanReport(), 0, 0
         try:
             while True:
@@ -125,11 +122,13 @@ class ReplanService:
             # the people's rows are locked (FOR UPDATE), as every change of a plan does.
             now = clock.now()
             await app_state.renew_lease(session, REPLAN_LEASE, now, now + LEASE)
-            people = await _people_after(session, after, self.batch)
+            people = await plans_db.people_after(session=session, after=after, limit=self.batch)
             if not people:
                 return report, None
             ids = [person.id for person in people if person.id is not None]
-            dates, completed, sharing, reminders = await _load(session, ids)
+            inputs = await plans_db.plan_inputs(session=session, ids=ids)
+            dates, completed = inputs.dates, inputs.completed
+            sharing, reminders = inputs.sharing, inputs.reminders
             for index, person in enumerate(people):
                 pid = person.id
                 assert pid is not None
@@ -192,52 +191,6 @@ def _notice(
         rule_id=deadline.rule.id,
         due_at=deadline.due,
         remind_at=now,
-        kind="changed",
+        kind=ReminderKind.CHANGED,
         previous_due_at=previous,
     )
-
-
-async def _count_people(session: AsyncSession) -> int:
-    """Return how many people have a plan (a department)."""
-    query = (
-        sa.select(sa.func.count()).select_from(Person).where(col(Person.department).is_not(None))
-    )
-    connection = await session.connection()
-    return int((await connection.execute(query)).scalar_one())
-
-
-async def _people_after(session: AsyncSession, after: int, limit: int) -> Sequence[Person]:
-    """Return the next people with a department, in id order."""
-    query = (
-        select(Person)
-        .where(col(Person.id) > after, col(Person.department).is_not(None))
-        .order_by(col(Person.id))
-        .limit(limit)
-        .with_for_update()
-    )
-    return (await session.exec(query)).all()
-
-
-async def _load(
-    session: AsyncSession, ids: list[int]
-) -> tuple[
-    dict[int, list[KeyDate]], dict[int, frozenset[str]], set[int], dict[int, list[Reminder]]
-]:
-    """Load the dates, completed steps, sharing and reminder rows of a batch of people."""
-    dates: dict[int, list[KeyDate]] = defaultdict(list)
-    for row in (await session.exec(select(KeyDate).where(col(KeyDate.person_id).in_(ids)))).all():
-        dates[row.person_id].append(row)
-    done: dict[int, set[str]] = defaultdict(set)
-    steps = select(CompletedStep).where(col(CompletedStep.person_id).in_(ids))
-    for step in (await session.exec(steps)).all():
-        done[step.person_id].add(step.rule_id)
-    shared = select(Follow.person_id).where(
-        col(Follow.person_id).in_(ids), col(Follow.shared_at).is_not(None)
-    )
-    sharing = set((await session.exec(shared)).all())
-    reminders: dict[int, list[Reminder]] = defaultdict(list)
-    rows = select(Reminder).where(col(Reminder.person_id).in_(ids))
-    for reminder in (await session.exec(rows)).all():
-        reminders[reminder.person_id].append(reminder)
-    completed = defaultdict(frozenset, {pid: frozenset(rules) for pid, rules in done.items()})
-    return dates, completed, sharing, reminders

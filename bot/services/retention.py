@@ -14,13 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
-from sqlmodel import col, select
 
 from bot.clock import Clock
 from bot.db import repo
-from bot.db.models import Person
+from bot.db import retention as retention_db
 from bot.services.unit import Sessions
 
 # Writing to the bot refreshes last_seen_at at most this often (one write a day, not per message).
@@ -56,78 +54,39 @@ class RetentionService:
         Writes only when the stored moment is older than SEEN_PRECISION or a notice is pending,
         so an active conversation does not rewrite the row at every message.
         """
-        now = self.clock.now()
-        table = Person.__table__  # type: ignore[attr-defined]
-        statement = (
-            sa.update(table)
-            .where(
-                table.c.chat_id == chat_id,
-                sa.or_(
-                    table.c.last_seen_at < now - SEEN_PRECISION,
-                    table.c.inactivity_notice_at.is_not(None),
-                ),
-            )
-            .values(last_seen_at=now, inactivity_notice_at=None)
-        )
         async with self.sessions.begin() as session:
-            result = await (await session.connection()).execute(statement)
-            return bool(result.rowcount)
+            return await retention_db.mark_seen(
+                session=session, chat_id=chat_id, now=self.clock.now(), precision=SEEN_PRECISION
+            )
 
     async def claim_notices(self, limit: int = 200) -> list[Notice]:
         """Mark up to `limit` people unseen for `months` as notified, and return them."""
         now = self.clock.now()
-        cutoff = now - relativedelta(months=self.months)
         erase_on = now + timedelta(days=self.notice_days)
-        table = Person.__table__  # type: ignore[attr-defined]
-        claimed: list[Notice] = []
         async with self.sessions.begin() as session:
-            candidates = await session.exec(
-                select(Person.id, Person.chat_id, Person.language)
-                .where(
-                    col(Person.last_seen_at) < cutoff, col(Person.inactivity_notice_at).is_(None)
-                )
-                .order_by(col(Person.last_seen_at))
-                .limit(limit)
+            claimed = await retention_db.claim_notices(
+                session=session,
+                unseen_since=now - relativedelta(months=self.months),
+                now=now,
+                limit=limit,
             )
-            connection = await session.connection()
-            for person_id, chat_id, language in candidates.all():
-                taken = await connection.execute(
-                    sa.update(table)
-                    .where(
-                        table.c.id == person_id,
-                        table.c.inactivity_notice_at.is_(None),
-                        table.c.last_seen_at < cutoff,
-                    )
-                    .values(inactivity_notice_at=now)
-                )
-                if taken.rowcount:
-                    claimed.append(Notice(chat_id, language or "en", erase_on))
-        return claimed
+        return [Notice(chat_id, language or "en", erase_on) for chat_id, language in claimed]
 
     async def release_notice(self, chat_id: int) -> None:
         """Forget a notice that could not be sent (Telegram unreachable): the next sweep retries."""
-        table = Person.__table__  # type: ignore[attr-defined]
         async with self.sessions.begin() as session:
-            await (await session.connection()).execute(
-                sa.update(table).where(table.c.chat_id == chat_id).values(inactivity_notice_at=None)
-            )
+            await retention_db.release_notice(session=session, chat_id=chat_id)
 
     async def erase_expired(self, limit: int = 500) -> list[tuple[int, str]]:
         """Erase people notified `notice_days` ago and not seen since; return (chat, language)."""
         deadline = self.clock.now() - timedelta(days=self.notice_days)
         erased: list[tuple[int, str]] = []
         async with self.sessions.begin() as session:
-            rows = await session.exec(
-                select(Person.chat_id, Person.language)
-                .where(
-                    col(Person.inactivity_notice_at).is_not(None),
-                    col(Person.inactivity_notice_at) <= deadline,
-                    col(Person.last_seen_at) < col(Person.inactivity_notice_at),
-                )
-                .limit(limit)
+            rows = await retention_db.notified_and_unseen(
+                session=session, notified_before=deadline, limit=limit
             )
             now = self.clock.now()
-            for chat_id, language in rows.all():
+            for chat_id, language in rows:
                 await repo.erase_everything_about(session=session, chat_id=chat_id, now=now)
                 erased.append((chat_id, language or "en"))
         return erased

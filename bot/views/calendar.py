@@ -1,8 +1,9 @@
 """An inline calendar to pick a day: one month per keyboard, weeks starting on Monday.
 
-Pure: builds buttons and decodes their callback data, no network. Names come from Babel's
-Gregorian data for the person's locale. Callback data is short and checked when pressed:
-`cal:m:YYYYMM` shows a month, `cal:d:YYYYMMDD` picks a day, `cal:x` does nothing.
+Pure rendering: builds rows of (label, callback data) through `keyboard`; the callback data
+(`cal:m:YYYYMM` shows a month, `cal:d:YYYYMMDD` picks a day, `cal:x` does nothing) is encoded
+and decoded in bot/callback_data.py. Names come from Babel's Gregorian data for the person's
+locale.
 
 Digits: day numbers and the year use the locale's default numbering system in Babel (CLDR)
 when it is Arabic-Indic, Persian or Bengali, else ASCII digits. So Persian, Dari and Pashto
@@ -17,86 +18,48 @@ are wrapped in a left-to-right isolate so the mirrored glyphs "‹" "›" are no
 from __future__ import annotations
 
 import calendar
-import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
-from typing import Literal
 
 from babel import Locale
 from babel.dates import get_day_names, get_month_names
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.callback_data import CALENDAR_NOOP, calendar_day_data, calendar_month_data
 from bot.i18n import PDI, Translator
+from bot.views.common import Keyboard, keyboard
 
-CALENDAR_PREFIX = "cal"
-NOOP = f"{CALENDAR_PREFIX}:x"
-MAX_BYTES = 64
 PREVIOUS, NEXT = "‹", "›"
 LRI = "\u2066"
 # Telegram refuses blank button labels; the Braille blank renders empty but is not whitespace.
 BLANK, UNAVAILABLE = "\u2800", "·"
 TODAY_MARK = "•{day}•"
 NATIVE_DIGITS = {"arab": "٠١٢٣٤٥٦٧٨٩", "arabext": "۰۱۲۳۴۵۶۷۸۹", "beng": "০১২৩৪৫৬৭৮৯"}
-_DATA = re.compile(rf"{CALENDAR_PREFIX}:(?:m:([0-9]{{6}})|d:([0-9]{{8}})|x)")
 _WEEKS = calendar.Calendar(firstweekday=calendar.MONDAY)
-
-
-@dataclass(frozen=True)
-class CalendarAction:
-    """A decoded calendar press: show a month (its first day), pick a day, or nothing.
-
-    `value` is always a date so handlers need no None checks once they know the kind; a no-op
-    carries `date.min`, which is never a valid answer.
-    """
-
-    kind: Literal["month", "day", "noop"]
-    value: date = date.min
+Cell = tuple[str, str]  # a button: (label, callback data)
 
 
 def calendar_keyboard(
     t: Translator, *, month: date, today: date, earliest: date, latest: date
-) -> InlineKeyboardMarkup:
+) -> Keyboard:
     """Build the calendar of a month (moved inside the bounds) where only days in bounds work."""
+    return keyboard(calendar_rows(t, month=month, today=today, earliest=earliest, latest=latest))
+
+
+def calendar_rows(
+    t: Translator, *, month: date, today: date, earliest: date, latest: date
+) -> list[list[Cell]]:
+    """Return the calendar's rows of (label, callback data): header, weekdays, weeks."""
     if earliest > latest:
         raise ValueError(f"earliest {earliest} is after latest {latest}")
     first = min(max(month.replace(day=1), earliest.replace(day=1)), latest.replace(day=1))
     rows = [_header(t, first, earliest, latest), _weekday_row(t.locale)]
     for week in _WEEKS.monthdatescalendar(first.year, first.month):
         rows.append([_day_button(t.locale, day, first, today, earliest, latest) for day in week])
-    return InlineKeyboardMarkup(rows)
+    return rows
 
 
-def parse_calendar_data(data: str | None) -> CalendarAction | None:
-    """Return the press encoded in callback data, or None when it is malformed or forged."""
-    if not isinstance(data, str) or len(data) > MAX_BYTES:
-        return None
-    match = _DATA.fullmatch(data)
-    if match is None:
-        return None
-    month, day = match.groups()
-    try:
-        if month is not None:
-            return CalendarAction("month", date(int(month[:4]), int(month[4:]), 1))
-        if day is not None:
-            return CalendarAction("day", date(int(day[:4]), int(day[4:6]), int(day[6:])))
-    except ValueError:  # month 13, 30 February, year 0
-        return None
-    return CalendarAction("noop")
-
-
-def month_data(first: date) -> str:
-    """Return the callback data that shows a month."""
-    return f"{CALENDAR_PREFIX}:m:{first.year:04d}{first.month:02d}"
-
-
-def day_data(day: date) -> str:
-    """Return the callback data that picks a day."""
-    return f"{CALENDAR_PREFIX}:d:{day.year:04d}{day.month:02d}{day.day:02d}"
-
-
-def _header(t: Translator, first: date, earliest: date, latest: date) -> list[InlineKeyboardButton]:
+def _header(t: Translator, first: date, earliest: date, latest: date) -> list[Cell]:
     """Return the row "‹  Month YYYY  ›"; an arrow past a bound is a blank no-op."""
     previous_month = (first - timedelta(days=1)).replace(day=1)
     next_month = (first + timedelta(days=31)).replace(day=1)
@@ -108,22 +71,22 @@ def _header(t: Translator, first: date, earliest: date, latest: date) -> list[In
     ]
 
 
-def _arrow(t: Translator, glyph: str, target: date | None) -> InlineKeyboardButton:
+def _arrow(t: Translator, glyph: str, target: date | None) -> Cell:
     """Return a navigation arrow to a month, or a blank no-op when there is none."""
     if target is None:
         return _noop(BLANK)
     text = f"{LRI}{glyph}{PDI}" if t.is_rtl else glyph
-    return InlineKeyboardButton(text, callback_data=month_data(target))
+    return (text, calendar_month_data(target))
 
 
-def _weekday_row(locale: str) -> list[InlineKeyboardButton]:
+def _weekday_row(locale: str) -> list[Cell]:
     """Return the no-op row of weekday names, Monday first."""
     return [_noop(name) for name in weekday_names(locale)]
 
 
 def _day_button(
     locale: str, day: date, first: date, today: date, earliest: date, latest: date
-) -> InlineKeyboardButton:
+) -> Cell:
     """Return a day's button: blank outside the month, "·" out of bounds, marked when today."""
     if day.month != first.month:
         return _noop(BLANK)
@@ -131,12 +94,12 @@ def _day_button(
         return _noop(UNAVAILABLE)
     number = localise_digits(locale, day.day)
     text = TODAY_MARK.format(day=number) if day == today else number
-    return InlineKeyboardButton(text, callback_data=day_data(day))
+    return (text, calendar_day_data(day))
 
 
-def _noop(text: str) -> InlineKeyboardButton:
+def _noop(text: str) -> Cell:
     """Return a button that does nothing when pressed."""
-    return InlineKeyboardButton(text, callback_data=NOOP)
+    return (text, CALENDAR_NOOP)
 
 
 @cache

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from babel.dates import format_date, format_time, format_timedelta
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import RLM, Translator, isolate_latin_runs
 
@@ -18,11 +17,42 @@ MAX_MESSAGE = 4096
 
 
 @dataclass(frozen=True)
+class Button:
+    """An inline button: its label, and the data sent back when it is pressed."""
+
+    text: str
+    callback_data: str
+
+
+@dataclass(frozen=True)
+class Keyboard:
+    """Inline buttons as plain data (rows of buttons, as the Bot API's `inline_keyboard`).
+
+    Views stay free of Telegram's types; bot/sending turns this into the Bot API's JSON.
+    """
+
+    inline_keyboard: tuple[tuple[Button, ...], ...]
+
+    def buttons(self) -> Iterator[Button]:
+        """Return every button, row after row."""
+        return (button for row in self.inline_keyboard for button in row)
+
+    def as_json(self) -> dict[str, list[list[dict[str, str]]]]:
+        """Return the Bot API's InlineKeyboardMarkup as JSON."""
+        return {
+            "inline_keyboard": [
+                [{"text": b.text, "callback_data": b.callback_data} for b in row]
+                for row in self.inline_keyboard
+            ]
+        }
+
+
+@dataclass(frozen=True)
 class Screen:
     """One message to send: HTML text and optional buttons."""
 
     text: str
-    keyboard: InlineKeyboardMarkup | None = None
+    keyboard: Keyboard | None = None
 
 
 def esc(text: object) -> str:
@@ -96,20 +126,9 @@ def rtl(t: Translator, text: str) -> str:
 Rows = list[list[tuple[str, str]]]
 
 
-def keyboard(rows: Iterable[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
+def keyboard(rows: Iterable[Sequence[tuple[str, str]]]) -> Keyboard:
     """Build inline buttons from rows of (label, callback data)."""
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
-    )
-
-
-def keyboard_json(rows: Rows) -> dict[str, list[list[dict[str, str]]]]:
-    """Return button rows as the Bot API's JSON, without building PTB objects (the dispatcher)."""
-    return {
-        "inline_keyboard": [
-            [{"text": label, "callback_data": data} for label, data in row] for row in rows
-        ]
-    }
+    return Keyboard(tuple(tuple(Button(label, data) for label, data in row) for row in rows))
 
 
 def split_long(paragraphs: Sequence[str], limit: int = MAX_MESSAGE) -> list[str]:

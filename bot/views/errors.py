@@ -91,3 +91,14 @@ def sorry(t: Translator) -> str:
 def department_needed(t: Translator) -> str:
     """Say which department is needed before deadlines can be shown."""
     return rtl(t, t.gettext("I need your department first: send /start."))
+
+
+def slow_down(t: Translator) -> str:
+    """Ask someone sending a flood of messages to slow down (their extra ones are not read)."""
+    return rtl(
+        t,
+        t.gettext(
+            "You sent many messages at once and I could not read them all. Wait a few "
+            "seconds, then send your last message again."
+        ),
+    )

@@ -20,16 +20,8 @@ from bot.views.cards import (
     undated_card,
     when_lines,
 )
-from bot.views.common import Rows, Screen, days_left, esc, keyboard, moment, rtl
+from bot.views.common import Screen, days_left, esc, keyboard, moment, rtl
 from bot.views.notes import action_title
-
-
-def reminder_screen(
-    t: Translator, rule: Rule, due: datetime, now: datetime, kind: str, department: str = "75"
-) -> Screen:
-    """Return a reminder as a screen (text and buttons)."""
-    text, rows = reminder_message(t, rule, due, now, kind, department=department)
-    return Screen(text, keyboard(rows))
 
 
 def reminder_message(
@@ -40,18 +32,18 @@ def reminder_message(
     kind: str,
     previous: datetime | None = None,
     department: str = "75",
-) -> tuple[str, Rows]:
-    """Return a reminder's text and button rows (the dispatcher sends them as JSON directly).
+) -> Screen:
+    """Return a reminder as the person receives it: a card with its buttons.
 
     It leads with what to do and by when: the day to post it (or to act) before the last day.
     """
     due = due.astimezone(now.tzinfo)  # stored in UTC; shown in the zone of the deadlines
     if kind == "missed":
-        return _rows_of(ended_card(t, rule, due, None))
+        return ended_card(t, rule, due, None)
     if kind == "changed":
         return changed_message(t, rule, due, now, previous)
     if kind == "standing":
-        return _rows_of(undated_card(t, rule))
+        return undated_card(t, rule)
     act = act_by(rule, due, None, department, now.tzinfo)  # type: ignore[arg-type]
     lines = [f"⏰ <b>{esc(action_title(t, rule))}</b>", *when_lines(t, rule, due, act, now)]
     rows = [
@@ -64,12 +56,12 @@ def reminder_message(
             (t.gettext(WHY_LABEL), cb.encode(cb.WHY, rule.id)),
         ],
     ]
-    return rtl(t, "\n".join(lines)), rows
+    return Screen(rtl(t, "\n".join(lines)), keyboard(rows))
 
 
 def changed_message(
     t: Translator, rule: Rule, due: datetime, now: datetime, previous: datetime | None
-) -> tuple[str, Rows]:
+) -> Screen:
     """Say once that a correction of the rules moved a deadline, or gave the person a new one."""
     count = (due.date() - now.date()).days
     title = esc(action_title(t, rule))
@@ -102,16 +94,7 @@ def changed_message(
         [(t.gettext(WHY_LABEL), cb.encode(cb.WHY, rule.id))],
         [(t.gettext(DONE_LABEL), cb.encode(cb.DONE, rule.id))],
     ]
-    return rtl(t, "\n".join(lines)), rows
-
-
-def _rows_of(screen: Screen) -> tuple[str, Rows]:
-    """Return a card's text and button rows (as the dispatcher sends them)."""
-    markup = screen.keyboard
-    rows: Rows = []
-    if markup is not None:
-        rows = [[(b.text, str(b.callback_data)) for b in row] for row in markup.inline_keyboard]
-    return screen.text, rows
+    return Screen(rtl(t, "\n".join(lines)), keyboard(rows))
 
 
 def done_text(t: Translator) -> str:

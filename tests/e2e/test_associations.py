@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from bot import callback_data as cb
 from bot.app import build_application, running
+from bot.callback_data import DraftAction, StaffAction
 from bot.cli import associations as association_cli
 from bot.clock import ManualClock
 from bot.config import Settings
@@ -105,7 +106,7 @@ async def join(user: FakeUser, payload: str) -> str:
     return user.last_message.text or ""
 
 
-def staff_button(user: FakeUser, action: str) -> str:
+def staff_button(user: FakeUser, action: StaffAction) -> str:
     """Return the callback data of a staff menu button (`<action>.<association>`)."""
     for message in reversed(user.messages):
         for button in message.buttons:
@@ -124,7 +125,7 @@ async def test_invite_follow_and_a_broadcast_in_each_language(
 
     # The admin invites a staff member, who joins; the link works once.
     await say(admin, "/staff")
-    await press(admin, staff_button(admin, "is"))
+    await press(admin, staff_button(admin, StaffAction.INVITE_STAFF))
     invite = re.search(r"start=(i_[\w-]+)", admin.last_message.text or "")
     assert invite is not None
     staff = bot.telegram.user(STAFF, language_code="en")
@@ -132,7 +133,7 @@ async def test_invite_follow_and_a_broadcast_in_each_language(
 
     # A newcomer follows by the public link: language, consent, then following.
     await say(staff, "/staff")
-    await press(staff, staff_button(staff, "ln"))
+    await press(staff, staff_button(staff, StaffAction.FOLLOW_LINK))
     link = re.search(r"start=(f_[\w-]+)", staff.last_message.text or "")
     assert link is not None
     await staff.wait_for(lambda _: bool(staff.documents))
@@ -149,13 +150,13 @@ async def test_invite_follow_and_a_broadcast_in_each_language(
 
     # 500 more followers; the staff member writes a message with a Ukrainian version.
     followers = await add_followers(bot, "Entraide 93")
-    await press(staff, staff_button(staff, "bc"))
+    await press(staff, staff_button(staff, StaffAction.BROADCAST))
     await say(staff, "Bureau fermé lundi 12.")
-    await press(staff, cb.encode(cb.DRAFT, "ver"))
-    await press(staff, cb.encode(cb.DRAFT, "vl.uk"))
+    await press(staff, cb.encode_draft(DraftAction.VERSIONS))
+    await press(staff, cb.encode_draft(DraftAction.VERSION_LANGUAGE, "uk"))
     await say(staff, "Офіс зачинено в понеділок 12.")
     assert "It will reach 501 people now." in (staff.last_message.text or "")
-    await press(staff, cb.encode(cb.DRAFT, "ok"))
+    await press(staff, cb.encode_draft(DraftAction.SEND))
     await staff.wait_for(
         lambda m: "<b>" not in (m.text or "") and "501 of 501" in (m.text or ""), timeout=60
     )
@@ -188,9 +189,9 @@ async def test_stopping_a_broadcast_half_way(
         followers = await add_followers(bot, "Solidarité")
         telegram.delay("sendMessage", 0.02, times=10_000)  # a slow Telegram: time to stop
         await say(admin, "/staff")
-        await press(admin, staff_button(admin, "bc"))
+        await press(admin, staff_button(admin, StaffAction.BROADCAST))
         await say(admin, "Réunion annulée.")
-        await press(admin, cb.encode(cb.DRAFT, "ok"))
+        await press(admin, cb.encode_draft(DraftAction.SEND))
         progress = await admin.wait_for(lambda m: _delivered(m.text) >= 20, timeout=30)
         assert "Stop sending" in [b.text for b in progress.buttons]
         await admin.press(cb.encode(cb.STOP_BROADCAST, _first_broadcast(bot)))
@@ -229,10 +230,10 @@ async def test_outsiders_and_other_associations_are_refused(
     assert "for association staff only" in (outsider.last_message.text or "")
     beta = _rows(bot, "SELECT id FROM associations WHERE name = 'Beta'")[0][0]
     for data in (
-        f"sm:ct.{beta}",
-        f"sm:bc.{beta}",
-        f"sm:is.{beta}",
-        f"sm:ln.{beta}",
+        cb.encode_staff(StaffAction.COUNTS, beta),
+        cb.encode_staff(StaffAction.BROADCAST, beta),
+        cb.encode_staff(StaffAction.INVITE_STAFF, beta),
+        cb.encode_staff(StaffAction.FOLLOW_LINK, beta),
         f"sr:{beta}.{STAFF}",
         "bx:1",
     ):
@@ -245,15 +246,16 @@ async def test_outsiders_and_other_associations_are_refused(
 
     # Removed staff lose access at once.
     await say(other, "/staff")
-    await press(other, staff_button(other, "ia"))
+    await press(other, staff_button(other, StaffAction.INVITE_ADMIN))
     second_admin_link = re.search(r"start=(i_[\w-]+)", other.last_message.text or "")
     assert second_admin_link is not None
     await join(outsider, second_admin_link.group(1))
     await say(other, "/staff")
-    await press(other, staff_button(other, "sl"))
+    await press(other, staff_button(other, StaffAction.STAFF_LIST))
     await press(other, cb.encode(cb.STAFF_REMOVE, f"{beta}.{OUTSIDER}"))
     await other.wait_for(lambda m: "Removed" in (m.text or ""))
-    refused = await answer_of(bot.telegram, await outsider.press_data(f"sm:ct.{beta}"))
+    counts = cb.encode_staff(StaffAction.COUNTS, beta)
+    refused = await answer_of(bot.telegram, await outsider.press_data(counts))
     assert "staff only" in refused
 
 
@@ -288,9 +290,9 @@ async def test_a_restart_half_way_finishes_without_duplicates(
         followers = await add_followers(harness, "Gamma")
         telegram.delay("sendMessage", 0.02, times=10_000)
         await say(admin, "/staff")
-        await press(admin, staff_button(admin, "bc"))
+        await press(admin, staff_button(admin, StaffAction.BROADCAST))
         await say(admin, "Distribution jeudi.")
-        await press(admin, cb.encode(cb.DRAFT, "ok"))
+        await press(admin, cb.encode_draft(DraftAction.SEND))
         await admin.wait_for(lambda m: _delivered(m.text) >= 20, timeout=30)
     # Stopping does not wait for the whole broadcast: unsent claims were given back.
     assert sum(received(followers, "Distribution jeudi").values()) < 500

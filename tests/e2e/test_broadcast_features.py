@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from bot import callback_data as cb
 from bot.app import build_application, running
+from bot.callback_data import DraftAction, ShareStep, StaffAction
 from bot.clock import ManualClock
 from bot.db.models import Follow, Person, Reminder
 from fake_telegram.server import FakeTelegram
@@ -120,15 +121,15 @@ async def test_a_scheduled_message_goes_out_at_its_time_and_can_be_cancelled(
     followers = [bot.telegram.user(chat, language_code="en") for chat in (701, 702)]
 
     await compose(admin, "Permanence juridique jeudi.")
-    await press(admin, cb.encode(cb.DRAFT, "lt"))
+    await press(admin, cb.encode_draft(DraftAction.LATER))
     assert "When should it go out?" in (admin.last_message.text or "")
-    await press(admin, cb.encode(cb.DRAFT, "at.202603040900"))  # tomorrow 09:00, Paris
+    await press(admin, cb.encode_draft(DraftAction.AT, "202603040900"))  # tomorrow 09:00, Paris
     scheduled = await admin.wait_for(lambda m: "is scheduled for" in (m.text or ""))
     assert "Wednesday, March 4, 2026" in (scheduled.text or "")
 
     # A second message, scheduled by typing a date and time, then cancelled from /broadcasts.
     await compose(admin, "Sortie annulée.")
-    await press(admin, cb.encode(cb.DRAFT, "lt"))
+    await press(admin, cb.encode_draft(DraftAction.LATER))
     await say(admin, "31/02/2026 10:00")
     assert "could not read a future date" in (admin.last_message.text or "")
     await say(admin, "05/03/2026 14h30")
@@ -157,19 +158,19 @@ async def test_removed_staff_scheduled_messages_do_not_go_out(
 ) -> None:
     admin = await admin_of(bot, "Relais", capsys)
     await say(admin, "/staff")
-    await press(admin, staff_button(admin, "is"))
+    await press(admin, staff_button(admin, StaffAction.INVITE_STAFF))
     invite = re.search(r"start=(i_[\w-]+)", admin.last_message.text or "")
     assert invite is not None
     member = bot.telegram.user(OUTSIDER, language_code="en")
     await join(member, invite.group(1))
     await asyncio.to_thread(seed, bot.database_url, "Relais", {703: {}})
     await compose(member, "Message du salarié parti.")
-    await press(member, cb.encode(cb.DRAFT, "lt"))
-    await press(member, cb.encode(cb.DRAFT, "at.202603040900"))
+    await press(member, cb.encode_draft(DraftAction.LATER))
+    await press(member, cb.encode_draft(DraftAction.AT, "202603040900"))
     await member.wait_for(lambda m: "is scheduled for" in (m.text or ""))
     relais = _rows(bot, "SELECT id FROM associations WHERE name = 'Relais'")[0][0]
     await say(admin, "/staff")
-    await press(admin, staff_button(admin, "sl"))
+    await press(admin, staff_button(admin, StaffAction.STAFF_LIST))
     await press(admin, cb.encode(cb.STAFF_REMOVE, f"{relais}.{OUTSIDER}"))
     await admin.wait_for(lambda m: "Removed" in (m.text or ""))
     bot.clock.set(datetime(2026, 3, 4, 9, 5, tzinfo=PARIS))
@@ -202,31 +203,35 @@ async def test_targeting_by_situation_department_and_stage(
 
     await compose(admin, "Recours CNDA : permanence avocat mardi.")
     assert "It will reach 7 people now." in (admin.last_message.text or "")
-    await press(admin, cb.encode(cb.DRAFT, "si"))
-    await press(admin, cb.encode(cb.DRAFT, "sit.cnda_appeal"))
+    await press(admin, cb.encode_draft(DraftAction.SITUATIONS))
+    await press(admin, cb.encode_draft(DraftAction.SITUATION, "cnda_appeal"))
     await admin.wait_for(lambda m: any(b.text == "🔘 10 days" for b in m.buttons))
-    await press(admin, cb.encode(cb.DRAFT, "pv"))
+    await press(admin, cb.encode_draft(DraftAction.PREVIEW))
     preview = await admin.wait_for(lambda m: "It will reach" in (m.text or ""))
     assert "Appeal to the CNDA, last day within 10 days" in (preview.text or "")
     assert "It will reach 1 person now." in (preview.text or "")
     # A forged situation or window changes nothing.
-    for forged in ("sit.nothing", "win.11", "win.x"):
-        answer = await answer_of(bot.telegram, await admin.press_data(f"{cb.DRAFT}:{forged}"))
+    for forged in (
+        cb.encode_draft(DraftAction.SITUATION, "nothing"),
+        cb.encode_draft(DraftAction.WINDOW, "11"),
+        cb.encode_draft(DraftAction.WINDOW, "x"),
+    ):
+        answer = await answer_of(bot.telegram, await admin.press_data(forged))
         assert "no longer valid" in answer
-    await press(admin, cb.encode(cb.DRAFT, "ok"))
+    await press(admin, cb.encode_draft(DraftAction.SEND))
     await admin.wait_for(lambda m: "1 of 1 people received it" in (m.text or ""), timeout=30)
     assert got(users, "permanence avocat") == [1, 0, 0, 0, 0, 0, 0]
 
     # "Everyone waiting for an interview in department 93".
     await compose(admin, "Préparer son entretien : atelier.")
-    await press(admin, cb.encode(cb.DRAFT, "ad"))
-    await press(admin, cb.encode(cb.DRAFT, "td.93"))
-    await press(admin, cb.encode(cb.DRAFT, "pv"))
-    await press(admin, cb.encode(cb.DRAFT, "as"))
-    await press(admin, cb.encode(cb.DRAFT, "ts.waiting_interview"))
-    await press(admin, cb.encode(cb.DRAFT, "pv"))
+    await press(admin, cb.encode_draft(DraftAction.MENU_DEPARTMENTS))
+    await press(admin, cb.encode_draft(DraftAction.TOGGLE_DEPARTMENT, "93"))
+    await press(admin, cb.encode_draft(DraftAction.PREVIEW))
+    await press(admin, cb.encode_draft(DraftAction.MENU_STAGES))
+    await press(admin, cb.encode_draft(DraftAction.TOGGLE_STAGE, "waiting_interview"))
+    await press(admin, cb.encode_draft(DraftAction.PREVIEW))
     await admin.wait_for(lambda m: "It will reach 1 person now." in (m.text or ""))
-    await press(admin, cb.encode(cb.DRAFT, "ok"))
+    await press(admin, cb.encode_draft(DraftAction.SEND))
     await users[4].wait_for(lambda m: "atelier" in (m.text or ""), timeout=30)
     await admin.wait_for(lambda m: (m.text or "").count("1 of 1 people") == 1 and m.edit_count > 1)
     assert got(users, "atelier") == [0, 0, 0, 0, 1, 0, 0]
@@ -241,7 +246,7 @@ async def test_quiet_hours_hold_broadcasts_until_morning(
     bot.clock.set(datetime(2026, 3, 3, 22, 30, tzinfo=PARIS))
     await compose(admin, "Distribution demain.")
     assert "Quiet hours now: it goes out from" in (admin.last_message.text or "")
-    await press(admin, cb.encode(cb.DRAFT, "ok"))
+    await press(admin, cb.encode_draft(DraftAction.SEND))
     await admin.wait_for(lambda m: "Paused for the quiet hours" in (m.text or ""))
     await asyncio.sleep(0.5)
     assert got(followers, "Distribution demain") == [0, 0]
@@ -264,10 +269,10 @@ async def test_the_daily_cap_defers_extra_broadcasts_to_the_next_day(
         await asyncio.to_thread(seed, bot.database_url, "Un par jour", {911: {}})
         follower = telegram.user(911, language_code="en")
         await compose(admin, "Premier message.")
-        await press(admin, cb.encode(cb.DRAFT, "ok"))
+        await press(admin, cb.encode_draft(DraftAction.SEND))
         await admin.wait_for(lambda m: "1 of 1 people received it" in (m.text or ""))
         await compose(admin, "Second message.")
-        await press(admin, cb.encode(cb.DRAFT, "ok"))
+        await press(admin, cb.encode_draft(DraftAction.SEND))
         waiting = "SELECT status, last_error FROM deliveries WHERE broadcast_id = 2"
         for _ in range(400):  # the dispatcher takes the delivery and puts it back
             if _rows(bot, waiting) == [("pending", "daily_cap")]:
@@ -298,7 +303,8 @@ async def test_the_operator_writes_to_everyone_and_nobody_else_can(
         outsider = telegram.user(OUTSIDER, language_code="en")
         await say(outsider, "/broadcast")
         assert "for association staff only" in (outsider.last_message.text or "")
-        refused = await answer_of(telegram, await outsider.press_data(f"{cb.STAFF}:ev.0"))
+        everyone = cb.encode_staff(StaffAction.EVERYONE, 0)
+        refused = await answer_of(telegram, await outsider.press_data(everyone))
         assert "staff only" in refused
 
         operator = telegram.user(OPERATOR, language_code="en")
@@ -307,7 +313,7 @@ async def test_the_operator_writes_to_everyone_and_nobody_else_can(
         await operator.wait_for(lambda m: "Everyone who uses the bot" in (m.text or ""))
         await say(operator, "La loi change le 1er mai.")
         await operator.wait_for(lambda m: "It will reach 2 people now." in (m.text or ""))
-        await press(operator, cb.encode(cb.DRAFT, "ok"))
+        await press(operator, cb.encode_draft(DraftAction.SEND))
         await operator.wait_for(lambda m: "2 of 2 people received it" in (m.text or ""))
         assert got(people, "La loi change") == [1, 1]
         await say(operator, "/broadcasts")
@@ -331,7 +337,7 @@ async def test_sharing_deadlines_alerts_the_association_three_days_before(
 ) -> None:
     admin = await admin_of(bot, "Caseworkers", capsys)
     await say(admin, "/staff")
-    await press(admin, staff_button(admin, "ln"))
+    await press(admin, staff_button(admin, StaffAction.FOLLOW_LINK))
     link = re.search(r"start=(f_[\w-]+)", admin.last_message.text or "")
     assert link is not None
 
@@ -357,7 +363,9 @@ async def test_sharing_deadlines_alerts_the_association_three_days_before(
     alerts = _alerts(bot)
     assert ("ofpra_filing_21_days", "pending") in alerts
     # Forged: sharing with an association the person does not follow.
-    forged = await answer_of(bot.telegram, await person.press_data(f"{cb.SHARE}:y.999"))
+    forged = await answer_of(
+        bot.telegram, await person.press_data(cb.encode_share(ShareStep.YES, 999))
+    )
     assert "no longer valid" in forged
 
     # 20 March 10:00, three days before the last day (23 March): the staff are alerted.

@@ -155,8 +155,8 @@ def button_data() -> st.SearchStrategy[str]:
                 "d:20260230",
                 "certificate_issued",
                 "ofpra_filing_21_days",
-                "vl.uk",
-                "ver",
+                f"{cb.DraftAction.VERSION_LANGUAGE}.uk",
+                cb.DraftAction.VERSIONS,
                 "st.1",
             ]
         ),
@@ -212,7 +212,7 @@ RUN = Run()
 
 @pytest.fixture(scope="module", autouse=True)
 def report_updates() -> Iterator[None]:
-    """Print how many updates the module sent (visible with -s; recorded in the README)."""
+    """Print how many updates the module sent (visible with -s; recorded in docs/benchmarks.md)."""
     yield
     print(
         f"\nhostile: {RUN.updates} generated updates, {len(RUN.groups)} groups left, "
@@ -308,6 +308,7 @@ async def perform(bot: Harness, action: Action) -> None:
     await user.wait_for(lambda _: reaction(user) != before, timeout=REPLY_TIMEOUT)
 
 
+@pytest.mark.slow  # HOSTILE_EXAMPLES sequences of up to STEPS updates each
 @settings(
     max_examples=EXAMPLES,
     deadline=None,

@@ -106,7 +106,7 @@ async def test_onboarding_and_a_reminder_in_each_language(bot: Harness, code: st
     t = translator(code)
     assert t.gettext("✅ Done") in [b.text for b in reminder.buttons]
     await press(user, done)
-    await bot.telegram.wait_idle(quiet=0.3)
+    await bot.answered(user)
 
     texts = [m.text or "" for m in user.messages if m.sender_id != user.id]
     assert len(texts) >= 10

@@ -79,7 +79,7 @@ def person_id_of(database_url: str, chat_id: int) -> int:
 async def follow_share_and_receive(bot: Harness, admin: FakeUser, user: FakeUser) -> None:
     """The person follows the admin's association, shares deadlines, and receives a broadcast."""
     await say(admin, "/staff")
-    await press(admin, staff_button(admin, "ln"))
+    await press(admin, staff_button(admin, cb.StaffAction.FOLLOW_LINK))
     link = re.search(r"start=(f_[\w-]+)", admin.last_message.text or "")
     assert link is not None
     await say(user, f"/start {link.group(1)}")
@@ -88,9 +88,9 @@ async def follow_share_and_receive(bot: Harness, admin: FakeUser, user: FakeUser
     await press(user, "Share my deadlines with Entraide")
     await press(user, "Yes, share")
     await user.wait_for(lambda m: "will be alerted 3 days before" in (m.text or ""))
-    await press(admin, staff_button(admin, "bc"))
+    await press(admin, staff_button(admin, cb.StaffAction.BROADCAST))
     await say(admin, "Permanence juridique jeudi.")
-    await press(admin, cb.encode(cb.DRAFT, "ok"))
+    await press(admin, cb.encode_draft(cb.DraftAction.SEND))
     await user.wait_for(lambda m: "Permanence juridique" in (m.text or ""), timeout=30)
 
 
@@ -136,9 +136,9 @@ async def test_a_staff_member_who_deletes_leaves_the_staff_and_no_trace(
     admin = await admin_of(bot, "Entraide", capsys)
     await asyncio.to_thread(seed, bot.database_url, "Entraide", {NEIGHBOUR: {}})
     await say(admin, "/staff")
-    await press(admin, staff_button(admin, "bc"))
+    await press(admin, staff_button(admin, cb.StaffAction.BROADCAST))
     await say(admin, "Fermeture exceptionnelle.")
-    await press(admin, cb.encode(cb.DRAFT, "ok"))
+    await press(admin, cb.encode_draft(cb.DraftAction.SEND))
     neighbour = bot.telegram.user(NEIGHBOUR, language_code="en")
     await neighbour.wait_for(lambda m: "Fermeture exceptionnelle" in (m.text or ""), timeout=30)
     await admin.wait_for(lambda m: "1 of 1" in (m.text or ""), timeout=30)
@@ -216,7 +216,7 @@ async def test_logs_of_a_full_run_hold_nothing_the_person_typed(
         )
     finally:
         people.export = original  # type: ignore[method-assign]
-    await bot.telegram.wait_idle()
+    await bot.answered(user)
 
     text = captured_logs.getvalue()
     lines = [json.loads(line) for line in text.splitlines()]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from fake_telegram.users import FakeUser
@@ -24,7 +25,7 @@ async def _ready(bot: Harness, chat_id: int) -> FakeUser:
     await onboard_english(user)
     await press(user, "I don't know")
     await card(user, "ofpra_filing_21_days")
-    await bot.telegram.wait_idle(quiet=0.3)  # every card of the summary is out
+    await bot.answered(user)  # every card of the summary is out
     return user
 
 
@@ -53,7 +54,7 @@ async def test_reminder_arrives_at_its_moment_with_buttons(bot: Harness) -> None
     """Nothing before 5 March 09:00; then one reminder with what, when, days left and buttons."""
     user = await _ready(bot, 4001)
     bot.clock.set(FIRST - timedelta(minutes=5))
-    await bot.telegram.wait_idle(quiet=0.4)
+    assert (await bot.dispatch_pass()).sent == 0
     assert _reminders(user) == []
     bot.clock.set(FIRST)
     message = await user.wait_for(lambda m: FILING in (m.text or ""))
@@ -69,7 +70,7 @@ async def test_reminder_arrives_at_its_moment_with_buttons(bot: Harness) -> None
         "📄 Details",
         "❓ Why this date?",
     ]
-    await bot.telegram.wait_idle(quiet=0.4)
+    assert (await bot.dispatch_pass()).sent == 0  # the pass that sent it has ended: no copy
     assert len(_reminders(user)) == 1
 
 
@@ -106,7 +107,7 @@ async def test_done_stops_the_remaining_reminders(bot: Harness) -> None:
     bot.clock.set(
         datetime(2026, 3, 24, 9, 0, 30, tzinfo=PARIS)
     )  # past every reminder and the deadline
-    await bot.telegram.wait_idle(quiet=0.5)
+    await bot.dispatch_pass()
     assert len(_reminders(user)) == 1
     assert not any("deadline ended" in (m.text or "") for m in user.messages)
 
@@ -130,7 +131,7 @@ async def test_missed_deadline_is_said_once(bot: Harness) -> None:
     assert "March 23, 2026" in missed.text
     assert "9 months" in missed.text  # what can still be done: reopening within 9 months
     bot.clock.set(datetime(2026, 3, 30, 9, 0, 30, tzinfo=PARIS))
-    await bot.telegram.wait_idle(quiet=0.5)
+    await bot.dispatch_pass()
     assert sum("deadline ended" in (m.text or "") for m in user.messages) == 1
     assert _reminders(user) == []  # the late lead reminders were cancelled, never sent
 
@@ -140,14 +141,16 @@ async def test_retry_after_is_honoured(bot: Harness) -> None:
     user = await _ready(bot, 4005)
     bot.telegram.fail("sendMessage", status=429, retry_after=5, chat_id=4005)
     bot.clock.set(FIRST)
-    await bot.telegram.wait_until(lambda: _statuses(bot).get("claimed", 0) == 0 and _was_429(bot))
-    assert _reminders(user) == []
+    await bot.telegram.wait_until(lambda: _was_429(bot))
+    assert (await bot.dispatch_pass()).sent == 0  # the refused send is back, for later
+    assert _statuses(bot).get("claimed", 0) == 0 and _reminders(user) == []
     bot.clock.advance(timedelta(seconds=6))
     await user.wait_for(lambda m: FILING in (m.text or ""))
-    await bot.telegram.wait_idle(quiet=0.4)
+    assert (await bot.dispatch_pass()).sent == 0
     assert len(_reminders(user)) == 1
 
 
+@pytest.mark.slow  # each retry waits for its chat's turn: one message a second per chat
 async def test_server_errors_are_retried_with_backoff(bot: Harness) -> None:
     """Two 500s: retried after 30 s, then 60 s; delivered once, recorded as sent."""
     user = await _ready(bot, 4006)
@@ -155,20 +158,23 @@ async def test_server_errors_are_retried_with_backoff(bot: Harness) -> None:
     bot.clock.set(FIRST)
     for failures, wait in ((1, 31), (2, 61)):
         await bot.telegram.wait_until(lambda n=failures: _failures(bot, 500) == n)
-        await bot.telegram.wait_until(lambda: _statuses(bot).get("claimed", 0) == 0)
+        assert (await bot.dispatch_pass()).sent == 0  # the failed send is back, for later
+        assert _statuses(bot).get("claimed", 0) == 0
         bot.clock.advance(timedelta(seconds=wait))
     await user.wait_for(lambda m: FILING in (m.text or ""))
-    await bot.telegram.wait_idle(quiet=0.4)
+    assert (await bot.dispatch_pass()).sent == 0
     assert len(_reminders(user)) == 1 and _statuses(bot).get("sent") == 1
 
 
+@pytest.mark.slow  # a real read timeout, then the retry waits for its chat's turn
 async def test_timeout_is_retried_and_at_most_duplicated_once(bot: Harness) -> None:
     """A call that times out may still have been delivered: retried, never lost, at most twice."""
     user = await _ready(bot, 4007)
     bot.telegram.delay("sendMessage", 1.5)
     bot.clock.set(FIRST)
     await user.wait_for(lambda m: FILING in (m.text or ""))
-    await bot.telegram.wait_idle(quiet=0.4)
+    # Once the pass whose call timed out has ended, the reminder waits for its retry.
+    assert (await bot.dispatch_pass()).sent == 0
     bot.clock.advance(timedelta(seconds=31))
     await bot.telegram.wait_until(lambda: _statuses(bot).get("sent") == 1)
     assert 1 <= len(_reminders(user)) <= 2
@@ -179,9 +185,8 @@ async def test_blocked_person_is_suspended_until_start(bot: Harness) -> None:
     user = await _ready(bot, 4008)
     await user.block()
     bot.clock.set(FIRST)
-    await bot.telegram.wait_until(
-        lambda: bool(bot.telegram.calls("sendMessage")) and _inactive(bot, 4008)
-    )
+    await bot.dispatch_pass()  # this pass or the job's found the reminder due and got 403
+    assert _inactive(bot, 4008) and _reminders(user) == []
     await user.unblock()
     await user.send_text("/start")
     await user.wait_for(lambda m: FILING in (m.text or ""))

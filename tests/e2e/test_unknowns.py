@@ -71,7 +71,7 @@ async def test_nothing_known_at_any_stage(bot: Harness, stage: Stage, code: str)
     title = t.pgettext(f"stage:{guide.id}:title", guide.title)
     await say(user, "93")
     await answer_everything_unknown(bot, user, title)  # the summary names the stage chosen
-    await bot.telegram.wait_idle(quiet=0.3)
+    await bot.answered(user)
     texts = [m.text or "" for m in user.messages if m.from_bot]
     assert not any(phrase in text for text in texts for phrase in FALSE_REASSURANCE)
     if stage in STANDING:
@@ -81,6 +81,6 @@ async def test_nothing_known_at_any_stage(bot: Harness, stage: Stage, code: str)
     else:
         assert any(nothing_yet(t) in text for text in texts)
     await say(user, "/next")
-    await bot.telegram.wait_idle(quiet=0.3)
+    await bot.answered(user)
     assert not any(phrase in (m.text or "") for m in user.messages for phrase in FALSE_REASSURANCE)
     assert STAGE_LABELS[stage.value]  # every pickable stage has a label (the picker's buttons)

@@ -12,13 +12,13 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.clock import ManualClock
+from bot.db import outbox_reminders
 from bot.db.engine import async_session_factory, create_async_engine, create_sync_engine
 from bot.db.migrate import upgrade_to_head
 from bot.db.models import Follow, Person, Reminder
 from bot.domain.rules.loader import default_rulebook
-from bot.scheduling import claims
 from bot.services import Services, build_services
-from bot.services.broadcasts import Audience
+from bot.services.audience import Audience
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 3, 3, 10, 0, tzinfo=PARIS)
@@ -131,7 +131,7 @@ async def test_an_alert_whose_deadline_passed_is_never_sent(url: str) -> None:
     sessions = async_session_factory(engine)
     try:
         async with sessions.begin() as session:
-            assert await claims.expire_stale(session, NOW) == 1
+            assert await outbox_reminders.expire_stale(session, NOW) == 1
         async with sessions.begin() as session:
             query = sa.select(Reminder.due_at, Reminder.status)
             statuses = dict((await session.exec(query)).all())  # type: ignore[call-overload]

@@ -274,6 +274,7 @@ def test_malformed_setting_is_named(
     assert code == 2 and err.startswith("Configuration error: REMINDER_TIME:")
 
 
+@pytest.mark.processes
 def test_python_dash_m_bot_help() -> None:
     """`python -m bot --help` works as a real process and lists the commands."""
     result = subprocess.run(

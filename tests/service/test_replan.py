@@ -144,6 +144,7 @@ async def test_only_one_process_replans_at_a_time(world: World) -> None:
         await first.run()
 
 
+@pytest.mark.slow  # 60 people replanned in batches of 7 while a third of them save new dates
 async def test_replan_runs_while_people_change_their_dates(world: World) -> None:
     """A person saving new dates during the replan: both transactions complete, the rows end up
     matching the plan of the latest dates, and nothing is pending twice."""

@@ -78,10 +78,21 @@ def test_the_same_reminder_cannot_be_stored_twice(engine: sa.Engine) -> None:
 
 
 def test_an_unknown_reminder_status_is_refused(engine: sa.Engine) -> None:
-    """The check constraint admits only the dispatcher's statuses."""
-    with Session(engine) as session, pytest.raises(sa.exc.IntegrityError, match="status"):
+    """The model refuses a status that is not a member; the check constraint refuses raw SQL."""
+    with Session(engine) as session, pytest.raises(sa.exc.StatementError, match="lost"):
         session.add(_reminder(_add_person(session), status="lost"))
         session.flush()
+
+    with Session(engine) as session, pytest.raises(sa.exc.IntegrityError, match="status"):
+        person_id = _add_person(session)
+        session.connection().execute(
+            sa.text(
+                "INSERT INTO reminders (person_id, rule_id, kind, due_at, remind_at, status,"
+                " attempts) VALUES (:person, 'ofpra_application_21d', 'lead', :due, :due,"
+                " 'lost', 0)"
+            ),
+            {"person": person_id, "due": DUE},
+        )
 
 
 def test_times_come_back_as_the_same_instant_in_utc(engine: sa.Engine) -> None:

@@ -12,7 +12,7 @@ from bot.dates_input import DateProblem, parse_date_time
 from bot.domain.quiet_hours import QuietHours, alert_moment, parse_quiet_hours
 from bot.domain.rules.loader import default_rulebook
 from bot.domain.situations import BY_ID, SITUATIONS, WINDOWS
-from bot.services.broadcasts import Audience
+from bot.services.audience import Audience
 
 PARIS = ZoneInfo("Europe/Paris")
 NIGHT = QuietHours(time(21, 0), time(8, 0))

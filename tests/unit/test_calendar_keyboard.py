@@ -13,14 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.callback_data import CALENDAR_NOOP as NOOP
+from bot.callback_data import CalendarAction, parse_calendar_data
 from bot.i18n import Translator
-from bot.views.calendar import (
-    BLANK,
-    NOOP,
-    CalendarAction,
-    calendar_keyboard,
-    parse_calendar_data,
-)
+from bot.views.calendar import BLANK, calendar_keyboard
 
 MARCH = date(2026, 3, 1)
 TODAY = date(2026, 3, 12)

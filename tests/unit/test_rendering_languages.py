@@ -34,10 +34,11 @@ def test_every_reminder_is_valid_telegram_html_within_4096_characters(code: str)
     t = translator(code)
     for rule in default_rulebook().rules:
         for kind, due in (("lead", NOW + timedelta(days=3)), ("missed", NOW - timedelta(days=1))):
-            text, rows = reminder_message(t, rule, due.replace(hour=23, minute=59), NOW, kind)
-            parsed = parse_html(text)  # raises like Telegram on a broken tag
+            screen = reminder_message(t, rule, due.replace(hour=23, minute=59), NOW, kind)
+            parsed = parse_html(screen.text)  # raises like Telegram on a broken tag
             assert 0 < len(parsed.text) <= 4096, (rule.id, kind)
-            assert all(0 < len(label) <= 64 for row in rows for label, _ in row)
+            assert screen.keyboard is not None
+            assert all(0 < len(button.text) <= 64 for button in screen.keyboard.buttons())
             if t.is_rtl:
                 assert latin_outside_isolates(parsed.text) == "", (rule.id, kind, parsed.text)
 
@@ -100,9 +101,10 @@ def test_why_this_date_and_changed_dates_in_every_language(code: str) -> None:
     rule = default_rulebook().rule("cnda_appeal_1_month")
     due = NOW + timedelta(days=20)
     for previous in (None, NOW + timedelta(days=19)):
-        text, rows = reminder_message(t, rule, due, NOW, "changed", previous)
-        texts.append(text)
-        assert all(0 < len(label) <= 64 for row in rows for label, _ in row)
+        screen = reminder_message(t, rule, due, NOW, "changed", previous)
+        texts.append(screen.text)
+        assert screen.keyboard is not None
+        assert all(0 < len(button.text) <= 64 for button in screen.keyboard.buttons())
     for text in texts:
         parsed = parse_html(text)
         assert 0 < len(parsed.text) <= 4096
@@ -120,8 +122,7 @@ def test_every_reminder_card_is_short_in_every_language(code: str) -> None:
     for rule in default_rulebook().rules:
         due = (NOW + timedelta(days=20)).replace(hour=23, minute=59)
         for kind, when in (("lead", NOW), ("lead", due - timedelta(days=1)), ("standing", NOW)):
-            text, _ = reminder_message(t, rule, due, when, kind)
-            shown = parse_html(text).text
+            shown = parse_html(reminder_message(t, rule, due, when, kind).text).text
             assert len(shown) < 300 and len(shown.splitlines()) <= 4, (rule.id, kind, shown)
 
 

@@ -10,9 +10,11 @@ import pytest
 
 from bot.domain.rules.loader import default_rulebook
 from bot.i18n import supported_languages, translator
-from bot.services.associations import Followed
-from bot.services.broadcasts import Audience, Draft, Report
-from bot.views import staff as views
+from bot.services.audience import Audience
+from bot.services.broadcasts import Report
+from bot.services.drafts import Draft
+from bot.services.follows import Followed
+from bot.views import broadcasts, composer, follow, staff
 from bot.views.common import Screen
 from fake_telegram.html import parse_html
 
@@ -37,23 +39,22 @@ def screens(code: str) -> list[Screen]:
     t = translator(code)
     rule = default_rulebook().by_id["cnda_appeal_1_month"]
     sending = Report(7, "sending", {"sent": 3, "pending": 9})
-    texts, buttons = views.draft_preview(t, DRAFT, "Accueil", 12, NOW + timedelta(hours=12))
     return [
-        views.followed_list(t, [Followed(1, "Accueil", True), Followed(2, "Relais", False)]),
-        views.share_question(t, 1, "Accueil"),
-        Screen(views.sharing_now(t, "Accueil")),
-        Screen(views.sharing_stopped(t, "Accueil")),
-        Screen(views.sharing_declined(t)),
-        Screen(views.alert_message(t, "Accueil", rule, NOW + timedelta(days=3), NOW, 9300)),
-        views.pick_situation(t, DRAFT),
-        views.pick_schedule(t, NOW),
-        Screen(views.schedule_not_understood(t, NOW)),
-        views.scheduled(t, DRAFT, "Accueil", NOW),
-        views.broadcast_progress(t, DRAFT, sending, NOW + timedelta(hours=12)),
-        views.history(t, "Accueil", [(Report(7, "scheduled", {}), DRAFT)], NOW),
-        views.staff_menu(t, [], operator=True),
-        Screen(views.no_broadcast_rights(t)),
-        *(Screen(text, buttons) for text in texts),
+        follow.followed_list(t, [Followed(1, "Accueil", True), Followed(2, "Relais", False)]),
+        follow.share_question(t, 1, "Accueil"),
+        Screen(follow.sharing_now(t, "Accueil")),
+        Screen(follow.sharing_stopped(t, "Accueil")),
+        Screen(follow.sharing_declined(t)),
+        Screen(staff.alert_message(t, "Accueil", rule, NOW + timedelta(days=3), NOW, 9300)),
+        composer.pick_situation(t, DRAFT),
+        composer.pick_schedule(t, NOW),
+        Screen(composer.schedule_not_understood(t, NOW)),
+        broadcasts.scheduled(t, DRAFT, "Accueil", NOW),
+        broadcasts.broadcast_progress(t, DRAFT, sending, NOW + timedelta(hours=12)),
+        broadcasts.history(t, "Accueil", [(Report(7, "scheduled", {}), DRAFT)], NOW),
+        staff.staff_menu(t, [], operator=True),
+        Screen(staff.no_broadcast_rights(t)),
+        *composer.draft_preview(t, DRAFT, "Accueil", 12, NOW + timedelta(hours=12)),
     ]
 
 

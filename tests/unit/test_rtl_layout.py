@@ -43,7 +43,7 @@ def messages(code: str) -> Iterator[str]:
     due = NOW + timedelta(days=3)
     for rule in book.rules:
         for kind in ("lead", "missed", "standing"):
-            yield reminder_message(t, rule, due, NOW, kind)[0]
+            yield reminder_message(t, rule, due, NOW, kind).text
         yield details_screen(t, rule, None, NOW).text
         yield ended_card(t, rule, due, None).text
     for events in (

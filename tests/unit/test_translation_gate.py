@@ -105,3 +105,17 @@ def test_the_bot_refuses_to_start_with_a_missing_or_broken_catalog(
         assert f"the {broken} translation cannot be read" in capsys.readouterr().err
         po.write_bytes(saved)
     i18n.translator.cache_clear()
+
+
+def test_a_text_of_the_template_missing_from_a_catalog_is_a_problem() -> None:
+    """`make extract` without `make update-catalogs` leaves new texts out of the catalogs: the
+    bot would show them in English; the gate names them."""
+    from bot.i18n_gate import load, missing_from, template
+
+    source = template()
+    french = load("fr")
+    assert missing_from("fr", french, source) == []
+    source.add("A text nobody has translated yet.")
+    source.add("Open", context="button")
+    missing = missing_from("fr", french, source)
+    assert [problem.message for problem in missing] == ["A text nobody has translated yet.", "Open"]

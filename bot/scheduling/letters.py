@@ -1,0 +1,96 @@
+"""What a claimed outbox row sends: its messages, their lane, and what a refusal means.
+
+Written from the row alone (and, for an alert, the staff to tell): the rule, the due moment,
+the kind, the person's language and department. No plan is computed per message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.db.outbox import Outcome
+from bot.db.outbox_deliveries import BroadcastText, ClaimedDelivery
+from bot.db.outbox_reminders import AlertRecipient, ClaimedReminder
+from bot.domain.rules.model import RuleBook
+from bot.i18n import translator
+from bot.sending import Lane
+from bot.views.broadcasts import delivered
+from bot.views.common import Screen
+from bot.views.reminder import reminder_message
+from bot.views.staff import alert_message
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A row not sent, and the outcome recorded for it with an error code."""
+
+    outcome: Outcome
+    code: str
+
+
+# The person blocked the bot: they become inactive (a reminder waits for their /start).
+PERSON_GONE = Skip(Outcome.BLOCKED, "forbidden")
+# Every staff member to alert blocked the bot: the alert fails; the person stays active.
+STAFF_UNREACHABLE = Skip(Outcome.FAILED, "forbidden")
+
+
+@dataclass(frozen=True)
+class Letter:
+    """The messages of one row, in order, to (chat id, screen)."""
+
+    messages: list[tuple[int, Screen]]
+    lane: Lane
+    # An alert is sent when at least one staff member got it; a broadcast in two parts is sent
+    # when both went out.
+    one_suffices: bool = False
+    refused: Skip = PERSON_GONE
+
+
+def reminder_letter(
+    claim: ClaimedReminder,
+    book: RuleBook,
+    now: datetime,
+    recipients: list[AlertRecipient] | None = None,
+) -> Letter | Skip:
+    """Write a reminder to the person, or an alert to the staff in `recipients` (kind alert)."""
+    rule = book.by_id.get(claim.rule_id)
+    if rule is None:  # a rule removed from the rules file since the row was planned
+        return Skip(Outcome.FAILED, "unknown_rule")
+    if claim.kind == "alert":
+        if not recipients:  # the person no longer shares their deadlines with anyone
+            return Skip(Outcome.CANCELLED, "not_shared")
+        due = claim.due_at.astimezone(now.tzinfo)
+        alerts = [
+            (
+                target.user_id,
+                Screen(
+                    alert_message(
+                        translator(target.language),
+                        target.association,
+                        rule,
+                        due,
+                        now,
+                        claim.chat_id,
+                    )
+                ),
+            )
+            for target in recipients
+        ]
+        return Letter(alerts, Lane.ALERT, one_suffices=True, refused=STAFF_UNREACHABLE)
+    screen = reminder_message(
+        translator(claim.language),
+        rule,
+        claim.due_at,
+        now,
+        claim.kind,
+        claim.previous_due_at,
+        claim.department,
+    )
+    return Letter([(claim.chat_id, screen)], Lane.REMINDER)
+
+
+def delivery_letter(claim: ClaimedDelivery, text: BroadcastText) -> Letter:
+    """Write a broadcast to one follower: the bot's line naming the sender, then the text."""
+    parts = delivered(translator(claim.language), text, claim.language)
+    return Letter([(claim.chat_id, Screen(part)) for part in parts], Lane.BROADCAST)

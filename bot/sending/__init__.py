@@ -1,0 +1,132 @@
+"""Every message the bot sends or edits leaves through here.
+
+Handlers (answers to a person), the dispatcher (reminders, alerts to staff, broadcasts) and the
+retention job all send with a `Sender`: one path, one keyboard type (views' plain `Keyboard`,
+sent as the Bot API's JSON without building PTB objects), one place where pacing applies.
+
+Each message names its lane (`Lane`): who is waiting for it. The rate limiter
+(bot/sending/pacing.py) paces every call within this instance's share of Telegram's 30
+messages per second; messages of the outbox lanes also wait for their chat's turn (one per
+second per chat), while an answer to a person who just wrote is not slowed per chat.
+"""
+
+from __future__ import annotations
+
+import warnings
+from enum import StrEnum
+from functools import cache
+from typing import Any
+
+from telegram import InputFile, Message
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import ExtBot
+from telegram.warnings import PTBUserWarning
+
+from bot.views.common import Keyboard, Screen
+
+
+class Lane(StrEnum):
+    """Who a message is for, in the order the send window serves them."""
+
+    REPLY = "reply"  # a person waiting for an answer: an answer, an edit of their screen
+    REMINDER = "reminder"  # a due legal reminder
+    ALERT = "alert"  # association staff told that a shared deadline is near
+    BROADCAST = "broadcast"  # an association's message to its followers
+
+    @property
+    def per_chat(self) -> bool:
+        """Tell whether the message waits for its chat's turn (one per second per chat)."""
+        return self is not Lane.REPLY
+
+
+class Sender:
+    """Sends and edits messages through the application's bot (and so its rate limiter)."""
+
+    def __init__(self, bot: ExtBot[Any]) -> None:
+        self.bot = bot
+        _quiet_method_suggestions()
+
+    async def send(self, chat_id: int, screen: Screen | str) -> Message:
+        """Send one screen (HTML) as an answer; raise Telegram's error if it is refused."""
+        result = await self._send(chat_id, screen, Lane.REPLY)
+        return Message.de_json(result, self.bot)
+
+    async def deliver(self, chat_id: int, screen: Screen | str, lane: Lane) -> TelegramError | None:
+        """Send one screen from the outbox; return Telegram's refusal instead of raising it.
+
+        No Message is built from the answer: the dispatcher only needs to know it was taken.
+        """
+        try:
+            await self._send(chat_id, screen, lane)
+        except TelegramError as error:
+            return error
+        return None
+
+    async def _send(self, chat_id: int, screen: Screen | str, lane: Lane) -> Any:
+        if isinstance(screen, str):
+            screen = Screen(screen)
+        return await self._call(
+            "sendMessage",
+            lane,
+            chat_id=chat_id,
+            text=screen.text,
+            parse_mode=ParseMode.HTML.value,
+            reply_markup=_markup(screen.keyboard),
+        )
+
+    async def edit(
+        self, chat_id: int, message_id: int, screen: Screen, lane: Lane = Lane.REPLY
+    ) -> None:
+        """Replace a message's text and buttons; a double tap ("not modified") is not an error."""
+        try:
+            await self._call(
+                "editMessageText",
+                lane,
+                chat_id=chat_id,
+                message_id=message_id,
+                text=screen.text,
+                parse_mode=ParseMode.HTML.value,
+                reply_markup=_markup(screen.keyboard),
+            )
+        except BadRequest as error:
+            if "not modified" not in str(error).lower():
+                raise
+
+    async def send_file(
+        self,
+        chat_id: int,
+        filename: str,
+        content: bytes,
+        caption: str | None = None,
+        *,
+        photo: bool = False,
+    ) -> None:
+        """Send a file as a document (a photo when `photo`), with an optional plain caption."""
+        document = InputFile(content, filename=filename)
+        pacing = {"per_chat": False, "lane": Lane.REPLY.value}
+        if photo:
+            await self.bot.send_photo(chat_id, document, caption=caption, rate_limit_args=pacing)
+        else:
+            await self.bot.send_document(chat_id, document, caption=caption, rate_limit_args=pacing)
+
+    async def _call(self, method: str, lane: Lane, **parameters: Any) -> Any:
+        """Make one Bot API call with its lane, leaving out empty parameters."""
+        api_kwargs = {key: value for key, value in parameters.items() if value is not None}
+        return await self.bot.do_api_request(
+            method,
+            api_kwargs=api_kwargs,
+            rate_limit_args={"per_chat": lane.per_chat, "lane": lane.value},
+        )
+
+
+@cache
+def _quiet_method_suggestions() -> None:
+    """The raw calls above name Bot API methods on purpose (no PTB objects are built for an
+    outbox message); PTB would suggest its own method for every such call. Once per process."""
+    warnings.filterwarnings("ignore", r"Please use 'Bot\.", PTBUserWarning)
+
+
+def _markup(keyboard: Keyboard | None) -> dict[str, Any] | None:
+    """Return buttons as the Bot API's JSON (None: no buttons)."""
+    return keyboard.as_json() if keyboard is not None else None

@@ -30,8 +30,8 @@ from bot.app import build_application, running
 from bot.clock import ManualClock
 from bot.config import load_settings
 from bot.db.migrate import upgrade_to_head
-from bot.domain.engine import compute_plan
 from bot.domain.events import Event, EventKind, Facts, Outcome, Received
+from bot.domain.planner import compute_plan
 from bot.domain.rules.loader import default_rulebook
 from bot.i18n import supported_languages, translator
 from bot.views.plan import summary

@@ -40,8 +40,8 @@ from bot.db.engine import (
 )
 from bot.db.migrate import upgrade_to_head
 from bot.db.models import KeyDate, Person, Reminder
-from bot.domain.engine import compute_plan
 from bot.domain.events import Detained, Event, EventKind, Facts, Outcome, Received
+from bot.domain.planner import compute_plan
 from bot.domain.rules.loader import default_rulebook
 from bot.services.plans import PlanService, _wanted_reminders
 from bot.services.replan import ReplanService

@@ -111,7 +111,7 @@ async def _post_init(application: BotApplication, runtime: Runtime) -> None:
     data = application.bot_data
     data.services, data.book = services, default_rulebook()
     data.conversation = ConversationService(
-        services.people, services.plans, services.dialogs, runtime.clock
+        services.people, services.plans, services.conversations, runtime.clock
     )
     data.sender = Sender(application.bot)
     data.dispatcher = Dispatcher(

@@ -28,7 +28,7 @@ class BotData:
     liveness: Liveness = field(default_factory=Liveness)
 
 
-class BotContext(CallbackContext[ExtBot[dict[str, Any]], dict, dict, BotData]):
+class BotContext(CallbackContext[ExtBot[dict[str, Any]], dict[Any, Any], dict[Any, Any], BotData]):
     """CallbackContext with typed access to the services."""
 
     @property
@@ -68,5 +68,10 @@ class BotContext(CallbackContext[ExtBot[dict[str, Any]], dict, dict, BotData]):
 
 
 BotApplication = Application[
-    ExtBot[dict[str, Any]], BotContext, dict, dict, BotData, JobQueue[BotContext]
+    ExtBot[dict[str, Any]],
+    BotContext,
+    dict[Any, Any],
+    dict[Any, Any],
+    BotData,
+    JobQueue[BotContext],
 ]

@@ -27,7 +27,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 
-from bot.i18n import LOCALES_DIR, SOURCE_LOCALE, supported_languages
+from bot.i18n import SOURCE_LOCALE, supported_languages
+from bot.resources import LOCALES_DIR
 
 # Tags Telegram's HTML parse mode accepts (Bot API, "HTML style").
 TELEGRAM_TAGS = frozenset(
@@ -153,31 +154,47 @@ def _check_message(locale: str, message: Message, nplurals: int) -> list[Problem
     if any(not form.strip() for form in forms):
         problem("untranslated")
         return problems
+    for what in _placeholder_problems(sources, forms, nplurals) + _form_problems(sources, forms):
+        problem(what)
+    return problems
+
+
+def _placeholder_problems(sources: list[str], forms: list[str], nplurals: int) -> list[str]:
+    """Placeholders and numbers of the source that a translation changed or lost."""
     wanted = set(PLACEHOLDER.findall(" ".join(sources)))
     found = [set(PLACEHOLDER.findall(form)) for form in forms]
+    problems = []
     if len(sources) == 1 and found[0] != wanted:
-        problem(f"placeholders {sorted(found[0])} instead of {sorted(wanted)}")
+        problems.append(f"placeholders {sorted(found[0])} instead of {sorted(wanted)}")
     if len(sources) > 1:
         if any(not names <= wanted for names in found) or set().union(*found) != wanted:
-            problem(
+            problems.append(
                 f"plural placeholders {[sorted(names) for names in found]}, want {sorted(wanted)}"
             )
         if nplurals == 1 and found[0] != wanted:
-            problem("the only plural form must keep every placeholder")
+            problems.append("the only plural form must keep every placeholder")
     if len(sources) == 1:
         lost = Counter(NUMBER.findall(sources[0])) - Counter(NUMBER.findall(forms[0]))
         if set(lost) - NUMBERS_AS_WORDS:
-            problem(f"numbers {sorted(lost)} of the source are missing (days, phones, dates)")
+            problems.append(
+                f"numbers {sorted(lost)} of the source are missing (days, phones, dates)"
+            )
+    return problems
+
+
+def _form_problems(sources: list[str], forms: list[str]) -> list[str]:
+    """Commands, HTML tags and lengths of each translated form."""
     commands = set(COMMAND.findall(sources[0]))
+    problems = []
     for form in forms:
         missing = commands - set(COMMAND.findall(form))
         if missing:
-            problem(f"commands {sorted(missing)} missing (keep them in Latin letters)")
+            problems.append(f"commands {sorted(missing)} missing (keep them in Latin letters)")
         what = _tag_problem(form, _tags(sources[0]))
         if what:
-            problem(what)
+            problems.append(what)
         if len(form) > MAX_MESSAGE:
-            problem(f"{len(form)} characters, more than Telegram's {MAX_MESSAGE}")
+            problems.append(f"{len(form)} characters, more than Telegram's {MAX_MESSAGE}")
     return problems
 
 

@@ -20,8 +20,8 @@ from bot.cli import (
 from bot.cli.deadlines_output import assumptions, plan_as_json, plan_as_text
 from bot.cli.event_args import EventArgumentError, parse_facts
 from bot.config import ConfigError, Settings, load_settings
-from bot.domain.engine import compute_plan
 from bot.domain.events import FactsError
+from bot.domain.planner import compute_plan
 from bot.domain.prefectures import DepartmentError, find_department, prefecture_for
 from bot.domain.rules.loader import default_rulebook
 from bot.i18n import CatalogError, load_all_catalogs, translator
@@ -99,8 +99,8 @@ def dispatch(args: argparse.Namespace) -> int:
 async def _dispatch(settings: Settings, *, until_idle: bool) -> int:
     """Check the token with Telegram, then the database's schema, then run the dispatcher."""
     from bot.app import build_application
+    from bot.cli.dispatch_only import run_dispatcher
     from bot.db.migrate import current_revision, head_revision
-    from bot.scheduling.standalone import run_dispatcher
 
     application = build_application(settings)
     await connect_to_telegram(application, settings)

@@ -10,11 +10,19 @@ that promise: if a column could hold what a person typed, it does not belong in 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from bot.db.statuses import (
+    BROADCAST_STATUSES,
+    DELIVERY_STATUSES,
+    REMINDER_KINDS,
+    REMINDER_STATUSES,
+    BroadcastStatus,
+    OutboxStatus,
+    ReminderKind,
+)
 from bot.db.types import StrEnumType, UTCDateTime
 
 # Set before any table is declared: SQLAlchemy names constraints when they attach to a table.
@@ -26,57 +34,6 @@ SQLModel.metadata.naming_convention = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-
-class OutboxStatus(StrEnum):
-    """Where a message waiting to be sent is in its life: a reminder row or a broadcast delivery.
-
-    pending -> claimed (with a lease) -> sent | pending again (retry, or released unsent) |
-    failed | blocked (the person blocked the bot: deliveries only; a reminder waits, pending,
-    for /start) | cancelled (no longer useful) | skipped.
-    """
-
-    PENDING = "pending"
-    CLAIMED = "claimed"
-    SENT = "sent"
-    FAILED = "failed"
-    BLOCKED = "blocked"
-    CANCELLED = "cancelled"
-    SKIPPED = "skipped"
-
-
-class ReminderKind(StrEnum):
-    """Why a reminder is sent."""
-
-    LEAD = "lead"  # before the deadline
-    MISSED = "missed"  # the day after, once: what can still be done
-    SNOOZE = "snooze"  # the person asked "remind me tomorrow"
-    ALERT = "alert"  # to the staff of the associations the person shares deadlines with
-    CHANGED = "changed"  # once, when a correction of the rules moved the deadline (or made it)
-    STANDING = "standing"  # a step whose deadline may be running, its paper's date unknown
-
-
-class BroadcastStatus(StrEnum):
-    """A broadcast's life: composed, maybe scheduled, sent, finished or stopped."""
-
-    DRAFT = "draft"
-    SCHEDULED = "scheduled"
-    SENDING = "sending"
-    DONE = "done"
-    CANCELLED = "cancelled"
-
-
-def _values(*members: StrEnum) -> list[str]:
-    """Return the values a CHECK constraint allows."""
-    return [member.value for member in members]
-
-
-# A reminder is never "blocked" (it waits for the person's /start) nor "skipped".
-REMINDER_STATUSES = [
-    status for status in _values(*OutboxStatus) if status not in ("blocked", "skipped")
-]
-DELIVERY_STATUSES = _values(*OutboxStatus)
-REMINDER_KINDS = _values(*ReminderKind)
 
 
 def utcnow() -> datetime:
@@ -195,14 +152,14 @@ class AppState(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-class Dialog(SQLModel, table=True):
+class SavedConversation(SQLModel, table=True):
     """Where a person is in a conversation with the bot, so any instance can take the next message.
 
     `draft` is JSON of coded answers given so far (event names, ISO dates, option values): never
     text the person typed. Written in the same transaction as the answer that changes it.
     """
 
-    __tablename__ = "dialogs"
+    __tablename__ = "dialogs"  # the first schema's name, kept (a rename is a migration)
 
     person_id: int = Field(primary_key=True, foreign_key="persons.id", ondelete="CASCADE")
     step: str = Field(max_length=48)
@@ -227,7 +184,6 @@ class CompletedStep(SQLModel, table=True):
 # links a person to an association (following, deliveries) is deleted with the person.
 
 STAFF_ROLES = ("admin", "staff")
-BROADCAST_STATUSES = _values(*BroadcastStatus)
 
 
 class Association(SQLModel, table=True):

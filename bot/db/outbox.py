@@ -28,7 +28,8 @@ from typing import Any, Protocol
 import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.db.models import Delivery, OutboxStatus, Person, Reminder
+from bot.db.models import Delivery, Person, Reminder
+from bot.db.statuses import OutboxStatus
 
 P = Person.__table__  # type: ignore[attr-defined]
 

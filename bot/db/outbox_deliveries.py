@@ -14,8 +14,9 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.db.models import Association, Broadcast, BroadcastStatus, OutboxStatus, Person
+from bot.db.models import Association, Broadcast, Person
 from bot.db.outbox import DELIVERIES, Outcome, due_now, earliest, record, run, take
+from bot.db.statuses import BroadcastStatus, OutboxStatus
 
 D, P = DELIVERIES.table, Person.__table__  # type: ignore[attr-defined]
 B, A = Broadcast.__table__, Association.__table__  # type: ignore[attr-defined]

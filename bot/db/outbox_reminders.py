@@ -11,8 +11,9 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.db.models import Association, Follow, OutboxStatus, Person, ReminderKind, StaffMember
+from bot.db.models import Association, Follow, Person, StaffMember
 from bot.db.outbox import REMINDERS, due_now, earliest, run, take
+from bot.db.statuses import OutboxStatus, ReminderKind
 
 R, P = REMINDERS.table, Person.__table__  # type: ignore[attr-defined]
 A, F = Association.__table__, Follow.__table__  # type: ignore[attr-defined]

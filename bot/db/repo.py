@@ -15,15 +15,15 @@ from bot.db.models import (
     Broadcast,
     CompletedStep,
     Delivery,
-    Dialog,
     Follow,
     Invite,
     KeyDate,
-    OutboxStatus,
     Person,
     Reminder,
+    SavedConversation,
     StaffMember,
 )
+from bot.db.statuses import OutboxStatus
 
 ACTIVE_REMINDER = (OutboxStatus.PENDING,)
 
@@ -116,21 +116,21 @@ async def completed_rules(*, session: AsyncSession, person_id: int) -> frozenset
     return frozenset((await session.exec(query)).all())
 
 
-async def dialog(*, session: AsyncSession, person_id: int) -> Dialog | None:
+async def saved_conversation(*, session: AsyncSession, person_id: int) -> SavedConversation | None:
     """Return the conversation state of a person."""
-    return await session.get(Dialog, person_id)
+    return await session.get(SavedConversation, person_id)
 
 
-async def delete_dialog(*, session: AsyncSession, person_id: int) -> None:
+async def delete_saved_conversation(*, session: AsyncSession, person_id: int) -> None:
     """Forget the conversation state of a person."""
-    statement = sa.delete(Dialog).where(col(Dialog.person_id) == person_id)
+    statement = sa.delete(SavedConversation).where(col(SavedConversation.person_id) == person_id)
     await session.exec(statement)
 
 
 async def delete_person(*, session: AsyncSession, person_id: int) -> None:
     """Delete a person and every row that refers to them (not left to ON DELETE CASCADE, which a
     SQLite connection without the foreign_keys pragma would ignore)."""
-    for table in (Reminder, KeyDate, Dialog, CompletedStep, Follow, Delivery):
+    for table in (Reminder, KeyDate, SavedConversation, CompletedStep, Follow, Delivery):
         statement = sa.delete(table).where(table.person_id == person_id)  # type: ignore[arg-type]
         await session.exec(statement)
     await session.exec(sa.delete(Person).where(col(Person.id) == person_id))

@@ -33,9 +33,10 @@ class UTCDateTime(sa.types.TypeDecorator[datetime]):
         """Return the stored instant as an aware UTC datetime."""
         if value is None:
             return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
+        stored: datetime = value
+        if stored.tzinfo is None:
+            return stored.replace(tzinfo=UTC)
+        return stored.astimezone(UTC)
 
 
 E = TypeVar("E", bound=StrEnum)

@@ -30,7 +30,7 @@ def _holidays(area: Area, year: int) -> dict[date, str]:
     """Return the public holidays of one year in one department (None: national), by English
     name ("Good Friday"); bot/views/basis.py translates the names."""
     subdivision = _HOLIDAY_SUBDIVISION.get(area) if area else None
-    calendar = holidays.France(years=year, subdiv=subdivision, language="en_US")
+    calendar = holidays.country_holidays("FR", years=year, subdiv=subdivision, language="en_US")
     return dict(calendar.items())
 
 

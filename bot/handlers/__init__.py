@@ -22,7 +22,7 @@ from bot.handlers import (
     account,
     broadcasts,
     composer,
-    flow,
+    conversation,
     follow,
     plan_commands,
     reminders,
@@ -59,8 +59,8 @@ COMMAND_HANDLERS: dict[str, Handler] = {
 BUTTON_HANDLERS: dict[str, ButtonHandler] = {
     cb.LANGUAGE: start.language_chosen,
     cb.CONSENT: start.consent_given,
-    cb.STAGE: flow.stage_chosen,
-    cb.ANSWER: flow.choice_chosen,
+    cb.STAGE: conversation.stage_chosen,
+    cb.ANSWER: conversation.choice_chosen,
     cb.EDIT: plan_commands.edit_pressed,
     cb.REMOVE: plan_commands.remove_pressed,
     cb.ADD: plan_commands.add_pressed,
@@ -75,9 +75,9 @@ BUTTON_HANDLERS: dict[str, ButtonHandler] = {
     cb.SHARE: follow.share_pressed,
     cb.KEEP: account.keep_pressed,
     cb.WHY: reminders.why_pressed,
-    cb.CONFIRM: flow.confirm_pressed,
+    cb.CONFIRM: conversation.confirm_pressed,
     cb.DETAILS: reminders.details_pressed,
-    cb.DEPARTMENT: flow.department_pressed,
+    cb.DEPARTMENT: conversation.department_pressed,
 }
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -111,7 +111,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         await query.answer()
         return
     if query.data and query.data.startswith(f"{cb.CALENDAR_PREFIX}:"):
-        await flow.calendar_pressed(update, context, query.data)
+        await conversation.calendar_pressed(update, context, query.data)
         return
     pressed = cb.decode(query.data)
     if pressed is None:
@@ -119,9 +119,9 @@ async def on_button(update: Update, context: BotContext) -> None:
         await query.answer(errors.stale_button(t))
         return
     if pressed.kind == cb.UNKNOWN:
-        await flow.unknown_pressed(update, context)
+        await conversation.unknown_pressed(update, context)
     elif pressed.kind == cb.CANCEL:
-        await flow.cancel_pressed(update, context)
+        await conversation.cancel_pressed(update, context)
     elif pressed.kind == cb.MENU:
         await on_menu_button(update, context, pressed.value)
     else:
@@ -138,7 +138,7 @@ async def on_text(update: Update, context: BotContext) -> None:
     """A typed message: a staff member's broadcast text if a draft waits for one, else an answer."""
     if await composer.draft_text(update, context):
         return
-    await flow.on_text(update, context)
+    await conversation.on_text(update, context)
 
 
 async def on_menu_button(update: Update, context: BotContext, command: str) -> None:

@@ -45,12 +45,12 @@ async def delete_answered(update: Update, context: BotContext, value: str) -> No
         return
     await query.answer()
     if value == "n":
-        await close_question(query.message, views.kept(t))
+        await close_question(context, query.message, views.kept(t))
         return
     if not await context.services.people.erase(chat_id):
-        await close_question(query.message, t.gettext("The bot keeps nothing about you."))
+        await close_question(context, query.message, t.gettext("The bot keeps nothing about you."))
         return
-    await close_question(query.message, views.deleted(t))
+    await close_question(context, query.message, views.deleted(t))
 
 
 async def keep_pressed(update: Update, context: BotContext, _value: str) -> None:
@@ -60,7 +60,7 @@ async def keep_pressed(update: Update, context: BotContext, _value: str) -> None
     assert query is not None
     _, _, t = await who(update, context)
     await query.answer()
-    await close_question(query.message, kept_after_notice(t))
+    await close_question(context, query.message, kept_after_notice(t))
 
 
 async def stop_command(update: Update, context: BotContext) -> None:

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Sequence
-from typing import Any, cast
 
 from telegram import MaybeInaccessibleMessage, Message, Update
 from telegram.constants import ChatType
-from telegram.ext import ExtBot
 
 from bot.context import BotContext, BotData
 from bot.i18n import SOURCE_LOCALE, Translator, negotiate, translator
-from bot.sending import Sender
 from bot.services.profile import Profile
 from bot.views import errors
 from bot.views.common import Keyboard, Screen
+
+_TAG = re.compile(r"<[^>]*>")
 
 
 async def who(update: Update, context: BotContext) -> tuple[int, Profile | None, Translator]:
@@ -66,28 +67,41 @@ async def send_file(
     await context.sender.send_file(chat_id, filename, content, caption)
 
 
-async def close_question(query_message: MaybeInaccessibleMessage | None, note: str) -> None:
+async def close_question(
+    context: BotContext, query_message: MaybeInaccessibleMessage | None, note: str
+) -> None:
     """Remove the buttons of an answered question and show the answer under it."""
     if not isinstance(query_message, Message) or query_message.text_html is None:
         return
     screen = Screen(f"{query_message.text_html}\n\n✔️ {note}")
-    await _sender_of(query_message).edit(query_message.chat_id, query_message.message_id, screen)
+    await context.sender.edit(query_message.chat_id, query_message.message_id, screen)
 
 
-async def replace_screen(message: MaybeInaccessibleMessage | None, screen: Screen) -> None:
-    """Replace a message's text and buttons (e.g. the language picker becomes the notice)."""
-    if not isinstance(message, Message):
+async def replace_screen(
+    context: BotContext, message: MaybeInaccessibleMessage | None, screen: Screen
+) -> None:
+    """Replace a message's text and buttons (e.g. the language picker becomes the notice).
+
+    A button pressed again makes no call when the message already shows the screen (as the
+    press saw it, or as this instance last edited it: a double tap): Telegram would refuse it.
+    """
+    if not isinstance(message, Message) or already_shown(message, screen):
         return
+    await context.sender.edit(message.chat_id, message.message_id, screen)
+
+
+def already_shown(message: Message, screen: Screen) -> bool:
+    """Tell whether a message already shows this screen: the same buttons and the same text as
+    the person reads it (Telegram returns the text without tags; PTB's text_html may spell the
+    HTML differently from the view, e.g. quotes, so the plain texts are compared)."""
     shown = message.reply_markup.to_dict() if message.reply_markup else None
     wanted = screen.keyboard.as_json() if screen.keyboard else None
-    if message.text_html == screen.text and shown == wanted:
-        return  # a button pressed again: the screen is already there (Telegram would refuse)
-    await _sender_of(message).edit(message.chat_id, message.message_id, screen)
+    return shown == wanted and (message.text or "") == _plain(screen.text)
 
 
-def _sender_of(message: Message) -> Sender:
-    """Return a Sender over the bot that received the message (the application's ExtBot)."""
-    return Sender(cast(ExtBot[Any], message.get_bot()))
+def _plain(text: str) -> str:
+    """Return an HTML text as Telegram shows it: tags removed, entities decoded."""
+    return html.unescape(_TAG.sub("", text))
 
 
 async def tell_to_slow_down(data: BotData, update: Update) -> None:

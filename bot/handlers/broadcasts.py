@@ -71,9 +71,9 @@ async def stop_pressed(update: Update, context: BotContext, value: str) -> None:
         return
     await query.answer()
     if report.total == 0 and report.status == "cancelled":  # cancelled before it went out
-        await replace_screen(query.message, Screen(views.draft_discarded(t)))
+        await replace_screen(context, query.message, Screen(views.draft_discarded(t)))
         return
-    await replace_screen(query.message, views.broadcast_progress(t, draft, report))
+    await replace_screen(context, query.message, views.broadcast_progress(t, draft, report))
 
 
 async def draft_name(context: BotContext, t: Translator, draft: Draft) -> str:

@@ -13,8 +13,8 @@ from telegram import CallbackQuery, MaybeInaccessibleMessage, Message, Update
 from bot import callback_data as cb
 from bot.callback_data import DraftAction
 from bot.context import BotContext
-from bot.dates_input import DateProblem, parse_date_time
 from bot.domain.situations import SITUATIONS
+from bot.domain.typed_dates import DateProblem, parse_date_time
 from bot.handlers.base import replace_screen, send, send_screens, translator_for, who
 from bot.handlers.broadcasts import draft_name, local_now, quiet_until
 from bot.i18n import Translator, supported_languages
@@ -93,13 +93,13 @@ async def _discard(p: DraftPress) -> None:
     """Drop the draft: nothing is sent."""
     await p.context.services.broadcasts.discard(p.user_id)
     await p.query.answer()
-    await replace_screen(p.message, Screen(draft_discarded(p.t)))
+    await replace_screen(p.context, p.message, Screen(draft_discarded(p.t)))
 
 
 async def _pick_version(p: DraftPress) -> None:
     """Ask which language the next version is for (those not written yet)."""
     await p.query.answer()
-    await replace_screen(p.message, views.pick_version_language(p.t, p.draft))
+    await replace_screen(p.context, p.message, views.pick_version_language(p.t, p.draft))
 
 
 async def _write_version(p: DraftPress) -> None:
@@ -109,7 +109,7 @@ async def _write_version(p: DraftPress) -> None:
         return
     await p.context.services.broadcasts.wait_for_version(p.user_id, p.argument)
     await p.query.answer()
-    await replace_screen(p.message, views.write_version(p.t, p.argument))
+    await replace_screen(p.context, p.message, views.write_version(p.t, p.argument))
 
 
 def _audience_menu(dimension: str) -> Callable[[DraftPress], Awaitable[None]]:
@@ -164,7 +164,7 @@ async def _change_situation(p: DraftPress, change: Callable[[Audience], Audience
     updated = await p.context.services.broadcasts.set_audience(p.user_id, audience)
     await p.query.answer()
     if updated is not None:
-        await replace_screen(p.message, views.pick_situation(p.t, updated))
+        await replace_screen(p.context, p.message, views.pick_situation(p.t, updated))
 
 
 async def _back_to_preview(p: DraftPress) -> None:
@@ -178,7 +178,7 @@ async def _pick_schedule(p: DraftPress) -> None:
     """Offer moments to send it later; the next text typed may be a date and time."""
     await p.context.services.broadcasts.wait_for_schedule(p.user_id)
     await p.query.answer()
-    await replace_screen(p.message, views.pick_schedule(p.t, local_now(p.context)))
+    await replace_screen(p.context, p.message, views.pick_schedule(p.t, local_now(p.context)))
 
 
 async def _schedule_pressed(p: DraftPress) -> None:
@@ -200,14 +200,14 @@ async def _send_now(p: DraftPress) -> None:
         return
     await p.query.answer()
     if isinstance(p.message, Message):  # the preview stays, without its buttons
-        await p.message.edit_reply_markup(reply_markup=None)
+        await p.context.sender.remove_buttons(p.chat_id, p.message.message_id)
     progress = await send(p.context, p.chat_id, views.preparing(p.t))
     await broadcasts.confirm(p.user_id, p.chat_id, progress.message_id)
     report = await broadcasts.report(p.draft.id)
     sent = await broadcasts.draft_by_id(p.draft.id)
     assert report is not None and sent is not None
     screen = broadcast_progress(p.t, sent, report, quiet_until(p.context))
-    await replace_screen(progress, screen)
+    await replace_screen(p.context, progress, screen)
     wake_dispatcher(p.context.application)  # type: ignore[arg-type]
 
 
@@ -261,10 +261,10 @@ async def _schedule(
     done = await broadcasts.schedule(user.id, at, chat_id, message.message_id)
     if done is None:
         text = views.schedule_not_understood(t, local_now(context))
-        await replace_screen(message, Screen(text))
+        await replace_screen(context, message, Screen(text))
         return
     name = await draft_name(context, t, done)
-    await replace_screen(message, scheduled(t, done, name, local_now(context)))
+    await replace_screen(context, message, scheduled(t, done, name, local_now(context)))
     wake_dispatcher(context.application)  # type: ignore[arg-type]
 
 
@@ -282,7 +282,7 @@ async def _preview(
     screens = views.draft_preview(t, draft, name, count, quiet_until(context))
     query = update.callback_query
     if replace and query is not None and query.message is not None:
-        await replace_screen(query.message, screens[-1])  # the text is above
+        await replace_screen(context, query.message, screens[-1])  # the text is above
     else:
         await send_screens(context, chat_id, screens)
 
@@ -301,4 +301,4 @@ async def _audience_screen(p: DraftPress, dimension: str) -> None:
     else:
         options = [(s, stage_label(p.t, s)) for s in numbers.by_stage if s in STAGE_LABELS]
     chosen = getattr(draft.audience, dimension)
-    await replace_screen(p.message, views.pick_audience(p.t, dimension, options, chosen))
+    await replace_screen(p.context, p.message, views.pick_audience(p.t, dimension, options, chosen))

@@ -70,7 +70,7 @@ async def leave_pressed(update: Update, context: BotContext, value: str) -> None
         return
     await context.services.plans.replan(chat_id)  # no more alerts to that association
     await query.answer()
-    await replace_screen(query.message, Screen(views.left(t, name)))
+    await replace_screen(context, query.message, Screen(views.left(t, name)))
 
 
 async def share_pressed(update: Update, context: BotContext, value: str) -> None:
@@ -89,11 +89,11 @@ async def share_pressed(update: Update, context: BotContext, value: str) -> None
     await query.answer()
     if step is ShareStep.ASK:
         await replace_screen(
-            query.message, views.share_question(t, association.id, association.name)
+            context, query.message, views.share_question(t, association.id, association.name)
         )
         return
     if step is ShareStep.DECLINE:
-        await replace_screen(query.message, Screen(views.sharing_declined(t)))
+        await replace_screen(context, query.message, Screen(views.sharing_declined(t)))
         return
     await context.services.follows.share(chat_id, association.id, on=step is ShareStep.YES)
     await context.services.plans.replan(chat_id)  # plans or cancels the alerts
@@ -102,4 +102,4 @@ async def share_pressed(update: Update, context: BotContext, value: str) -> None
         if step is ShareStep.YES
         else views.sharing_stopped(t, association.name)
     )
-    await replace_screen(query.message, Screen(text))
+    await replace_screen(context, query.message, Screen(text))

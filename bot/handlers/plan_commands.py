@@ -7,9 +7,9 @@ from telegram import Update
 from bot.context import BotContext
 from bot.domain.events import EventKind
 from bot.domain.prefectures import prefecture_for
+from bot.domain.questions import ADD_FLOWS
 from bot.handlers.base import close_question, send, send_file, send_screens, who
-from bot.handlers.flow import ask
-from bot.questions import ADD_FLOWS
+from bot.handlers.conversation import ask
 from bot.views import dates as date_views
 from bot.views import errors
 from bot.views.ics import plan_calendar
@@ -88,7 +88,7 @@ async def remove_pressed(update: Update, context: BotContext, value: str) -> Non
         await query.answer(errors.stale_button(t))
         return
     await query.answer()
-    await close_question(query.message, date_views.removed(t, kind.value))
+    await close_question(context, query.message, date_views.removed(t, kind.value))
     change = await context.services.plans.save(chat_id, (), remove=(kind,))
     await send_screens(context, chat_id, change_report(t, change))
 
@@ -102,7 +102,7 @@ async def add_pressed(update: Update, context: BotContext, value: str) -> None:
         await query.answer(errors.stale_button(t))
         return
     await query.answer()
-    await close_question(query.message, t.gettext(date_views.ADD_LABELS[value]))
+    await close_question(context, query.message, t.gettext(date_views.ADD_LABELS[value]))
     await ask(context, chat_id, t, await context.conversation.start_add(chat_id, value))
 
 

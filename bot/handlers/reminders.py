@@ -26,7 +26,7 @@ async def done_pressed(update: Update, context: BotContext, rule_id: str) -> Non
         await query.answer(errors.stale_button(t))
         return
     await query.answer()
-    await close_question(query.message, "✅")
+    await close_question(context, query.message, "✅")
     cards = step_cards(t, plan)
     if cards:
         await send(context, chat_id, views.done_text(t))
@@ -50,7 +50,7 @@ async def tomorrow_pressed(update: Update, context: BotContext, rule_id: str) ->
     )
     planned = await plans.snooze(chat_id, rule_id, tomorrow)
     await query.answer()
-    await close_question(query.message, "⏰")
+    await close_question(context, query.message, "⏰")
     await send(context, chat_id, views.tomorrow_text(t, planned))
 
 

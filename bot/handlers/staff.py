@@ -192,7 +192,7 @@ async def staff_remove_pressed(update: Update, context: BotContext, value: str) 
         return
     await query.answer()
     if removed:
-        await replace_screen(query.message, Screen(views.staff_removed(t)))
+        await replace_screen(context, query.message, Screen(views.staff_removed(t)))
 
 
 def _qr_png(link: str) -> bytes:

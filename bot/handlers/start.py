@@ -6,7 +6,7 @@ from telegram import BotCommand, BotCommandScopeChat, Update
 
 from bot.context import BotContext
 from bot.handlers.base import replace_screen, send, who
-from bot.handlers.flow import ask
+from bot.handlers.conversation import ask
 from bot.handlers.follow import deep_link, follow_after_consent
 from bot.i18n import is_reviewed, is_supported, negotiate, supported_languages, translator
 from bot.services.associations import FOLLOW_PREFIX
@@ -32,7 +32,7 @@ async def start_command(update: Update, context: BotContext) -> None:
     if not profile.active:
         await context.services.people.update(chat_id, active=True)
         await send(context, chat_id, account_views.resumed(t))
-    state = await context.services.dialogs.get(chat_id)
+    state = await context.services.conversations.get(chat_id)
     if state is not None:
         await ask(context, chat_id, t, state)
         return
@@ -61,14 +61,14 @@ async def language_chosen(update: Update, context: BotContext, value: str) -> No
     await query.answer()
     if profile is None:
         notice = views.privacy_notice(t, code, is_reviewed(code), _follow_token(follow))
-        await replace_screen(query.message, notice)
+        await replace_screen(context, query.message, notice)
         return
     await context.services.people.update(chat_id, language=code)
     await context.services.plans.replan(chat_id)
     await set_chat_commands(context, chat_id, code)
     changed = account_views.language_changed(t, is_reviewed(code))
-    await replace_screen(query.message, Screen(changed))
-    state = await context.services.dialogs.get(chat_id)
+    await replace_screen(context, query.message, Screen(changed))
+    state = await context.services.conversations.get(chat_id)
     if state is not None:
         await ask(context, chat_id, t, state)
 
@@ -82,11 +82,11 @@ async def consent_given(update: Update, context: BotContext, value: str) -> None
     t = translator(code if is_supported(code) else "en")
     await query.answer()
     if profile is not None:
-        await replace_screen(query.message, main_menu(translator(profile.language)))
+        await replace_screen(context, query.message, main_menu(translator(profile.language)))
         return
     await context.services.people.consent(chat_id, t.locale)
     await set_chat_commands(context, chat_id, t.locale)
-    await replace_screen(query.message, Screen(t.gettext("Thank you. Let's start.")))
+    await replace_screen(context, query.message, Screen(t.gettext("Thank you. Let's start.")))
     if _follow_token(follow):
         await follow_after_consent(context, chat_id, update, follow)
     await context.conversation.begin(chat_id)

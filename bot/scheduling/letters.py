@@ -92,5 +92,7 @@ def reminder_letter(
 
 def delivery_letter(claim: ClaimedDelivery, text: BroadcastText) -> Letter:
     """Write a broadcast to one follower: the bot's line naming the sender, then the text."""
-    parts = delivered(translator(claim.language), text, claim.language)
+    parts = delivered(
+        translator(claim.language), text.for_language(claim.language), text.association
+    )
     return Letter([(claim.chat_id, Screen(part)) for part in parts], Lane.BROADCAST)

@@ -12,7 +12,9 @@ second per chat), while an answer to a person who just wrote is not slowed per c
 
 from __future__ import annotations
 
+import json
 import warnings
+from collections import OrderedDict
 from enum import StrEnum
 from functools import cache
 from typing import Any
@@ -43,8 +45,12 @@ class Lane(StrEnum):
 class Sender:
     """Sends and edits messages through the application's bot (and so its rate limiter)."""
 
-    def __init__(self, bot: ExtBot[Any]) -> None:
+    def __init__(self, bot: ExtBot[Any], remembered: int = 10_000) -> None:
         self.bot = bot
+        # What this instance last put in each recent message, to skip an edit that changes
+        # nothing (a double tap): (chat, message) -> the screen's text and buttons, newest last.
+        self._shown: OrderedDict[tuple[int, int], tuple[str, str]] = OrderedDict()
+        self._remembered = remembered
         _quiet_method_suggestions()
 
     async def send(self, chat_id: int, screen: Screen | str) -> Message:
@@ -78,7 +84,13 @@ class Sender:
     async def edit(
         self, chat_id: int, message_id: int, screen: Screen, lane: Lane = Lane.REPLY
     ) -> None:
-        """Replace a message's text and buttons; a double tap ("not modified") is not an error."""
+        """Replace a message's text and buttons; a double tap ("not modified") is not an error.
+
+        No call is made when this instance already put this very screen in the message.
+        """
+        key, shown = (chat_id, message_id), _fingerprint(screen)
+        if self._shown.get(key) == shown:
+            return
         try:
             await self._call(
                 "editMessageText",
@@ -92,6 +104,24 @@ class Sender:
         except BadRequest as error:
             if "not modified" not in str(error).lower():
                 raise
+        self._remember(key, shown)
+
+    async def remove_buttons(self, chat_id: int, message_id: int) -> None:
+        """Take the buttons off a message, keeping its text (a pressed preview stays above)."""
+        try:
+            await self._call(
+                "editMessageReplyMarkup", Lane.REPLY, chat_id=chat_id, message_id=message_id
+            )
+        except BadRequest as error:
+            if "not modified" not in str(error).lower():
+                raise
+        self._shown.pop((chat_id, message_id), None)
+
+    def _remember(self, key: tuple[int, int], shown: tuple[str, str]) -> None:
+        self._shown[key] = shown
+        self._shown.move_to_end(key)
+        while len(self._shown) > self._remembered:
+            self._shown.popitem(last=False)
 
     async def send_file(
         self,
@@ -125,6 +155,12 @@ def _quiet_method_suggestions() -> None:
     """The raw calls above name Bot API methods on purpose (no PTB objects are built for an
     outbox message); PTB would suggest its own method for every such call. Once per process."""
     warnings.filterwarnings("ignore", r"Please use 'Bot\.", PTBUserWarning)
+
+
+def _fingerprint(screen: Screen) -> tuple[str, str]:
+    """Return what makes two screens look the same: the text and the buttons."""
+    buttons = json.dumps(_markup(screen.keyboard), sort_keys=True, ensure_ascii=False)
+    return screen.text, buttons
 
 
 def _markup(keyboard: Keyboard | None) -> dict[str, Any] | None:

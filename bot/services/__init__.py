@@ -13,7 +13,7 @@ from bot.clock import Clock
 from bot.domain.rules.model import RuleBook
 from bot.services.associations import AssociationService
 from bot.services.broadcasts import BroadcastService
-from bot.services.dialogs import DialogService
+from bot.services.conversation_store import ConversationStore
 from bot.services.follows import FollowService
 from bot.services.people import PeopleService
 from bot.services.plans import PlanService
@@ -27,7 +27,7 @@ class Services:
 
     people: PeopleService
     plans: PlanService
-    dialogs: DialogService
+    conversations: ConversationStore
     associations: AssociationService
     follows: FollowService
     broadcasts: BroadcastService
@@ -53,7 +53,7 @@ def build_services(
     return Services(
         people=PeopleService(sessions, clock),
         plans=PlanService(sessions, book, clock, zone, reminder_time),
-        dialogs=DialogService(sessions),
+        conversations=ConversationStore(sessions),
         associations=associations,
         follows=FollowService(sessions, clock),
         broadcasts=BroadcastService(sessions, clock, associations),

@@ -17,7 +17,8 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db import broadcasts as db
-from bot.db.models import Broadcast, BroadcastStatus
+from bot.db.models import Broadcast
+from bot.db.statuses import BroadcastStatus
 from bot.domain.permissions import Action
 from bot.services.associations import Refused, audit
 from bot.services.drafts import Draft, DraftService, draft_of, target_of

@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from bot import dialog
 from bot.clock import Clock
-from bot.dialog import STEP_DEPARTMENT, STEP_STAGE, DialogState
+from bot.domain import conversation
+from bot.domain.conversation import STEP_DEPARTMENT, STEP_STAGE, ConversationState
 from bot.domain.events import EventKind, FactsError
 from bot.domain.plausibility import Doubt, doubt
 from bot.domain.prefectures import Prefecture, find_department
-from bot.domain.stages import Stage
-from bot.questions import (
+from bot.domain.questions import (
     ADD_FLOWS,
     ADD_PRESETS,
     RANGES,
@@ -20,7 +19,8 @@ from bot.questions import (
     Question,
     edit_questions,
 )
-from bot.services.dialogs import DialogService
+from bot.domain.stages import Stage
+from bot.services.conversation_store import ConversationStore
 from bot.services.people import PeopleService
 from bot.services.plans import PlanChange, PlanService
 
@@ -29,7 +29,7 @@ from bot.services.plans import PlanChange, PlanService
 class Step:
     """What happened after an answer: the next question, or the saved change of plan."""
 
-    state: DialogState | None = None
+    state: ConversationState | None = None
     change: PlanChange | None = None
     answered: Question | None = None
     estimated_on: date | None = None  # the date assumed after "I don't know"
@@ -43,30 +43,30 @@ class ConversationService:
 
     people: PeopleService
     plans: PlanService
-    dialogs: DialogService
+    conversations: ConversationStore
     clock: Clock
 
     def today(self) -> date:
         """Return today's date where the person lives (Europe/Paris)."""
         return self.clock.now().astimezone(self.plans.zone).date()
 
-    async def begin(self, chat_id: int) -> DialogState:
+    async def begin(self, chat_id: int) -> ConversationState:
         """Start onboarding after consent: ask the stage."""
-        state = DialogState(STEP_STAGE)
-        await self.dialogs.put(chat_id, state)
+        state = ConversationState(STEP_STAGE)
+        await self.conversations.put(chat_id, state)
         return state
 
-    async def choose_stage(self, chat_id: int, stage: Stage) -> DialogState:
+    async def choose_stage(self, chat_id: int, stage: Stage) -> ConversationState:
         """Record the stage, then ask the department (or the stage's questions if known)."""
         profile = await self.people.update(chat_id, stage=stage.value)
         await self.plans.replan(chat_id)  # steps implied by the new stage are done: no reminders
         if profile.department is None:
-            state = DialogState(STEP_DEPARTMENT, flow=f"stage:{stage.value}")
-            await self.dialogs.put(chat_id, state)
+            state = ConversationState(STEP_DEPARTMENT, flow=f"stage:{stage.value}")
+            await self.conversations.put(chat_id, state)
             return state
         return await self._start(chat_id, f"stage:{stage.value}", STAGE_QUESTIONS[stage])
 
-    async def set_department(self, chat_id: int, text: str) -> tuple[Prefecture, DialogState]:
+    async def set_department(self, chat_id: int, text: str) -> tuple[Prefecture, ConversationState]:
         """Record the department typed (DepartmentError if unknown), then ask the stage's dates."""
         prefecture = find_department(text)
         profile = await self.people.update(chat_id, department=prefecture.department_code)
@@ -75,65 +75,67 @@ class ConversationService:
         state = await self._start(chat_id, f"stage:{stage.value}", STAGE_QUESTIONS[stage])
         return prefecture, state
 
-    async def start_add(self, chat_id: int, flow: str) -> DialogState:
+    async def start_add(self, chat_id: int, flow: str) -> ConversationState:
         """Start an /add flow (KeyError for an unknown flow)."""
         return await self._start(chat_id, f"add:{flow}", ADD_FLOWS[flow], ADD_PRESETS.get(flow))
 
-    async def start_edit(self, chat_id: int, event: EventKind) -> DialogState:
+    async def start_edit(self, chat_id: int, event: EventKind) -> ConversationState:
         """Re-ask everything about one stored date."""
         return await self._start(chat_id, f"edit:{event.value}", edit_questions(event))
 
     async def _start(
         self, chat_id: int, flow: str, qids: tuple[str, ...], presets: dict[str, str] | None = None
-    ) -> DialogState:
+    ) -> ConversationState:
         """Store and return the first question of a flow."""
-        state = dialog.start(flow, qids, presets)
-        await self.dialogs.put(chat_id, state)
+        state = conversation.start(flow, qids, presets)
+        await self.conversations.put(chat_id, state)
         return state
 
     async def answer(self, chat_id: int, value: str) -> Step:
         """Record an answer; when the flow is complete, save the dates and recompute the plan."""
-        state = await self.dialogs.get(chat_id)
+        state = await self.conversations.get(chat_id)
         if state is None or state.question is None:
             return Step()
         asked = state.question
-        following = dialog.answer(state, value)
-        if not dialog.is_complete(following):
-            await self.dialogs.put(chat_id, following)
+        following = conversation.answer(state, value)
+        if not conversation.is_complete(following):
+            await self.conversations.put(chat_id, following)
             return Step(state=following, answered=asked)
-        events, removed, procedure = dialog.events_from_answers(
+        events, removed, procedure = conversation.events_from_answers(
             following.answers, today=self.today()
         )
         try:
             change = await self.plans.save(
-                chat_id, events, remove=removed, procedure=procedure, finish_dialog=True
+                chat_id, events, remove=removed, procedure=procedure, finish_conversation=True
             )
         except FactsError:
-            restarted = dialog.start(state.flow, _flow_questions(state.flow))
-            await self.dialogs.put(chat_id, restarted)
+            restarted = conversation.start(state.flow, _flow_questions(state.flow))
+            await self.conversations.put(chat_id, restarted)
             return Step(state=restarted, problem="facts")
         estimated = next((e.on for e in events if e.estimated and asked.event is e.kind), None)
         return Step(change=change, answered=asked, estimated_on=estimated, flow=state.flow)
 
-    async def propose(self, chat_id: int, value: str) -> tuple[DialogState, Doubt | None] | None:
+    async def propose(
+        self, chat_id: int, value: str
+    ) -> tuple[ConversationState, Doubt | None] | None:
         """Hold a typed or picked date to read it back; say why it looks wrong, if it does."""
-        state = await self.dialogs.get(chat_id)
+        state = await self.conversations.get(chat_id)
         if state is None or state.question is None:
             return None
-        held = dialog.propose(state, value)
-        await self.dialogs.put(chat_id, held)
+        held = conversation.propose(state, value)
+        await self.conversations.put(chat_id, held)
         return held, await self.doubt(chat_id, state, date.fromisoformat(value))
 
-    async def withdraw(self, chat_id: int) -> DialogState | None:
+    async def withdraw(self, chat_id: int) -> ConversationState | None:
         """Drop the date read back, to ask the question again."""
-        state = await self.dialogs.get(chat_id)
+        state = await self.conversations.get(chat_id)
         if state is None or state.question is None:
             return None
-        asked = dialog.withdraw(state)
-        await self.dialogs.put(chat_id, asked)
+        asked = conversation.withdraw(state)
+        await self.conversations.put(chat_id, asked)
         return asked
 
-    async def doubt(self, chat_id: int, state: DialogState, value: date) -> Doubt | None:
+    async def doubt(self, chat_id: int, state: ConversationState, value: date) -> Doubt | None:
         """Return why a date answer looks wrong against today and the person's other dates."""
         question = state.question
         if question is None or question.event is None or question.field != "on":
@@ -145,18 +147,18 @@ class ConversationService:
                 known[EventKind(event_name)] = date.fromisoformat(answer)
         return doubt(question.event, value, self.today(), known)
 
-    async def show_month(self, chat_id: int, month: date) -> DialogState | None:
+    async def show_month(self, chat_id: int, month: date) -> ConversationState | None:
         """Remember the calendar month the person navigated to."""
-        state = await self.dialogs.get(chat_id)
+        state = await self.conversations.get(chat_id)
         if state is None or state.question is None:
             return None
         moved = replace(state, month=f"{month:%Y%m}")
-        await self.dialogs.put(chat_id, moved)
+        await self.conversations.put(chat_id, moved)
         return moved
 
     async def cancel(self, chat_id: int) -> None:
         """Abandon the current questions (nothing of them is saved)."""
-        await self.dialogs.clear(chat_id)
+        await self.conversations.clear(chat_id)
 
     def assumed_date(self, question: Question, value: str) -> date | None:
         """Return the day a rough answer ("1-2 weeks ago") stands for: the earliest of it."""

@@ -77,7 +77,7 @@ class PeopleService:
                 return None
             dates = await repo.key_dates(session=session, person_id=person.id)
             reminders = await repo.all_reminders(session=session, person_id=person.id)
-            dialog = await repo.dialog(session=session, person_id=person.id)
+            saved = await repo.saved_conversation(session=session, person_id=person.id)
             followed = await repo.followed_associations(session=session, person_id=person.id)
             associations = [
                 {"name": name, "deadlines_shared_since": shared and shared.isoformat()}
@@ -108,7 +108,7 @@ class PeopleService:
                 }
                 for r in reminders
             ],
-            "conversation": None if dialog is None else _draft(dialog.step, dialog.draft),
+            "conversation": None if saved is None else _draft(saved.step, saved.draft),
             "associations_followed": associations,
             "steps_done": completed,
             "messages_from_associations": broadcasts,

@@ -12,10 +12,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.clock import Clock
 from bot.db import plans as plans_db
 from bot.db import repo
-from bot.db.models import CompletedStep, KeyDate, OutboxStatus, Person, Reminder, ReminderKind
+from bot.db.models import CompletedStep, KeyDate, Person, Reminder
+from bot.db.statuses import OutboxStatus, ReminderKind
 from bot.domain.deadline import Deadline, Plan
-from bot.domain.engine import compute_plan
 from bot.domain.events import Event, EventKind, Facts, Procedure, parse_option
+from bot.domain.planner import compute_plan
 from bot.domain.quiet_hours import alert_moment
 from bot.domain.rules.model import RuleBook
 from bot.domain.stages import Stage, current_stage, done_at
@@ -82,7 +83,7 @@ class PlanService:
         *,
         remove: Iterable[EventKind] = (),
         procedure: Procedure | None = None,
-        finish_dialog: bool = False,
+        finish_conversation: bool = False,
     ) -> PlanChange:
         """Store new or corrected events, recompute the plan and the reminders, say what changed."""
         async with self.sessions.begin() as session:
@@ -97,8 +98,8 @@ class PlanService:
             await session.flush()
             _, after = await self._plan(session, person)
             await self._sync_reminders(session, _id(person), after)
-            if finish_dialog:
-                await repo.delete_dialog(session=session, person_id=_id(person))
+            if finish_conversation:
+                await repo.delete_saved_conversation(session=session, person_id=_id(person))
         return _diff(before, after)
 
     @retried_on_lock

@@ -22,7 +22,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from bot.db import app_state
 from bot.db import plans as plans_db
-from bot.db.models import Reminder, ReminderKind
+from bot.db.models import Reminder
+from bot.db.statuses import ReminderKind
 from bot.domain.deadline import Deadline, Plan
 from bot.domain.events import FactsError
 from bot.domain.prefectures import DepartmentError

@@ -13,7 +13,6 @@ import re
 from datetime import datetime
 
 from bot import callback_data as cb
-from bot.db.outbox_deliveries import BroadcastText
 from bot.i18n import N_, Translator
 from bot.services.broadcasts import Report
 from bot.services.drafts import Draft
@@ -30,17 +29,18 @@ _QUOTE_TAGS = re.compile(r"</?blockquote[^>]*>")
 _TAGS = re.compile(r"<[^>]+>")
 
 
-def delivered(t: Translator, text: BroadcastText, language: str) -> list[str]:
-    """Return the message(s) a follower receives: the bot's line naming the sender, then the
-    association's text in a quote block (a separate message when both would not fit in one)."""
-    if text.association is None:
+def delivered(t: Translator, text: str, association: str | None) -> list[str]:
+    """Return the message(s) a follower receives: the bot's line naming the sender (None: the
+    bot's operator), then the text, in the follower's language, in a quote block (a separate
+    message when both would not fit in one)."""
+    if association is None:
         head = t.gettext("📣 <b>Message from the team that runs this bot</b>")
     else:
         head = t.gettext("📣 <b>Message from {name}</b>, an association you follow").format(
-            name=esc(text.association)
+            name=esc(association)
         )
     head = rtl(t, head)
-    body = _QUOTE_TAGS.sub("", text.for_language(language))  # quote blocks cannot be nested
+    body = _QUOTE_TAGS.sub("", text)  # quote blocks cannot be nested
     together = f"{head}\n<blockquote>{body}</blockquote>"
     if len(_TAGS.sub("", together)) <= MAX_MESSAGE:
         return [together]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot import callback_data as cb
 from bot.domain.events import Event
+from bot.domain.questions import ADD_FLOWS
 from bot.i18n import N_, Translator
-from bot.questions import ADD_FLOWS
 from bot.views.common import Screen, day, esc, keyboard, rtl
 
 EVENT_LABELS: dict[str, str] = {

@@ -38,4 +38,5 @@ def plan_calendar(t: Translator, plan: Plan, *, stamp: datetime) -> bytes:
         alarm.add("trigger", timedelta(days=-2))
         event.add_component(alarm)
         calendar.add_component(event)
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()
+    return ical

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot import callback_data as cb
 from bot.domain.prefectures import Prefecture
+from bot.domain.questions import PICKABLE_STAGES
 from bot.i18n import N_, Language, Translator
-from bot.questions import PICKABLE_STAGES
 from bot.views.common import Screen, esc, keyboard, rtl
 
 STAGE_LABELS: dict[str, str] = {

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from bot import callback_data as cb
-from bot.dialog import DialogState
+from bot.domain.conversation import ConversationState
 from bot.domain.plausibility import Doubt, DoubtReason
+from bot.domain.questions import Kind, Question, Unknown
 from bot.i18n import N_, Translator
-from bot.questions import Kind, Question, Unknown
-from bot.views.calendar import calendar_keyboard
 from bot.views.common import Screen, day, distance, esc, keyboard, rtl, weekday_day
+from bot.views.date_picker import calendar_keyboard
 from bot.views.dates import event_label
 
 # Each prompt names the paper as it is printed in French, so the person can find it.
@@ -150,7 +150,7 @@ CANCEL_LABEL = N_("Cancel")
 TYPE_HINT = N_("Pick the day below, or type it like {example}.")
 
 
-def question_screen(t: Translator, state: DialogState, *, today: date) -> Screen:
+def question_screen(t: Translator, state: ConversationState, *, today: date) -> Screen:
     """Return the message asking the current question."""
     question = state.question
     assert question is not None
@@ -177,7 +177,7 @@ def choice_label(t: Translator, question: Question, value: str) -> str:
     return t.gettext(CHOICES[f"{question.field}:{value}"])
 
 
-def date_bounds(question: Question, state: DialogState, today: date) -> tuple[date, date]:
+def date_bounds(question: Question, state: ConversationState, today: date) -> tuple[date, date]:
     """Return the plausible range of a date answer."""
     earliest = date(today.year - 12, 1, 1)
     latest = date(today.year + 11, 12, 31) if question.future else today
@@ -190,7 +190,7 @@ def date_bounds(question: Question, state: DialogState, today: date) -> tuple[da
     return earliest, latest
 
 
-def _shown_month(state: DialogState, today: date, earliest: date, latest: date) -> date:
+def _shown_month(state: ConversationState, today: date, earliest: date, latest: date) -> date:
     """Return the month the calendar shows: the one navigated to, else today's (bounded)."""
     if state.month:
         return date(int(state.month[:4]), int(state.month[4:]), 1)

@@ -30,6 +30,7 @@ from bot import callback_data as cb
 from bot.db.models import REMINDER_KINDS, REMINDER_STATUSES
 from bot.handlers import COMMAND_HANDLERS
 from bot.i18n import supported_languages
+from fake_telegram import FakeTelegram
 from fake_telegram.users import FakeUser
 from tests.e2e.conftest import Harness
 from tests.e2e.journeys import give_date, onboard_english, press, reach_certificate_date, say
@@ -247,47 +248,12 @@ async def perform(bot: Harness, action: Action) -> None:
     """Do one action and wait for the bot's reaction that must follow it."""
     telegram = bot.telegram
     if action.kind in ("group", "channel"):
-        chat_id = -(10**12) - action.who if action.kind == "group" else -(2 * 10**12) - action.who
-        member = telegram.user(
-            chat_id,
-            chat_type="supergroup" if action.kind == "group" else "channel",
-            language_code="fr",
-        )
-        if chat_id in RUN.groups + RUN.channels:
-            return  # the bot left it: Telegram would not deliver more
-        (RUN.groups if action.kind == "group" else RUN.channels).append(chat_id)
-        await member.send_text(action.payload or ".")
-        RUN.updates += 1
-        if action.kind == "group":
-            await telegram.wait_until(
-                lambda: any(
-                    c.params.get("chat_id") in (chat_id, str(chat_id))
-                    for c in telegram.calls("leaveChat")
-                ),
-                timeout=REPLY_TIMEOUT,
-            )
+        await _write_in_a_group(telegram, action)
         return
     user = telegram.user(PEOPLE[action.who], language_code="en")
     before = reaction(user)
     if action.kind in ("button", "replay"):
-        if not user.messages:
-            await user.send_text("/start")
-            await user.wait_for(lambda _: reaction(user) != before, timeout=REPLY_TIMEOUT)
-            before = reaction(user)
-        if action.kind == "replay":
-            pressed = [b.callback_data for m in user.messages for b in m.buttons if b.callback_data]
-            if not pressed:
-                return
-            data = pressed[int(action.payload) % len(pressed)]
-            message = next(m for m in user.messages if data in [b.callback_data for b in m.buttons])
-            query = await user.press_data(data, message.message_id)
-        else:
-            query = await user.press_data(action.payload)
-        RUN.updates += 1
-        await telegram.wait_until(
-            lambda: any(a.callback_query_id == query.id for a in telegram.callback_answers),
-            timeout=REPLY_TIMEOUT,
-        )
+        await _press(telegram, user, action)
         return
     if action.kind == "text":
         await user.send_text(action.payload or " ")
@@ -306,6 +272,52 @@ async def perform(bot: Harness, action: Action) -> None:
         await user.send_document(filename="titre de séjour.pdf")
     RUN.updates += 1
     await user.wait_for(lambda _: reaction(user) != before, timeout=REPLY_TIMEOUT)
+
+
+async def _write_in_a_group(telegram: FakeTelegram, action: Action) -> None:
+    """Write in a group or a channel: the bot says it is for private chats and leaves."""
+    chat_id = -(10**12) - action.who if action.kind == "group" else -(2 * 10**12) - action.who
+    member = telegram.user(
+        chat_id,
+        chat_type="supergroup" if action.kind == "group" else "channel",
+        language_code="fr",
+    )
+    if chat_id in RUN.groups + RUN.channels:
+        return  # the bot left it: Telegram would not deliver more
+    (RUN.groups if action.kind == "group" else RUN.channels).append(chat_id)
+    await member.send_text(action.payload or ".")
+    RUN.updates += 1
+    if action.kind == "group":
+        await telegram.wait_until(
+            lambda: any(
+                c.params.get("chat_id") in (chat_id, str(chat_id))
+                for c in telegram.calls("leaveChat")
+            ),
+            timeout=REPLY_TIMEOUT,
+        )
+
+
+async def _press(telegram: FakeTelegram, user: FakeUser, action: Action) -> None:
+    """Press a button (forged, or replayed from an old message) and wait for its answer."""
+    before = reaction(user)
+    if not user.messages:
+        await user.send_text("/start")
+        await user.wait_for(lambda _: reaction(user) != before, timeout=REPLY_TIMEOUT)
+        before = reaction(user)
+    if action.kind == "replay":
+        pressed = [b.callback_data for m in user.messages for b in m.buttons if b.callback_data]
+        if not pressed:
+            return
+        data = pressed[int(action.payload) % len(pressed)]
+        message = next(m for m in user.messages if data in [b.callback_data for b in m.buttons])
+        query = await user.press_data(data, message.message_id)
+    else:
+        query = await user.press_data(action.payload)
+    RUN.updates += 1
+    await telegram.wait_until(
+        lambda: any(a.callback_query_id == query.id for a in telegram.callback_answers),
+        timeout=REPLY_TIMEOUT,
+    )
 
 
 @pytest.mark.slow  # HOSTILE_EXAMPLES sequences of up to STEPS updates each

@@ -97,8 +97,9 @@ async def follow_share_and_receive(bot: Harness, admin: FakeUser, user: FakeUser
 async def test_delete_leaves_no_row_about_the_person_in_any_table(
     bot: Harness, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Dates, reminders, a dialog, a step done, a follow, shared deadlines (alerts), a broadcast
-    received: after /delete no column of any table holds the person's ids; others keep theirs."""
+    """Dates, reminders, a saved conversation, a step done, a follow, shared deadlines (alerts),
+    a broadcast received: after /delete no column of any table holds the person's ids; others
+    keep theirs."""
     admin = await admin_of(bot, "Entraide", capsys)
     bot.telegram.user(NEIGHBOUR, language_code="en")
     await asyncio.to_thread(seed, bot.database_url, "Entraide", {NEIGHBOUR: {"department": "75"}})
@@ -107,7 +108,7 @@ async def test_delete_leaves_no_row_about_the_person_in_any_table(
     await press(user, "I don't know")
     await card(user, "ofpra_filing_21_days")
     await follow_share_and_receive(bot, admin, user)
-    await say(user, "/add")  # leaves a dialog row mid-question
+    await say(user, "/add")  # leaves a saved conversation mid-question
     person_id = person_id_of(bot.database_url, PERSON)
     before = leftovers(bot.database_url, PERSON, person_id)
     assert {entry.split(".")[0] for entry in before} >= {

@@ -11,9 +11,9 @@ from __future__ import annotations
 import pytest
 
 from bot import callback_data as cb
+from bot.domain.questions import PICKABLE_STAGES
 from bot.domain.stages import Stage
 from bot.i18n import translator
-from bot.questions import PICKABLE_STAGES
 from bot.views.onboarding import STAGE_LABELS
 from bot.views.plan import nothing_yet
 from fake_telegram.users import FakeUser

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+from datetime import date
+
 import pytest
 
 from bot import callback_data as cb
@@ -45,3 +48,42 @@ async def test_a_forged_button_from_a_stranger_is_answered_in_their_apps_languag
     await person.send("/start")
     answer = await person.press_data("de:certificate_expires")
     assert answer.params.get("text") == errors.stale_button(translator("fr"))
+
+
+async def test_a_double_tap_edits_the_screen_once(bot: Handlers) -> None:
+    """Two taps on "previous month" of the same date picker (both presses carry the screen as
+    it was): the first moves the picker, the second is answered without another edit."""
+    person = bot.person(320, language_code="en")
+    await agree(person)
+    await person.press("I received my asylum certificate")
+    await person.send("93")
+    await person.press("Normal (procédure normale)")
+    picker = person.last_message
+    previous = cb.calendar_month_data(date(2026, 2, 1))
+    assert previous in [data for _, data in picker.buttons]
+    stale = copy.deepcopy(picker)  # the screen both taps saw
+    before = len(bot.telegram.calls_of("editMessageText"))
+    await person.press_data(previous, stale)
+    edits = len(bot.telegram.calls_of("editMessageText"))
+    assert edits == before + 1 and person.last_message.edits == 1
+    answer = await person.press_data(previous, stale)
+    assert "text" not in answer.params  # answered quietly
+    assert len(bot.telegram.calls_of("editMessageText")) == edits
+    assert bot.telegram.refused == []
+
+
+async def test_pressing_a_button_that_shows_the_screen_already_makes_no_edit(
+    bot: Handlers,
+) -> None:
+    """The privacy notice shown, "English" pressed on it again after a restart (this instance
+    never edited the message): the press shows the notice is already there, so no edit."""
+    person = bot.person(321, language_code="en")
+    await person.send("/start")
+    await person.press(cb.encode(cb.LANGUAGE, "en"))
+    notice = person.last_message
+    sender = bot.application.bot_data.sender
+    assert sender is not None
+    sender._shown.clear()  # as after a restart
+    before = len(bot.telegram.calls_of("editMessageText"))
+    await person.press_data(cb.encode(cb.LANGUAGE, "en"), notice)
+    assert len(bot.telegram.calls_of("editMessageText")) == before

@@ -6,8 +6,8 @@ import sqlalchemy as sa
 from sqlmodel import SQLModel
 
 from bot import callback_data as cb
+from bot.domain.questions import PICKABLE_STAGES
 from bot.i18n import translator
-from bot.questions import PICKABLE_STAGES
 from bot.views import onboarding
 from tests.handlers.harness import Handlers, buttons_of, seen
 from tests.handlers.steps import agree

@@ -14,7 +14,7 @@ from sqlmodel import SQLModel
 from bot.clock import ManualClock
 from bot.db.engine import async_session_factory, create_async_engine
 from bot.db.migrate import upgrade_to_head
-from bot.dialog import UNKNOWN
+from bot.domain.conversation import UNKNOWN
 from bot.domain.events import EventKind, Outcome, Procedure
 from bot.domain.prefectures import DepartmentError
 from bot.domain.rules.loader import default_rulebook
@@ -42,7 +42,9 @@ async def wired(
         zone=PARIS,
         reminder_time=time(9),
     )
-    conversation = ConversationService(services.people, services.plans, services.dialogs, clock)
+    conversation = ConversationService(
+        services.people, services.plans, services.conversations, clock
+    )
     yield services, conversation, clock, url
     await engine.dispose()
 
@@ -58,14 +60,14 @@ async def _onboard(services: Services, conversation: ConversationService) -> Non
 
 
 async def test_onboarding_saves_dates_plan_and_reminder_rows(wired) -> None:
-    """After the last answer: dates, plan and reminder rows exist; the dialog is over."""
+    """After the last answer: dates, plan and reminder rows exist; the conversation is over."""
     services, conversation, _, _ = wired
     await _onboard(services, conversation)
     step = await conversation.answer(CHAT, UNKNOWN)  # expiry of the certificate: not known
     assert step.change is not None and step.flow == "stage:certificate_received"
     filing = step.change.plan.find("ofpra_filing_21_days")
     assert filing is not None and filing.due == datetime(2026, 3, 23, 23, 59, 59, tzinfo=PARIS)
-    assert await services.dialogs.get(CHAT) is None
+    assert await services.conversations.get(CHAT) is None
     exported = await services.people.export(CHAT)
     assert exported is not None
     assert [d["event"] for d in exported["dates"]] == ["certificate_issued"]
@@ -91,7 +93,7 @@ async def test_state_survives_a_new_service_instance(wired) -> None:
         zone=PARIS,
         reminder_time=time(9),
     )
-    state = await other.dialogs.get(CHAT)
+    state = await other.conversations.get(CHAT)
     await engine.dispose()
     assert (
         state is not None and state.step == "department" and state.flow == "stage:decision_received"

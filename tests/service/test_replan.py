@@ -189,8 +189,8 @@ async def test_cli_replan_process_while_the_bot_saves_answers(
     from pathlib import Path
 
     from bot.clock import SystemClock
-    from bot.domain.engine import compute_plan
     from bot.domain.events import Facts
+    from bot.domain.planner import compute_plan
 
     upgrade_to_head(sqlite_url)
     engine = create_async_engine(sqlite_url)

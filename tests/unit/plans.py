@@ -6,7 +6,6 @@ from datetime import date, datetime, time
 
 from bot.domain.calendar import PARIS
 from bot.domain.deadline import Deadline, Plan
-from bot.domain.engine import compute_plan
 from bot.domain.events import (
     DATE_OPTIONS,
     Detained,
@@ -18,6 +17,7 @@ from bot.domain.events import (
     Procedure,
     Received,
 )
+from bot.domain.planner import compute_plan
 from bot.domain.rules.loader import default_rulebook
 from bot.domain.rules.model import RuleBook
 

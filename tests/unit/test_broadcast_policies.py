@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.config import ConfigError, load_settings
-from bot.dates_input import DateProblem, parse_date_time
 from bot.domain.quiet_hours import QuietHours, alert_moment, parse_quiet_hours
 from bot.domain.rules.loader import default_rulebook
 from bot.domain.situations import BY_ID, SITUATIONS, WINDOWS
+from bot.domain.typed_dates import DateProblem, parse_date_time
 from bot.services.audience import Audience
 
 PARIS = ZoneInfo("Europe/Paris")

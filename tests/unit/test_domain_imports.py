@@ -56,9 +56,9 @@ def module_name(path: Path) -> tuple[str, bool]:
 def test_scanner_sees_the_domain_modules() -> None:
     """The scan covers the engine, rules and calendar, and finds their own imports."""
     names = {module_name(path)[0] for path in domain_files()}
-    assert {"bot.domain.engine", "bot.domain.rules.loader", "bot.domain.calendar"} <= names
-    engine = (DOMAIN / "engine.py").read_text("utf-8")
-    assert "bot.domain.events" in imported_modules(engine, "bot.domain.engine", False)
+    assert {"bot.domain.planner", "bot.domain.rules.loader", "bot.domain.calendar"} <= names
+    planner = (DOMAIN / "planner.py").read_text("utf-8")
+    assert "bot.domain.events" in imported_modules(planner, "bot.domain.planner", False)
 
 
 @pytest.mark.parametrize(

@@ -17,10 +17,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from bidi import get_display
 
-from bot.dialog import DialogState, start
+from bot.domain.conversation import ConversationState, start
+from bot.domain.questions import QUESTIONS
 from bot.domain.rules.loader import default_rulebook
 from bot.i18n import FSI, PDI, translator
-from bot.questions import QUESTIONS
 from bot.views.basis import why_text
 from bot.views.cards import details_screen, ended_card
 from bot.views.help import help_messages
@@ -58,7 +58,7 @@ def messages(code: str) -> Iterator[str]:
     yield from help_messages(t)
     yield privacy_notice(t, code, reviewed=False).text
     for qid in QUESTIONS:
-        state = DialogState("q", "x", (qid,))
+        state = ConversationState("q", "x", (qid,))
         yield question_screen(t, state, today=NOW.date()).text
     yield read_back(t, date(2026, 3, 2), NOW.date(), None).text
 
@@ -132,5 +132,5 @@ def test_help_lines_start_right_to_left(code: str) -> None:
 
 def test_question_state_helper() -> None:
     """The screens above are built from real question states (not an empty state)."""
-    state: DialogState = start("x", ("certificate_issued.on",))
+    state: ConversationState = start("x", ("certificate_issued.on",))
     assert state.question is not None

@@ -10,7 +10,6 @@ import pytest
 from bot.domain.basis import Step
 from bot.domain.calendar import PARIS
 from bot.domain.deadline import Note
-from bot.domain.engine import compute_plan
 from bot.domain.events import (
     Event,
     EventKind,
@@ -21,6 +20,7 @@ from bot.domain.events import (
     Procedure,
     Received,
 )
+from bot.domain.planner import compute_plan
 from bot.domain.prefectures import DepartmentError, OverseasDepartmentError
 from bot.domain.rules.loader import default_rulebook
 from bot.domain.validation import validate_facts

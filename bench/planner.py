@@ -1,6 +1,6 @@
 """Benchmark the deadline engine: rules loading, and plans computed per second.
 
-Run: .venv/bin/python -m bench.engine [PERSONS]. Prints numbers; asserts nothing
+Run: .venv/bin/python -m bench.planner [PERSONS]. Prints numbers; asserts nothing
 (see docs/benchmarks.md).
 The bot recomputes a person's plan on every change of date, stage or language, and the reminder
 dispatcher relies on those plans, so the engine must stay far below a millisecond per person.
@@ -14,8 +14,8 @@ import time
 from datetime import date, datetime, timedelta
 
 from bot.domain.calendar import PARIS
-from bot.domain.engine import compute_plan
 from bot.domain.events import Event, EventKind, Facts, Outcome, Procedure, Received
+from bot.domain.planner import compute_plan
 from bot.domain.prefectures import all_prefectures
 from bot.domain.rules.loader import default_rulebook, parse_rules, shipped_rules_text
 

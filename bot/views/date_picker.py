@@ -105,8 +105,8 @@ def _noop(text: str) -> Cell:
 @cache
 def month_name(locale: str, month: int) -> str:
     """Return the stand-alone name of a month ("mars", "март", not the genitive "марта")."""
-    name = get_month_names("wide", context="stand-alone", locale=locale)[month]
-    formatted = get_month_names("wide", context="format", locale=locale)[month]
+    name: str = get_month_names("wide", context="stand-alone", locale=locale)[month]
+    formatted: str = get_month_names("wide", context="format", locale=locale)[month]
     # Babel 2.18 can leak another locale's stand-alone names into this one (after Hebrew,
     # French gets Hebrew: python-babel/babel PR #1263). A name in another script is such a leak.
     return name if _script(name) == _script(formatted) else formatted

@@ -16,7 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.callback_data import CALENDAR_NOOP as NOOP
 from bot.callback_data import CalendarAction, parse_calendar_data
 from bot.i18n import Translator
-from bot.views.calendar import BLANK, calendar_keyboard
+from bot.views.date_picker import BLANK, calendar_keyboard
 
 MARCH = date(2026, 3, 1)
 TODAY = date(2026, 3, 12)
@@ -221,7 +221,7 @@ def test_names_survive_babel_leaks_between_locales() -> None:
     script = """
 from datetime import date
 from babel.dates import format_date, get_day_names
-from bot.views.calendar import month_name, weekday_names
+from bot.views.date_picker import month_name, weekday_names
 get_day_names("abbreviated", context="stand-alone", locale="ps")
 format_date(date(2026, 3, 1), "LLLL", locale="he")
 print(month_name("fr", 3), month_name("ar", 3), "".join(weekday_names("fr")))

@@ -10,7 +10,7 @@ from babel.dates import get_month_names
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.dates_input import MAX_LENGTH, DateProblem, parse_date, parse_time
+from bot.domain.typed_dates import MAX_LENGTH, DateProblem, parse_date, parse_time
 
 TODAY = date(2026, 3, 10)
 MARCH_2 = date(2026, 3, 2)

@@ -8,13 +8,13 @@ from telegram import Update
 
 from bot.callback_data import parse_calendar_data
 from bot.context import BotContext
-from bot.dates_input import DateProblem, parse_date, parse_time
-from bot.dialog import STEP_DEPARTMENT, STEP_STAGE, UNKNOWN, DialogState
+from bot.domain.conversation import STEP_DEPARTMENT, STEP_STAGE, UNKNOWN, ConversationState
 from bot.domain.prefectures import DepartmentError, OverseasDepartmentError
+from bot.domain.questions import Kind, Unknown
 from bot.domain.stages import Stage
+from bot.domain.typed_dates import DateProblem, parse_date, parse_time
 from bot.handlers.base import close_question, replace_screen, send, send_screens, who
 from bot.i18n import Translator
-from bot.questions import Kind, Unknown
 from bot.services.conversation import Step
 from bot.views import errors, questions
 from bot.views import onboarding as onboarding_views
@@ -25,7 +25,7 @@ from bot.views.plan import change_report, summary
 STAGES = frozenset(stage.value for stage in Stage)
 
 
-async def ask(context: BotContext, chat_id: int, t: Translator, state: DialogState) -> None:
+async def ask(context: BotContext, chat_id: int, t: Translator, state: ConversationState) -> None:
     """Send the question the person is at."""
     if state.step == STEP_STAGE:
         await send(context, chat_id, onboarding_views.stage_picker(t))
@@ -44,12 +44,12 @@ async def stage_chosen(update: Update, context: BotContext, value: str) -> None:
     query = update.callback_query
     assert query is not None
     chat_id, profile, t = await who(update, context)
-    state = await context.services.dialogs.get(chat_id)
+    state = await context.services.conversations.get(chat_id)
     if profile is None or state is None or state.step != STEP_STAGE or value not in STAGES:
         await query.answer(errors.stale_button(t))
         return
     await query.answer()
-    await close_question(query.message, onboarding_views.stage_label(t, value))
+    await close_question(context, query.message, onboarding_views.stage_label(t, value))
     await ask(context, chat_id, t, await context.conversation.choose_stage(chat_id, Stage(value)))
 
 
@@ -61,7 +61,7 @@ async def on_text(update: Update, context: BotContext) -> None:
     if profile is None:
         await send(context, chat_id, errors.start_first(t))
         return
-    state = await context.services.dialogs.get(chat_id)
+    state = await context.services.conversations.get(chat_id)
     if state is not None and state.step == STEP_DEPARTMENT:
         await _department_typed(context, chat_id, t, text)
         return
@@ -103,24 +103,24 @@ async def confirm_pressed(update: Update, context: BotContext, value: str) -> No
     query = update.callback_query
     assert query is not None
     chat_id, _, t = await who(update, context)
-    state = await context.services.dialogs.get(chat_id)
+    state = await context.services.conversations.get(chat_id)
     if state is None or state.question is None or state.pending is None or value not in "yn":
         await query.answer(errors.stale_button(t))
         return
     await query.answer()
     if value == "n":
-        await close_question(query.message, t.gettext("✏️ Change"))
+        await close_question(context, query.message, t.gettext("✏️ Change"))
         asked = await context.conversation.withdraw(chat_id)
         if asked is not None:
             await ask(context, chat_id, t, asked)
         return
-    await close_question(query.message, t.gettext("✅ Correct"))
+    await close_question(context, query.message, t.gettext("✅ Correct"))
     step = await context.conversation.answer(chat_id, state.pending)
     await after_answer(context, chat_id, t, step)
 
 
 def _typed_value(
-    context: BotContext, t: Translator, state: DialogState, text: str
+    context: BotContext, t: Translator, state: ConversationState, text: str
 ) -> tuple[str, str | None]:
     """Return the coded answer, or ("", the problem to tell the person)."""
     question = state.question
@@ -159,12 +159,12 @@ async def department_pressed(update: Update, context: BotContext, code: str) -> 
     query = update.callback_query
     assert query is not None
     chat_id, profile, t = await who(update, context)
-    state = await context.services.dialogs.get(chat_id)
+    state = await context.services.conversations.get(chat_id)
     if profile is None or state is None or state.step != STEP_DEPARTMENT:
         await query.answer(errors.stale_button(t))
         return
     await query.answer()
-    await close_question(query.message, code)
+    await close_question(context, query.message, code)
     await _department_typed(context, chat_id, t, code)
 
 
@@ -173,13 +173,13 @@ async def choice_chosen(update: Update, context: BotContext, value: str) -> None
     query = update.callback_query
     assert query is not None
     chat_id, _, t = await who(update, context)
-    state = await context.services.dialogs.get(chat_id)
+    state = await context.services.conversations.get(chat_id)
     question = state.question if state else None
     if question is None or question.kind is not Kind.CHOICE or value not in question.choices:
         await query.answer(errors.stale_button(t))
         return
     await query.answer()
-    await close_question(query.message, questions.choice_label(t, question, value))
+    await close_question(context, query.message, questions.choice_label(t, question, value))
     note = questions.unknown_used(t, question, context.conversation.assumed_date(question, value))
     if question.field == "when" and note:
         await send(context, chat_id, note)
@@ -192,7 +192,7 @@ async def calendar_pressed(update: Update, context: BotContext, data: str) -> No
     assert query is not None
     chat_id, _, t = await who(update, context)
     action = parse_calendar_data(data)
-    state = await context.services.dialogs.get(chat_id)
+    state = await context.services.conversations.get(chat_id)
     question = state.question if state else None
     if action is None or state is None or question is None or question.kind is not Kind.DATE:
         await query.answer(errors.stale_button(t))
@@ -206,6 +206,7 @@ async def calendar_pressed(update: Update, context: BotContext, data: str) -> No
         await query.answer()
         if moved is not None:
             await replace_screen(
+                context,
                 query.message,
                 questions.question_screen(t, moved, today=context.conversation.today()),
             )
@@ -214,7 +215,7 @@ async def calendar_pressed(update: Update, context: BotContext, data: str) -> No
         await query.answer(errors.stale_button(t))
         return
     await query.answer()
-    await close_question(query.message, day(t, action.value))
+    await close_question(context, query.message, day(t, action.value))
     picked = action.value.isoformat()
     if await context.conversation.doubt(chat_id, state, action.value) is not None:
         await _read_back(context, chat_id, t, picked)  # a doubtful date is asked about once
@@ -227,13 +228,13 @@ async def unknown_pressed(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     chat_id, _, t = await who(update, context)
-    state = await context.services.dialogs.get(chat_id)
+    state = await context.services.conversations.get(chat_id)
     question = state.question if state else None
     if question is None or question.unknown is Unknown.NOT_ALLOWED:
         await query.answer(errors.stale_button(t))
         return
     await query.answer()
-    await close_question(query.message, t.gettext(questions.UNKNOWN_LABEL))
+    await close_question(context, query.message, t.gettext(questions.UNKNOWN_LABEL))
     note = None if question.unknown is Unknown.RANGE else questions.unknown_used(t, question, None)
     if note:
         await send(context, chat_id, note)
@@ -246,7 +247,7 @@ async def cancel_pressed(update: Update, context: BotContext) -> None:
     assert query is not None
     chat_id, _, t = await who(update, context)
     await query.answer()
-    await close_question(query.message, t.gettext(questions.CANCEL_LABEL))
+    await close_question(context, query.message, t.gettext(questions.CANCEL_LABEL))
     await context.conversation.cancel(chat_id)
     await send(context, chat_id, main_menu(t))
 

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from bot import callback_data as cb
-from bot.dialog import (
+from bot.domain.conversation import (
     UNKNOWN,
-    DialogState,
+    ConversationState,
     answer,
     events_from_answers,
     is_complete,
@@ -18,13 +18,13 @@ from bot.dialog import (
     withdraw,
 )
 from bot.domain.events import EventKind, Outcome, Received
+from bot.domain.questions import ADD_FLOWS, ADD_PRESETS, STAGE_QUESTIONS
 from bot.domain.stages import Stage
-from bot.questions import ADD_FLOWS, ADD_PRESETS, STAGE_QUESTIONS
 
 TODAY = date(2026, 3, 3)
 
 
-def _play(flow: str, qids: tuple[str, ...], answers: list[str], presets=None) -> DialogState:
+def _play(flow: str, qids: tuple[str, ...], answers: list[str], presets=None) -> ConversationState:
     """Answer questions in order and return the final state."""
     state = start(flow, qids, presets)
     for value in answers:
@@ -93,7 +93,7 @@ def test_unknown_procedure_is_allowed_and_kept_unknown() -> None:
 def test_a_date_held_for_confirmation_round_trips_and_is_cleared_by_the_answer() -> None:
     """The date read back waits in the state (stored as JSON); answering takes and clears it."""
     state = propose(start("add:completion", ADD_FLOWS["completion"]), "2026-02-27")
-    assert DialogState.from_row(state.step, state.to_json()).pending == "2026-02-27"
+    assert ConversationState.from_row(state.step, state.to_json()).pending == "2026-02-27"
     assert withdraw(state).pending is None
     assert answer(state, "2026-02-27").pending is None
 
@@ -107,7 +107,7 @@ def test_closure_preset_skips_the_outcome_question() -> None:
 def test_state_round_trips_through_json() -> None:
     """What is stored in the database comes back identical."""
     state = _play("add:decision", ADD_FLOWS["decision"], ["closure", "post"])
-    assert DialogState.from_row(state.step, state.to_json()) == state
+    assert ConversationState.from_row(state.step, state.to_json()) == state
 
 
 @pytest.mark.parametrize(

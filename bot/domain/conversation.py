@@ -1,8 +1,8 @@
 """The conversation state machine: pure transitions over a small JSON-able state.
 
-A state is stored in the `dialogs` table after every answer, so a restart or another instance
-continues exactly where the person was. Answers are coded values only (ISO dates, option values,
-"?" for "I don't know"), never text the person typed.
+A state is stored after every answer (bot/db/models.py: SavedConversation), so a restart or
+another instance continues exactly where the person was. Answers are coded values only (ISO
+dates, option values, "?" for "I don't know"), never text the person typed.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date, time, timedelta
 
 from bot.domain.events import DATE_OPTIONS, Event, EventKind, Procedure, parse_option
-from bot.questions import QUESTIONS, RANGES, Kind, Question, Unknown
+from bot.domain.questions import QUESTIONS, RANGES, Kind, Question, Unknown
 
 UNKNOWN = "?"
 STEP_STAGE = "stage"
@@ -21,7 +21,7 @@ STEP_QUESTION = "q"
 
 
 @dataclass(frozen=True)
-class DialogState:
+class ConversationState:
     """Where the person is: a step, the flow it belongs to, questions left, answers given."""
 
     step: str
@@ -38,7 +38,7 @@ class DialogState:
         return json.dumps(data, separators=(",", ":"), sort_keys=True)
 
     @classmethod
-    def from_row(cls, step: str, draft: str) -> DialogState:
+    def from_row(cls, step: str, draft: str) -> ConversationState:
         """Rebuild a state from its stored step and JSON draft."""
         data = json.loads(draft or "{}")
         return cls(
@@ -67,12 +67,14 @@ def question(qid: str) -> Question:
     return QUESTIONS[qid]
 
 
-def start(flow: str, qids: tuple[str, ...], presets: dict[str, str] | None = None) -> DialogState:
+def start(
+    flow: str, qids: tuple[str, ...], presets: dict[str, str] | None = None
+) -> ConversationState:
     """Begin a series of questions, skipping those that do not apply."""
-    return _advance(DialogState(STEP_QUESTION, flow, qids, dict(presets or {})))
+    return _advance(ConversationState(STEP_QUESTION, flow, qids, dict(presets or {})))
 
 
-def answer(state: DialogState, value: str) -> DialogState:
+def answer(state: ConversationState, value: str) -> ConversationState:
     """Record the answer to the current question and move to the next one that applies."""
     current = state.question
     if current is None:
@@ -84,17 +86,17 @@ def answer(state: DialogState, value: str) -> DialogState:
     return _advance(replace(state, queue=queue, answers=answers, month=None, pending=None))
 
 
-def propose(state: DialogState, value: str) -> DialogState:
+def propose(state: ConversationState, value: str) -> ConversationState:
     """Hold a date to be read back to the person before it is taken as their answer."""
     return replace(state, pending=value)
 
 
-def withdraw(state: DialogState) -> DialogState:
+def withdraw(state: ConversationState) -> ConversationState:
     """Drop the date read back: the question is asked again."""
     return replace(state, pending=None)
 
 
-def _advance(state: DialogState) -> DialogState:
+def _advance(state: ConversationState) -> ConversationState:
     """Drop questions whose conditions fail; an empty queue means the flow is complete."""
     queue = state.queue
     while queue and not question(queue[0]).applies(state.answers):
@@ -102,7 +104,7 @@ def _advance(state: DialogState) -> DialogState:
     return replace(state, queue=queue)
 
 
-def is_complete(state: DialogState) -> bool:
+def is_complete(state: ConversationState) -> bool:
     """Tell whether every question of the flow has an answer."""
     return state.step == STEP_QUESTION and not state.queue
 

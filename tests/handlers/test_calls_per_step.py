@@ -1,0 +1,42 @@
+"""What each onboarding step costs in Bot API calls that spend the shared 30 messages/s.
+
+Every send and edit takes a place in the send window that every person, reminder and broadcast
+shares; answering a button press (answerCallbackQuery) does not. The counts are pinned here so
+that a change that adds a call to a step is seen and weighed.
+"""
+
+from __future__ import annotations
+
+from bot import callback_data as cb
+from tests.handlers.harness import Handlers
+from tests.handlers.steps import CORRECT
+
+PACED = ("sendMessage", "editMessageText", "editMessageReplyMarkup", "sendDocument")
+STEPS = [
+    ("send", "/start"),
+    ("press", cb.encode(cb.LANGUAGE, "en")),
+    ("press", cb.encode(cb.CONSENT, "en")),
+    ("press", "I received my asylum certificate"),
+    ("send", "93"),
+    ("press", "Normal (procédure normale)"),
+    ("send", "02/03/2026"),
+    ("press", CORRECT),
+    ("press", cb.UNKNOWN),
+]
+
+
+async def test_each_onboarding_step_costs_at_most_two_paced_calls(bot: Handlers) -> None:
+    person = bot.person(600)
+    costs = []
+    for kind, value in STEPS:
+        before = len(bot.telegram.calls)
+        if kind == "send":
+            await person.send(value)
+        else:
+            await person.press(value)
+        made = [call.method for call in bot.telegram.calls[before:]]
+        costs.append(sum(method in PACED for method in made))
+    # A typed answer costs its read-back or the next question; a pressed one also closes the
+    # question (an edit). The last step closes the question and shows the summary: a title,
+    # one card per step (2 here) and the calendar file offer. 18 in all.
+    assert costs == [1, 1, 2, 2, 2, 2, 1, 2, 5], costs

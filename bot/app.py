@@ -33,6 +33,7 @@ from bot.services import build_services
 from bot.services.conversation import ConversationService
 from bot.update_processor import FloodLimit, PerChatUpdateProcessor
 from bot.views.menu import command_list
+from bot.views.privacy import Controller
 
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
@@ -105,6 +106,7 @@ async def _post_init(application: BotApplication, runtime: Runtime) -> None:
         zone=settings.timezone,
         reminder_time=settings.reminder_time,
         operators=frozenset(settings.bot_operator_ids),
+        count_threshold=settings.count_threshold,
         inactivity_months=settings.inactivity_months,
         inactivity_notice_days=settings.inactivity_notice_days,
     )
@@ -131,6 +133,10 @@ async def _post_init(application: BotApplication, runtime: Runtime) -> None:
         broadcast_service=services.broadcasts,
     )
     data.dispatch_interval = settings.dispatch_interval
+    data.controller = Controller(
+        settings.operator_name, settings.operator_contact, settings.privacy_policy_url
+    )
+    data.inactivity_months = settings.inactivity_months
     await _publish_commands(application)
     schedule_dispatch(application, settings.dispatch_interval)
     schedule_retention(application, settings.retention_interval)

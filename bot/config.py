@@ -72,6 +72,15 @@ class Settings(BaseSettings):
     # receives more than BROADCAST_DAILY_CAP of them in 24 hours (0: no cap; the rest wait).
     # Legal reminders are exempt from both.
     broadcast_quiet_hours: str = "21:00-08:00"
+    # Who runs this bot, told to every person by /privacy and the consent screen (GDPR art. 13):
+    # a name (a person or an association), how to reach them, and a full privacy policy's address.
+    # `run` warns while the name or the contact is missing.
+    operator_name: str | None = Field(default=None, max_length=200)
+    operator_contact: str | None = Field(default=None, max_length=200)
+    privacy_policy_url: str | None = Field(default=None, max_length=500)
+    # Association staff never see a count of followers below this, and cannot send a broadcast
+    # to fewer people (the operators' broadcast to everyone excepted): nobody is singled out.
+    count_threshold: int = Field(default=5, ge=1, le=100)
     broadcast_daily_cap: int = Field(default=3, ge=0, le=100)
     # Webhook mode (`python -m bot run --webhook`): the public HTTPS URL Telegram posts to, and the
     # secret it must send back in X-Telegram-Bot-Api-Secret-Token with every update.

@@ -13,6 +13,7 @@ from bot.scheduling.dispatcher import Dispatcher
 from bot.sending import Sender
 from bot.services import Services
 from bot.services.conversation import ConversationService
+from bot.views.privacy import Controller
 
 
 @dataclass
@@ -25,6 +26,8 @@ class BotData:
     dispatcher: Dispatcher | None = None
     sender: Sender | None = None
     dispatch_interval: float = 60.0
+    controller: Controller = field(default_factory=Controller)  # who runs the bot (/privacy)
+    inactivity_months: int = 18
     liveness: Liveness = field(default_factory=Liveness)
 
 

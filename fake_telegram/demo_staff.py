@@ -34,19 +34,29 @@ class DemoFollower:
     stage: Stage
 
 
+# Twenty followers: three languages, two departments and three stages big enough to be counted
+# (5 or more, COUNT_THRESHOLD), and smaller groups the staff only see as "other groups".
 FOLLOWERS = (
     DemoFollower("fr", "93", Stage.CERTIFICATE_RECEIVED),
-    DemoFollower("en", "75", Stage.FILE_SENT),
+    DemoFollower("fr", "93", Stage.FILE_SENT),
+    DemoFollower("fr", "75", Stage.WAITING_INTERVIEW),
+    DemoFollower("fr", "75", Stage.CERTIFICATE_RECEIVED),
+    DemoFollower("fr", "59", Stage.FILE_SENT),
+    DemoFollower("fr", "93", Stage.CERTIFICATE_RECEIVED),
     DemoFollower("ar", "93", Stage.WAITING_INTERVIEW),
-    DemoFollower("fa_AF", "69", Stage.CERTIFICATE_RECEIVED),
-    DemoFollower("ps", "13", Stage.DECISION_RECEIVED),
-    DemoFollower("uk", "75", Stage.PROTECTED),
-    DemoFollower("ru", "33", Stage.FILE_SENT),
-    DemoFollower("ti", "93", Stage.CNDA_APPEAL),
-    DemoFollower("fr", "59", Stage.CERTIFICATE_RECEIVED),
+    DemoFollower("ar", "75", Stage.FILE_SENT),
     DemoFollower("ar", "67", Stage.WAITING_INTERVIEW),
-    DemoFollower("tr", "31", Stage.FILE_SENT),
-    DemoFollower("fa_AF", "93", Stage.NOT_REGISTERED),
+    DemoFollower("ar", "93", Stage.CERTIFICATE_RECEIVED),
+    DemoFollower("ar", "75", Stage.DECISION_RECEIVED),
+    DemoFollower("fa_AF", "93", Stage.CERTIFICATE_RECEIVED),
+    DemoFollower("fa_AF", "69", Stage.FILE_SENT),
+    DemoFollower("fa_AF", "93", Stage.WAITING_INTERVIEW),
+    DemoFollower("fa_AF", "75", Stage.CERTIFICATE_RECEIVED),
+    DemoFollower("fa_AF", "13", Stage.FILE_SENT),
+    DemoFollower("ps", "93", Stage.CNDA_APPEAL),
+    DemoFollower("uk", "75", Stage.FILE_SENT),
+    DemoFollower("ti", "93", Stage.WAITING_INTERVIEW),
+    DemoFollower("ru", "33", Stage.CERTIFICATE_RECEIVED),
 )
 
 

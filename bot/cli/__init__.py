@@ -32,6 +32,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # PTB 22 reports time periods (retry_after, durations) as timedelta when opted in; without
     # it, every 429 raises a deprecation warning. PTB reads the variable when it needs it.
     os.environ.setdefault("PTB_TIMEDELTA", "true")
+    # Every file the bot creates (the SQLite database, its -wal and -shm files, backups, the demo's
+    # files) is readable and writable by its user only: it holds people's asylum dates.
+    os.umask(0o077)
     parser = build_parser()
     args = parser.parse_args(argv)
     command: Command = args.command

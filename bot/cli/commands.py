@@ -41,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
     settings.require_token()
     require_catalogs()
     webhook = settings.require_webhook() if args.webhook else None
+    refuse_a_lost_database(settings.database_url)
     configure_logging(settings)
     default_rulebook()
     from bot.app import build_application
@@ -57,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
         loop.run_until_complete(application.shutdown())
         loop.close()
         raise
+    _warn_if_anonymous(settings)
     _serve(application, settings, webhook)
     return 0
 
@@ -102,6 +104,7 @@ async def _dispatch(settings: Settings, *, until_idle: bool) -> int:
     from bot.cli.dispatch_only import run_dispatcher
     from bot.db.migrate import current_revision, head_revision
 
+    refuse_a_lost_database(settings.database_url)
     application = build_application(settings)
     await connect_to_telegram(application, settings)
     try:
@@ -174,11 +177,35 @@ def migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _warn_if_anonymous(settings: Settings) -> None:
+    """Say, once the bot is about to serve, that people cannot be told who runs it."""
+    if not (settings.operator_name and settings.operator_contact):
+        print(
+            "warning: OPERATOR_NAME or OPERATOR_CONTACT is not set: /privacy tells people that "
+            "whoever runs this bot has not said who they are or how to reach them (GDPR art. 13)."
+            " Set both in the env file.",
+            file=sys.stderr,
+        )
+
+
+def refuse_a_lost_database(database_url: str) -> None:
+    """Stop, before anything opens the database, when it was created here and is now gone."""
+    from bot.db.lost import DatabaseLost, check_not_lost
+
+    try:
+        check_not_lost(database_url)
+    except DatabaseLost as error:
+        raise ConfigError(str(error)) from None
+
+
 def _migrate(database_url: str) -> str | None:
     """Run Alembic's upgrade to head and return the resulting revision."""
+    from bot.db.lost import mark_created
     from bot.db.migrate import current_revision, upgrade_to_head
 
+    refuse_a_lost_database(database_url)
     upgrade_to_head(database_url)
+    mark_created(database_url)
     return current_revision(database_url)
 
 

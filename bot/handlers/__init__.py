@@ -45,6 +45,7 @@ COMMAND_HANDLERS: dict[str, Handler] = {
     "add": plan_commands.add_command,
     "prefecture": plan_commands.prefecture_command,
     "mydata": account.mydata_command,
+    "privacy": account.privacy_command,
     "delete": account.delete_command,
     "stop": account.stop_command,
     "resume": account.resume_command,

@@ -6,10 +6,12 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.handlers.base import close_question, send, send_all, send_file, who
+from bot.i18n import is_reviewed
 from bot.views import account as views
 from bot.views import errors
 from bot.views.help import help_messages
 from bot.views.menu import main_menu
+from bot.views.privacy import privacy_information
 from bot.views.retention import kept_after_notice
 
 
@@ -87,6 +89,15 @@ async def help_command(update: Update, context: BotContext) -> None:
     """Explain the words of the procedure and give the contacts."""
     chat_id, _, t = await who(update, context)
     await send_all(context, chat_id, help_messages(t), main_menu(t).keyboard)
+
+
+async def privacy_command(update: Update, context: BotContext) -> None:
+    """Say who runs the bot, why, what is kept, for how long, and the person's rights (GDPR
+    art. 13): before consent too, in the language chosen or the phone's."""
+    chat_id, _, t = await who(update, context)
+    data = context.bot_data
+    screen = privacy_information(t, data.controller, data.inactivity_months, is_reviewed(t.locale))
+    await send(context, chat_id, screen)
 
 
 async def menu_command(update: Update, context: BotContext) -> None:

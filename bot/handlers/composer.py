@@ -126,6 +126,12 @@ def _toggle(dimension: str) -> Callable[[DraftPress], Awaitable[None]]:
     """Return the handler that ticks or unticks the value pressed in one audience filter."""
 
     async def toggle(p: DraftPress) -> None:
+        # Only a group offered (at least the threshold) can be added: a forged value naming a
+        # small group would let two previews tell its size.
+        offered = await _offered(p, dimension)
+        if p.argument not in offered and p.argument not in getattr(p.draft.audience, dimension):
+            await p.query.answer(errors.stale_button(p.t))
+            return
         audience = p.draft.audience.toggled(dimension, p.argument)
         await p.context.services.broadcasts.set_audience(p.user_id, audience)
         await p.query.answer()
@@ -174,8 +180,22 @@ async def _back_to_preview(p: DraftPress) -> None:
     await _preview(p.context, p.chat_id, p.user_id, p.update, replace=True)
 
 
+async def _may_send(p: DraftPress) -> bool:
+    """Tell whether the draft's audience may receive it; if not, say why in an alert."""
+    reach = await p.context.services.broadcasts.reach(p.user_id)
+    if reach.value is None:
+        await p.query.answer(views.too_few(p.t), show_alert=True)
+        return False
+    if reach.value == 0:
+        await p.query.answer(views.nobody(p.t), show_alert=True)
+        return False
+    return True
+
+
 async def _pick_schedule(p: DraftPress) -> None:
     """Offer moments to send it later; the next text typed may be a date and time."""
+    if not await _may_send(p):
+        return
     await p.context.services.broadcasts.wait_for_schedule(p.user_id)
     await p.query.answer()
     await replace_screen(p.context, p.message, views.pick_schedule(p.t, local_now(p.context)))
@@ -195,14 +215,16 @@ async def _schedule_pressed(p: DraftPress) -> None:
 async def _send_now(p: DraftPress) -> None:
     """Send the draft now; this chat gets a progress message that becomes the report."""
     broadcasts = p.context.services.broadcasts
-    if await broadcasts.recipients(p.user_id) == 0:
-        await p.query.answer(views.nobody(p.t), show_alert=True)
+    if not await _may_send(p):
         return
     await p.query.answer()
     if isinstance(p.message, Message):  # the preview stays, without its buttons
         await p.context.sender.remove_buttons(p.chat_id, p.message.message_id)
     progress = await send(p.context, p.chat_id, views.preparing(p.t))
-    await broadcasts.confirm(p.user_id, p.chat_id, progress.message_id)
+    if not await broadcasts.confirm(p.user_id, p.chat_id, progress.message_id):
+        # The audience shrank below the threshold (or emptied) since the preview.
+        await replace_screen(p.context, progress, Screen(views.too_few(p.t)))
+        return
     report = await broadcasts.report(p.draft.id)
     sent = await broadcasts.draft_by_id(p.draft.id)
     assert report is not None and sent is not None
@@ -278,8 +300,8 @@ async def _preview(
         return
     t = translator_for(update, await context.services.people.profile(chat_id))
     name = await draft_name(context, t, draft)
-    count = await broadcasts.recipients(user_id)
-    screens = views.draft_preview(t, draft, name, count, quiet_until(context))
+    reach = await broadcasts.reach(user_id)
+    screens = views.draft_preview(t, draft, name, reach, quiet_until(context))
     query = update.callback_query
     if replace and query is not None and query.message is not None:
         await replace_screen(context, query.message, screens[-1])  # the text is above
@@ -287,18 +309,28 @@ async def _preview(
         await send_screens(context, chat_id, screens)
 
 
+async def _offered(p: DraftPress, dimension: str) -> list[str]:
+    """Return the values of one filter found among the followers in groups big enough to name
+    (bot/domain/disclosure.py), largest first."""
+    numbers = await p.context.services.associations.counts(p.draft.association_id, p.user_id)
+    if dimension == "languages":
+        return [code for code in numbers.by_language.shown if code != "?"]
+    if dimension == "departments":
+        return [code for code in numbers.by_department.shown if code != "?"]
+    return [stage for stage in numbers.by_stage.shown if stage in STAGE_LABELS]
+
+
 async def _audience_screen(p: DraftPress, dimension: str) -> None:
     """Show the values of one filter found among the followers, the chosen ones ticked."""
     draft = await p.context.services.broadcasts.current_draft(p.user_id)
     if draft is None:
         return
-    numbers = await p.context.services.associations.counts(draft.association_id, p.user_id)
+    values = await _offered(p, dimension)
     if dimension == "languages":
-        languages = numbers.by_language
-        options = [(code, language_name(code)) for code in languages if code != "?"]
-    elif dimension == "departments":
-        options = [(code, code) for code in numbers.by_department if code != "?"]
+        options = [(code, language_name(code)) for code in values]
+    elif dimension == "stages":
+        options = [(stage, stage_label(p.t, stage)) for stage in values]
     else:
-        options = [(s, stage_label(p.t, s)) for s in numbers.by_stage if s in STAGE_LABELS]
+        options = [(code, code) for code in values]
     chosen = getattr(draft.audience, dimension)
     await replace_screen(p.context, p.message, views.pick_audience(p.t, dimension, options, chosen))

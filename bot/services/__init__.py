@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
+from bot.domain.disclosure import DEFAULT_THRESHOLD
 from bot.domain.rules.model import RuleBook
 from bot.services.associations import AssociationService
 from bot.services.broadcasts import BroadcastService
@@ -44,12 +45,13 @@ def build_services(
     zone: ZoneInfo,
     reminder_time: time,
     operators: frozenset[int] = frozenset(),
+    count_threshold: int = DEFAULT_THRESHOLD,
     inactivity_months: int = 18,
     inactivity_notice_days: int = 30,
 ) -> Services:
     """Wire the services over one session factory."""
     sessions = Sessions(factory)
-    associations = AssociationService(sessions, clock, operators)
+    associations = AssociationService(sessions, clock, operators, count_threshold)
     return Services(
         people=PeopleService(sessions, clock),
         plans=PlanService(sessions, book, clock, zone, reminder_time),

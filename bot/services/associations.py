@@ -23,6 +23,13 @@ from bot.db import associations as db
 from bot.db import broadcasts as broadcasts_db
 from bot.db import follows as follows_db
 from bot.db.models import Association, Invite, StaffMember
+from bot.domain.disclosure import (
+    DEFAULT_THRESHOLD,
+    Disclosed,
+    DisclosedGroups,
+    disclose,
+    disclose_groups,
+)
 from bot.domain.permissions import Action, Role, allowed
 from bot.services.unit import Sessions
 
@@ -46,12 +53,13 @@ class Membership:
 
 @dataclass(frozen=True)
 class Counts:
-    """Followers of an association, counted by language, department and stage: never a person."""
+    """Followers of an association by language, department and stage, as staff may see them:
+    no count below the threshold, no group that small named (bot/domain/disclosure.py)."""
 
-    total: int
-    by_language: dict[str, int]
-    by_department: dict[str, int]
-    by_stage: dict[str, int]
+    total: Disclosed
+    by_language: DisclosedGroups
+    by_department: DisclosedGroups
+    by_stage: DisclosedGroups
 
 
 def token_hash(token: str) -> str:
@@ -66,6 +74,7 @@ class AssociationService:
     sessions: Sessions
     clock: Clock
     operators: frozenset[int] = frozenset()
+    threshold: int = DEFAULT_THRESHOLD  # no count below it is shown to staff
 
     # -- roles ---------------------------------------------------------------------------------
 
@@ -210,7 +219,8 @@ class AssociationService:
     # -- what staff see of an association ------------------------------------------------------
 
     async def counts(self, association_id: int | None, actor: int) -> Counts:
-        """Count the followers by language, department and stage (staff only; counts only).
+        """Count the followers by language, department and stage (staff only; counts only, none
+        below the threshold). Each look is written to the audit log.
 
         `association_id` None counts everyone who agreed to use the bot (operators only).
         """
@@ -223,11 +233,13 @@ class AssociationService:
             rows = await follows_db.follower_profiles(
                 session=session, association_id=association_id
             )
+            audit(session, actor, association_id, "see_counts", {})
+        k = self.threshold
         return Counts(
-            total=len(rows),
-            by_language=dict(Counter(row[0] or "?" for row in rows).most_common()),
-            by_department=dict(Counter(row[1] or "?" for row in rows).most_common()),
-            by_stage=dict(Counter(row[2] or "?" for row in rows).most_common()),
+            total=disclose(len(rows), k),
+            by_language=disclose_groups(Counter(row[0] or "?" for row in rows), k),
+            by_department=disclose_groups(Counter(row[1] or "?" for row in rows), k),
+            by_stage=disclose_groups(Counter(row[2] or "?" for row in rows), k),
         )
 
     async def name(self, association_id: int) -> str | None:

@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.db import broadcasts as db
 from bot.db.models import Broadcast
 from bot.db.statuses import BroadcastStatus
+from bot.domain.disclosure import may_reach
 from bot.domain.permissions import Action
 from bot.services.associations import Refused, audit
 from bot.services.drafts import Draft, DraftService, draft_of, target_of
@@ -106,7 +107,13 @@ class BroadcastService(DraftService):
                     continue  # another instance started it
                 broadcast = await db.broadcast(session=session, broadcast_id=broadcast_id)
                 assert broadcast is not None
-                await self._launch(session, broadcast, author)
+                if not await self._launch(session, broadcast, author) and association_id:
+                    # The audience shrank below the threshold since it was scheduled.
+                    broadcast.status = BroadcastStatus.CANCELLED
+                    broadcast.finished_at = self.clock.now()
+                    session.add(broadcast)
+                    audit(session, None, association_id, "cancel_broadcast", {"reason": "too_few"})
+                    continue
             started.append(broadcast_id)
         return started
 
@@ -116,8 +123,20 @@ class BroadcastService(DraftService):
             return await db.next_scheduled(session=session)
 
     async def _launch(self, session: AsyncSession, broadcast: Broadcast, author: int) -> int:
-        """Write one delivery row per recipient, mark the broadcast sending, audit; the count."""
+        """Write one delivery row per recipient, mark the broadcast sending, audit; the count.
+
+        An association's broadcast to fewer people than the threshold is not sent (0): it could
+        be aimed at one person. The operators' broadcast to everyone is exempt.
+        """
         assert broadcast.id is not None
+        if broadcast.association_id is not None:
+            reached = await db.count_recipients(
+                session=session, target=target_of(broadcast), now=self.clock.now()
+            )
+            if not may_reach(reached, self.associations.threshold):
+                details = {"broadcast": broadcast.id, "reason": "too_few"}
+                audit(session, author, broadcast.association_id, "broadcast_refused", details)
+                return 0
         count = await db.add_deliveries(
             session=session,
             broadcast_id=broadcast.id,

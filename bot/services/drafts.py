@@ -15,8 +15,9 @@ from typing import Any
 from bot.clock import Clock
 from bot.db import broadcasts as db
 from bot.db.models import Broadcast
+from bot.domain.disclosure import Disclosed, disclose
 from bot.domain.permissions import Action
-from bot.services.associations import AssociationService, Refused
+from bot.services.associations import AssociationService, Refused, audit
 from bot.services.audience import Audience
 from bot.services.unit import Sessions
 
@@ -106,8 +107,25 @@ class DraftService:
         async with self.sessions.begin() as session:
             return await db.delete_drafts(session=session, author=author) > 0
 
+    async def reach(self, author: int) -> Disclosed:
+        """Return who the draft would reach now, as its author may see it (audited): for an
+        association, no number below the threshold; the operators' broadcast to everyone is
+        counted exactly."""
+        async with self.sessions.begin() as session:
+            broadcast = await db.draft(session=session, author=author)
+            if broadcast is None:
+                return disclose(0, 0)
+            count = await db.count_recipients(
+                session=session, target=target_of(broadcast), now=self.clock.now()
+            )
+            threshold = 0 if broadcast.association_id is None else self.associations.threshold
+            shown = disclose(count, threshold)
+            details = {"broadcast": broadcast.id, "shown": shown.value}
+            audit(session, author, broadcast.association_id, "preview_audience", details)
+            return shown
+
     async def recipients(self, author: int) -> int:
-        """Count who would receive the author's draft now."""
+        """Count who would receive the author's draft now (exact: not for staff's eyes)."""
         async with self.sessions.begin() as session:
             broadcast = await db.draft(session=session, author=author)
             if broadcast is None:

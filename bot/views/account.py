@@ -123,10 +123,14 @@ def delete_confirm(t: Translator, *, staff: bool = False) -> Screen:
 
 
 def deleted(t: Translator) -> str:
-    """Confirm the erasure."""
-    return rtl(
-        t, t.gettext("Everything is erased. Nothing more will be sent. Send /start to begin again.")
+    """Confirm the erasure, and say what the bot cannot erase: the chat on the phone."""
+    done = t.gettext("Everything is erased. Nothing more will be sent. Send /start to begin again.")
+    phone = t.gettext(
+        "Your dates are still in this chat on your phone (and in the file /mydata sent). To "
+        "remove them, delete this chat in Telegram: press and hold it in your list of chats, "
+        "then choose Delete or Clear history."
     )
+    return rtl(t, f"{done}\n\n{phone}")
 
 
 def kept(t: Translator) -> str:

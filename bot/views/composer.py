@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from bot import callback_data as cb
 from bot.callback_data import DraftAction
+from bot.domain.disclosure import Disclosed
 from bot.domain.situations import SITUATIONS, WINDOWS
 from bot.i18n import N_, Translator, supported_languages
 from bot.services.drafts import Draft
@@ -58,7 +59,11 @@ def write_version(t: Translator, language: str) -> Screen:
 
 
 def draft_preview(
-    t: Translator, draft: Draft, name: str, recipients: int, quiet_until: datetime | None = None
+    t: Translator,
+    draft: Draft,
+    name: str,
+    reach: Disclosed,
+    quiet_until: datetime | None = None,
 ) -> list[Screen]:
     """Show the draft as it will be sent, who receives it, and the choices left.
 
@@ -90,11 +95,23 @@ def draft_preview(
         t.gettext("Audience: {audience}").format(
             audience=esc("; ".join(parts)) if parts else t.gettext("all followers")
         ),
-        t.ngettext(
-            "It will reach {count} person now.", "It will reach {count} people now.", recipients
-        ).format(count=recipients),
+        _reach_line(t, reach),
         *summary_end,
     ]
+    send_rows = []
+    if reach.value is not None:  # too few people: no way to send it as it is
+        recipients = reach.value
+        send_rows = [
+            [
+                (
+                    t.ngettext(
+                        "✅ Send to {count} person", "✅ Send to {count} people", recipients
+                    ).format(count=recipients),
+                    cb.encode_draft(DraftAction.SEND),
+                )
+            ],
+            [(t.gettext("🕘 Send later"), cb.encode_draft(DraftAction.LATER))],
+        ]
     rows = [
         [(t.gettext("Add a version in another language"), cb.encode_draft(DraftAction.VERSIONS))],
         [
@@ -103,15 +120,7 @@ def draft_preview(
             (t.gettext("Stages"), cb.encode_draft(DraftAction.MENU_STAGES)),
         ],
         [(t.gettext("Deadline soon"), cb.encode_draft(DraftAction.SITUATIONS))],
-        [
-            (
-                t.ngettext(
-                    "✅ Send to {count} person", "✅ Send to {count} people", recipients
-                ).format(count=recipients),
-                cb.encode_draft(DraftAction.SEND),
-            )
-        ],
-        [(t.gettext("🕘 Send later"), cb.encode_draft(DraftAction.LATER))],
+        *send_rows,
         [(t.gettext("Cancel"), cb.encode_draft(DraftAction.DISCARD))],
     ]
     paragraphs = [header, draft.texts.get("default", ""), "\n".join(summary)]
@@ -235,6 +244,31 @@ def _typed_example(t: Translator, now: datetime) -> str:
 def preparing(t: Translator) -> str:
     """The progress message, before the first count."""
     return rtl(t, t.gettext("📣 Preparing the message…"))
+
+
+def _reach_line(t: Translator, reach: Disclosed) -> str:
+    """Say who the draft reaches: a number, or that too few people match to send it."""
+    if reach.value is None:
+        return t.ngettext(
+            "It will reach fewer than {count} person: too few to send, because the message "
+            "could single someone out. Choose a wider audience.",
+            "It will reach fewer than {count} people: too few to send, because the message "
+            "could single someone out. Choose a wider audience.",
+            reach.threshold,
+        ).format(count=reach.threshold)
+    return t.ngettext(
+        "It will reach {count} person now.", "It will reach {count} people now.", reach.value
+    ).format(count=reach.value)
+
+
+def too_few(t: Translator) -> str:
+    """Refuse to send to an audience small enough to single someone out."""
+    return rtl(
+        t,
+        t.gettext(
+            "Too few people for this message: it could single someone out. Choose a wider audience."
+        ),
+    )
 
 
 def nobody(t: Translator) -> str:

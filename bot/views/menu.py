@@ -16,6 +16,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("language", N_("Change language")),
     ("help", N_("Help: words and contacts")),
     ("mydata", N_("What the bot keeps about me")),
+    ("privacy", N_("Who runs the bot, my rights")),
     ("stop", N_("Pause reminders")),
     ("resume", N_("Restart reminders")),
     ("delete", N_("Erase everything about me")),

@@ -43,6 +43,11 @@ def unreviewed_translation(t: Translator) -> str:
     )
 
 
+def privacy_pointer(t: Translator) -> str:
+    """The line under the consent notice that leads to the full information (/privacy)."""
+    return t.gettext("Who runs this bot, why, for how long, and your rights: /privacy")
+
+
 def privacy_notice(
     t: Translator, code: str, reviewed: bool = True, follow: str | None = None
 ) -> Screen:
@@ -60,6 +65,7 @@ def privacy_notice(
         "See everything we keep with /mydata. Erase everything at any time with /delete.\n\n"
         'Nothing is kept until you press "I agree".'
     )
+    text = f"{text}\n\n{privacy_pointer(t)}"
     if not reviewed:
         text = f"{text}\n\n{unreviewed_translation(t)}"  # honest, but never the first line
     rows = [

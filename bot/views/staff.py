@@ -8,6 +8,7 @@ from datetime import datetime
 
 from bot import callback_data as cb
 from bot.callback_data import StaffAction
+from bot.domain.disclosure import Disclosed, DisclosedGroups
 from bot.domain.permissions import Action, Role, allowed
 from bot.domain.rules.model import Rule
 from bot.i18n import N_, Translator, supported_languages
@@ -108,17 +109,23 @@ def invitation(t: Translator, name: str, role: Role, link: str) -> str:
 
 
 def counts(t: Translator, name: str, numbers: Counts) -> str:
-    """Show how many people follow the association, by language, department and stage."""
+    """Show how many people follow the association, by language, department and stage: no
+    count below the threshold, no group that small named."""
 
-    def line(values: dict[str, int], label: Callable[[str], str]) -> str:
-        return ", ".join(f"{label(key)}: {count}" for key, count in values.items()) or "-"
+    def line(groups: DisclosedGroups, label: Callable[[str], str]) -> str:
+        parts = [f"{label(key)}: {count}" for key, count in groups.shown.items()]
+        if groups.others:
+            others = t.gettext("other groups")
+            parts.append(f"{others}: {number(t, groups.others_disclosed)}")
+        return ", ".join(parts) or "-"
 
+    threshold = numbers.total.threshold
     return rtl(
         t,
         "\n".join(
             [
                 t.gettext("<b>Followers of {name}</b>: {total}").format(
-                    name=esc(name), total=numbers.total
+                    name=esc(name), total=number(t, numbers.total)
                 ),
                 t.gettext("By language: {values}").format(
                     values=esc(line(numbers.by_language, language_name))
@@ -130,6 +137,13 @@ def counts(t: Translator, name: str, numbers: Counts) -> str:
                     values=esc(line(numbers.by_stage, lambda stage: stage_label(t, stage)))
                 ),
                 t.gettext("Counts only: the bot never shows who follows you."),
+                t.ngettext(
+                    "Groups of fewer than {count} person are not shown, so that nobody can be "
+                    "singled out.",
+                    "Groups of fewer than {count} people are not shown, so that nobody can be "
+                    "singled out.",
+                    threshold,
+                ).format(count=threshold),
             ]
         ),
     )
@@ -205,3 +219,10 @@ def alert_message(
         ),
     ]
     return rtl(t, "\n".join(lines))
+
+
+def number(t: Translator, count: Disclosed) -> str:
+    """Return a count as staff may read it: the number, or "fewer than 5"."""
+    if count.value is None:
+        return t.gettext("fewer than {count}").format(count=count.threshold)
+    return str(count.value)

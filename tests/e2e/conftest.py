@@ -107,13 +107,16 @@ def settings_for(telegram: FakeTelegram, database_url: str, **extra: object) -> 
     """Settings aimed at the fake server and a migrated database; the dispatcher checks often.
 
     No flood limit by default: a test's person answers in milliseconds, far faster than anyone
-    types, and would be held back as a flood. tests/e2e/test_crowds.py sets one.
+    types, and would be held back as a flood. tests/e2e/test_crowds.py sets one. Every count is
+    shown to staff (COUNT_THRESHOLD 1), for journeys with one to three followers.
     """
     upgrade_to_head(database_url)
     options: dict[str, object] = {
         "dispatch_interval": 0.1,
         "telegram_global_rate": 0,
         "flood_updates": 0,
+        # Journeys with one to three followers; tests/e2e/test_disclosure.py keeps the default.
+        "count_threshold": 1,
         **extra,
     }
     return load_settings(

@@ -319,8 +319,10 @@ async def test_the_operator_writes_to_everyone_and_nobody_else_can(
         await say(operator, "/broadcasts")
         history = await operator.wait_for(lambda m: "Latest messages of Everyone" in (m.text or ""))
         assert "2 of 2 delivered" in (history.text or "")
-        audit = _rows_at(settings.database_url, "SELECT actor_id FROM audit_log")
-        assert audit == [(OPERATOR,)]
+        audit = _rows_at(settings.database_url, "SELECT actor_id, action FROM audit_log")
+        assert {actor for actor, _ in audit} == {OPERATOR}
+        actions = [action for _, action in audit]
+        assert actions.count("broadcast") == 1 and "preview_audience" in actions
 
 
 def _rows_at(database_url: str, query: str) -> list[tuple[object, ...]]:

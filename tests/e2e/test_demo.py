@@ -57,8 +57,8 @@ def test_demo_plays_the_onboarding_in_the_terminal() -> None:
 
 
 def test_staff_mode_shows_the_counts_and_a_broadcast_preview() -> None:
-    """`demo --staff`: the phone is the admin of a demo association with 12 followers; the end
-    of input (no :quit) leaves cleanly."""
+    """`demo --staff`: the phone is the admin of a demo association with 20 followers, counted
+    without naming a group under 5; the end of input (no :quit) leaves cleanly."""
     lines = ["/staff", "3", "/broadcast", "Réunion d'information jeudi à 14h."]  # 3: Followers
     result = subprocess.run(
         [sys.executable, "-m", "bot", "demo", "--staff", "--lang", "en"],
@@ -72,9 +72,11 @@ def test_staff_mode_shows_the_counts_and_a_broadcast_preview() -> None:
     out = result.stdout
     assert "Staff mode: you are the admin of Entraide démo" in out and "/broadcast" in out
     assert "Welcome to Entraide démo: you are now its admin." in out
-    assert "Followers of Entraide démo: 12" in out and "By department: 93: 4" in out
+    assert "Followers of Entraide démo: 20" in out
+    assert "By language: Français: 6, العربية: 5, دری / فارسی: 5, other groups: fewer than 5" in out
+    assert "By department: 93: 9, 75: 6, other groups: 5" in out
     assert "Preview of the message from Entraide démo" in out
-    assert "Réunion d'information jeudi à 14h." in out and "Send to 12 people" in out
+    assert "Réunion d'information jeudi à 14h." in out and "Send to 20 people" in out
     assert "Traceback" not in result.stderr
 
 

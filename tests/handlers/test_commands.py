@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from bot import callback_data as cb
 from bot.i18n import translator
 from bot.views import errors
 from bot.views.menu import main_menu
@@ -65,3 +66,20 @@ async def test_mydata_shows_the_dates_and_sends_them_as_json(bot: Handlers) -> N
     assert exported["person"]["language"] == "en"
     assert exported["dates"][0]["event"] == "certificate_issued"
     assert exported["dates"][0]["date"] == "2026-03-02"
+
+
+async def test_privacy_is_readable_before_and_after_consent(bot: Handlers) -> None:
+    """/privacy works before anything is stored (the phone's language) and after consent (the
+    language chosen); the consent screen points to it."""
+    person = bot.person(700, language_code="fr")
+    await person.send("/privacy")
+    before = person.last_message.text
+    assert "/mydata" in before and "CNIL" in before and "What is kept" not in before  # French
+    await person.send("/start")
+    await person.press(cb.encode(cb.LANGUAGE, "en"))
+    assert "/privacy" in person.last_message.text  # the consent notice points to it
+    await person.press(cb.encode(cb.CONSENT, "en"))
+    await person.send("/privacy")
+    after = person.last_message.text
+    assert after.startswith("Your data in this bot") and "What is kept" in after
+    assert before != after

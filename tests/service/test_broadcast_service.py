@@ -41,6 +41,7 @@ def services_on(url: str, clock: ManualClock) -> tuple[Services, AsyncEngine]:
         clock=clock,
         zone=PARIS,
         reminder_time=time(9, 0),
+        count_threshold=1,  # three followers: these tests are about filters (see test_disclosure)
     )
     return services, engine
 

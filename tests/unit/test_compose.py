@@ -272,15 +272,31 @@ def test_caddy_proxies_to_the_bot_services(compose: dict[str, Any]) -> None:
     assert caddy_directive("fail_duration") and caddy_directive("fail_duration") != ["0s"]
     assert caddy_directive("lb_try_duration")
     webhook_path = urlsplit(bot["WEBHOOK_URL"]).path
-    assert f"{webhook_path} {{" in caddy_directive("handle"), (
-        "Caddy must forward WEBHOOK_URL's path"
-    )
+    assert caddy_directive("path") == [webhook_path], "Caddy must forward WEBHOOK_URL's path"
     caddy = services(compose)["caddy"]
     assert caddy["image"].startswith("caddy:2")
     assert "./deploy/Caddyfile:/etc/caddy/Caddyfile:ro" in caddy["volumes"]
     assert CADDYFILE.read_text().count("{$WEBHOOK_DOMAIN}") == 1
     assert environment(caddy)["WEBHOOK_DOMAIN"].startswith("${WEBHOOK_DOMAIN")
     assert {"80:80", "443:443"} <= set(caddy["ports"])
+
+
+def test_caddy_refuses_updates_without_the_secret_before_reading_them(
+    compose: dict[str, Any],
+) -> None:
+    """Only requests carrying WEBHOOK_SECRET reach an instance, with a body capped at 1 MB; the
+    others get 403 from Caddy (the bot's own server reads a body before checking the secret)."""
+    bot = filled_environment(compose["x-bot"])
+    webhook_path = urlsplit(bot["WEBHOOK_URL"]).path
+    assert caddy_directive("path") == [webhook_path]
+    assert caddy_directive("header") == ["X-Telegram-Bot-Api-Secret-Token {$WEBHOOK_SECRET}"]
+    assert caddy_directive("max_size") == ["1MB"]
+    assert "@telegram {" in caddy_directive("handle")
+    assert caddy_directive("respond") == ["403", "404"]
+    text = CADDYFILE.read_text()
+    assert text.index("handle @telegram") < text.index("reverse_proxy") < text.index("respond 403")
+    caddy = services(compose)["caddy"]
+    assert environment(caddy)["WEBHOOK_SECRET"].startswith("${WEBHOOK_SECRET")
 
 
 def test_the_image_holds_the_installed_bot_only() -> None:

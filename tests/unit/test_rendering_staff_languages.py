@@ -8,8 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.domain.disclosure import disclose, disclose_groups
 from bot.domain.rules.loader import default_rulebook
 from bot.i18n import supported_languages, translator
+from bot.services.associations import Counts
 from bot.services.audience import Audience
 from bot.services.broadcasts import Report
 from bot.services.drafts import Draft
@@ -54,8 +56,20 @@ def screens(code: str) -> list[Screen]:
         broadcasts.history(t, "Accueil", [(Report(7, "scheduled", {}), DRAFT)], NOW),
         staff.staff_menu(t, [], operator=True),
         Screen(staff.no_broadcast_rights(t)),
-        *composer.draft_preview(t, DRAFT, "Accueil", 12, NOW + timedelta(hours=12)),
+        *composer.draft_preview(t, DRAFT, "Accueil", disclose(12), NOW + timedelta(hours=12)),
+        *composer.draft_preview(t, DRAFT, "Accueil", disclose(3)),  # too few to send
+        Screen(composer.too_few(t)),
+        Screen(staff.counts(t, "Accueil", COUNTS)),
     ]
+
+
+# 14 followers: French 9, two small groups (3 + 2) counted together as "other groups: 5".
+COUNTS = Counts(
+    total=disclose(14),
+    by_language=disclose_groups({"fr": 9, "ti": 3, "ps": 2}),
+    by_department=disclose_groups({"93": 14}),
+    by_stage=disclose_groups({"file_sent": 11, "interview": 3}),
+)
 
 
 @pytest.mark.parametrize("code", CODES)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -23,7 +25,7 @@ from bot.handlers.base import tell_to_slow_down
 from bot.health import HealthCheck, HealthServer
 from bot.i18n import supported_languages, translator
 from bot.scheduling.dispatcher import Dispatcher, DispatchSettings
-from bot.scheduling.jobs import schedule_dispatch
+from bot.scheduling.jobs import keep_dispatching, schedule_dispatch
 from bot.scheduling.replanning import schedule_replan
 from bot.scheduling.retention import schedule_retention
 from bot.sending import Sender
@@ -49,6 +51,7 @@ class Runtime:
     serve_health: bool = False
     health: HealthServer | None = None
     replan: bool = False
+    watchdog: asyncio.Task[None] | None = None
 
 
 def build_application(
@@ -109,6 +112,11 @@ async def _post_init(application: BotApplication, runtime: Runtime) -> None:
         count_threshold=settings.count_threshold,
         inactivity_months=settings.inactivity_months,
         inactivity_notice_days=settings.inactivity_notice_days,
+        keep_days=(
+            settings.reminder_retention_days,
+            settings.broadcast_retention_days,
+            settings.audit_retention_days,
+        ),
     )
     data = application.bot_data
     data.services, data.book = services, default_rulebook()
@@ -139,6 +147,9 @@ async def _post_init(application: BotApplication, runtime: Runtime) -> None:
     data.inactivity_months = settings.inactivity_months
     await _publish_commands(application)
     schedule_dispatch(application, settings.dispatch_interval)
+    runtime.watchdog = asyncio.create_task(
+        keep_dispatching(application, settings.dispatch_interval), name="dispatch-watchdog"
+    )
     schedule_retention(application, settings.retention_interval)
     if runtime.replan:
         schedule_replan(application)
@@ -165,7 +176,12 @@ async def _publish_commands(application: BotApplication) -> None:
 
 
 async def _post_shutdown(application: BotApplication, runtime: Runtime) -> None:
-    """Stop the health endpoint and close the database connections."""
+    """Stop the watchdog and the health endpoint, and close the database connections."""
+    if runtime.watchdog is not None:
+        runtime.watchdog.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await runtime.watchdog
+        runtime.watchdog = None
     if runtime.health is not None:
         await runtime.health.stop()
         runtime.health = None

@@ -81,6 +81,12 @@ class Settings(BaseSettings):
     # Association staff never see a count of followers below this, and cannot send a broadcast
     # to fewer people (the operators' broadcast to everyone excepted): nobody is singled out.
     count_threshold: int = Field(default=5, ge=1, le=100)
+    # Records kept only while they serve (days; 0: kept until the person is erased): reminders
+    # of deadlines that ended this long ago, finished broadcasts (texts and deliveries), audit
+    # entries. Swept by the retention job every RETENTION_INTERVAL.
+    reminder_retention_days: int = Field(default=90, ge=0, le=3650)
+    broadcast_retention_days: int = Field(default=180, ge=0, le=3650)
+    audit_retention_days: int = Field(default=365, ge=0, le=3650)
     broadcast_daily_cap: int = Field(default=3, ge=0, le=100)
     # Webhook mode (`python -m bot run --webhook`): the public HTTPS URL Telegram posts to, and the
     # secret it must send back in X-Telegram-Bot-Api-Secret-Token with every update.

@@ -1,4 +1,4 @@
-"""GET /healthz of a running bot: the database answers, the dispatcher runs, updates come in.
+"""GET /healthz of a running bot: the database takes writes, the dispatcher runs, updates come in.
 
 Served on HEALTH_LISTEN:HEALTH_PORT by `python -m bot run` (polling or webhook), for the Docker
 HEALTHCHECK (`python -m bot health`) and a load balancer's active checks. It reports states and
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.db.engine import ping
+from bot.db.app_state import prove_writable
 
 log = logging.getLogger(__name__)
 DATABASE_TIMEOUT = 5.0
@@ -71,7 +71,7 @@ class HealthCheck:
     async def _database(self) -> str:
         try:
             async with asyncio.timeout(DATABASE_TIMEOUT):
-                await ping(self.engine)
+                await prove_writable(self.engine)
         except TimeoutError:
             return "timeout"
         except Exception as error:  # noqa: BLE001 - any failure is a state to report

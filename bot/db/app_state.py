@@ -1,7 +1,8 @@
 """The application's memory of itself (table app_state): values by key, and a lease.
 
-Keys: "rules_hash" (the rules file the stored plans were last computed with) and "replan_lease"
-(until when one process recomputes every plan; others leave it alone).
+Keys: "rules_hash" (the rules file the stored plans were last computed with), "replan_lease"
+(until when one process recomputes every plan; others leave it alone) and "health" (when the
+health check last proved the database takes writes).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db.models import AppState
@@ -31,6 +33,20 @@ async def write(session: AsyncSession, key: str, value: str, now: datetime) -> N
     )
     if not updated.rowcount:
         await connection.execute(sa.insert(T).values(key=key, value=value, updated_at=now))
+
+
+async def prove_writable(engine: AsyncEngine) -> None:
+    """Write the "health" row in its own transaction: raises what the driver raises when the
+    database cannot take writes (read-only, disk full, locked for too long)."""
+    now = datetime.now(UTC)
+    async with engine.begin() as connection:
+        updated = await connection.execute(
+            sa.update(T).where(T.c.key == "health").values(value=_stamp(now), updated_at=now)
+        )
+        if not updated.rowcount:
+            await connection.execute(
+                sa.insert(T).values(key="health", value=_stamp(now), updated_at=now)
+            )
 
 
 async def take_lease(session: AsyncSession, key: str, now: datetime, until: datetime) -> bool:

@@ -143,11 +143,15 @@ async def draft(*, session: AsyncSession, author: int) -> Broadcast | None:
     return (await session.exec(query)).first()
 
 
-async def delete_drafts(*, session: AsyncSession, author: int) -> int:
-    """Delete the author's drafts; return how many there were."""
-    result = await (await session.connection()).execute(
-        sa.delete(B).where(B.c.author_id == author, B.c.status == "draft")
-    )
+async def delete_drafts(
+    *, session: AsyncSession, author: int, association_id: int | None = None
+) -> int:
+    """Delete the author's drafts (only those for `association_id` when given); return how many
+    there were."""
+    query = sa.delete(B).where(B.c.author_id == author, B.c.status == "draft")
+    if association_id is not None:
+        query = query.where(B.c.association_id == association_id)
+    result = await (await session.connection()).execute(query)
     return int(result.rowcount or 0)
 
 

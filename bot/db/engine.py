@@ -119,9 +119,3 @@ def async_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSessio
     from sqlmodel.ext.asyncio.session import AsyncSession
 
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
-
-
-async def ping(engine: AsyncEngine) -> None:
-    """Ask the database a trivial question (raises what the driver raises when it cannot)."""
-    async with engine.connect() as connection:
-        await connection.execute(sa.text("SELECT 1"))

@@ -1,4 +1,5 @@
-"""Queries of the retention sweep: who was seen when, who to warn, who to erase.
+"""Queries of the retention sweep: who was seen when, who to warn, who to erase, and the records
+that have served their time.
 
 Several instances may sweep at once: a notice is claimed with a conditional update before it is
 sent, and an erasure deletes only a person still unseen since their notice.
@@ -12,9 +13,14 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.db.models import Person
+from bot.db.models import AuditEntry, Broadcast, Delivery, Person, Reminder
+from bot.db.statuses import BroadcastStatus, OutboxStatus
 
 P = Person.__table__  # type: ignore[attr-defined]
+R = Reminder.__table__  # type: ignore[attr-defined]
+B = Broadcast.__table__  # type: ignore[attr-defined]
+D = Delivery.__table__  # type: ignore[attr-defined]
+A = AuditEntry.__table__  # type: ignore[attr-defined]
 
 
 async def mark_seen(
@@ -83,3 +89,46 @@ async def notified_and_unseen(
         .limit(limit)
     )
     return list(rows.all())
+
+
+async def purge_records(
+    *,
+    session: AsyncSession,
+    reminders_before: datetime | None,
+    broadcasts_before: datetime | None,
+    audit_before: datetime | None,
+) -> dict[str, int]:
+    """Delete what no longer serves anyone; return how many rows of each kind went.
+
+    - reminders whose deadline ended before `reminders_before` and that are no longer waiting
+      (sent, cancelled, failed): the planner never plans a moment in the past again, so
+      they cannot come back;
+    - broadcasts finished (done or cancelled) before `broadcasts_before`, with their texts and
+      their delivery rows;
+    - audit entries older than `audit_before`.
+    None keeps that kind of row.
+    """
+    connection = await session.connection()
+    purged = {"reminders": 0, "broadcasts": 0, "deliveries": 0, "audit": 0}
+    if reminders_before is not None:
+        finished = [OutboxStatus.SENT, OutboxStatus.CANCELLED, OutboxStatus.FAILED]
+        result = await connection.execute(
+            sa.delete(R).where(
+                R.c.due_at < reminders_before,
+                R.c.status.in_([status.value for status in finished]),
+            )
+        )
+        purged["reminders"] = int(result.rowcount or 0)
+    if broadcasts_before is not None:
+        old = sa.select(B.c.id).where(
+            B.c.status.in_([BroadcastStatus.DONE.value, BroadcastStatus.CANCELLED.value]),
+            B.c.finished_at < broadcasts_before,
+        )
+        deliveries = await connection.execute(sa.delete(D).where(D.c.broadcast_id.in_(old)))
+        purged["deliveries"] = int(deliveries.rowcount or 0)
+        broadcasts = await connection.execute(sa.delete(B).where(B.c.id.in_(old)))
+        purged["broadcasts"] = int(broadcasts.rowcount or 0)
+    if audit_before is not None:
+        result = await connection.execute(sa.delete(A).where(A.c.at < audit_before))
+        purged["audit"] = int(result.rowcount or 0)
+    return purged

@@ -22,7 +22,7 @@ from telegram.error import TelegramError
 
 from bot.clock import Clock
 from bot.db import outbox, outbox_deliveries, outbox_reminders
-from bot.db.outbox import REMINDERS, Held, Outcome, Queue
+from bot.db.outbox import DELIVERIES, REMINDERS, Held, Outcome, Queue
 from bot.domain.quiet_hours import QuietHours
 from bot.domain.rules.model import RuleBook
 from bot.scheduling.broadcasting import BroadcastSender
@@ -95,6 +95,11 @@ class Dispatcher:
         self._sent: dict[str, list[Held]] = {}  # per queue, sent and not yet recorded
         self.broadcasts = BroadcastSender(self, broadcast_service)
 
+    @property
+    def busy(self) -> bool:
+        """Tell whether a pass is running now."""
+        return self._running.locked()
+
     async def run_once(self) -> DispatchReport:
         """Send everything due now, batch after batch; return counts and the next due moment.
 
@@ -103,6 +108,10 @@ class Dispatcher:
         """
         report = DispatchReport()
         async with self._running:
+            # Rows sent during a database outage are recorded before anything is claimed: their
+            # lease may have ended meanwhile, and claiming first would send them again.
+            for queue in (REMINDERS, DELIVERIES):
+                await self._flush_sent(queue)
             while self.keep_going():
                 now = self.clock.now()
                 async with self.sessions.begin() as session:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from datetime import datetime
+import time
+from datetime import UTC, datetime
 
 from bot.context import BotApplication, BotContext
 
@@ -37,6 +39,30 @@ async def dispatch_job(context: BotContext) -> None:
             report.blocked,
         )
     _wake_at_next_due(context, report.next_due)
+
+
+async def keep_dispatching(application: BotApplication, interval: float) -> None:
+    """Watch, on the monotonic clock, that the dispatcher keeps running; until cancelled.
+
+    The JobQueue's schedule is in wall-clock time: when the system clock steps back (an NTP
+    correction, a VM restored), the repeating job's next run lies in the future by the step,
+    and reminders would stop for that long. When no pass has finished for three intervals (and
+    none is running), the job is moved to now: it runs, and its next runs follow from there.
+    """
+    data = application.bot_data
+    poked = time.monotonic()
+    while True:
+        await asyncio.sleep(interval)
+        quiet = min(data.liveness.dispatch_age(), time.monotonic() - poked)
+        dispatcher, queue = data.dispatcher, application.job_queue
+        if quiet <= 3 * interval or not application.running or queue is None:
+            continue
+        if dispatcher is None or dispatcher.busy:
+            continue
+        log.warning("dispatcher stalled (did the system clock step back?): run now")
+        for job in queue.get_jobs_by_name(DISPATCH):
+            job.job.modify(next_run_time=datetime.now(UTC))
+        poked = time.monotonic()
 
 
 def wake_dispatcher(application: BotApplication) -> None:

@@ -28,8 +28,12 @@ def schedule_retention(application: BotApplication, interval: float) -> None:
 
 
 async def retention_job(context: BotContext) -> None:
-    """Erase those whose notice expired, then send the notices now due."""
+    """Delete the records whose time is over; erase those whose notice expired, then send the
+    notices now due."""
     retention = context.services.retention
+    purged = await retention.purge_records()
+    if any(purged.values()):
+        log.info("retention: records deleted %s", purged)  # counts only
     if not retention.enabled:
         return
     zone = context.services.zone

@@ -48,6 +48,7 @@ def build_services(
     count_threshold: int = DEFAULT_THRESHOLD,
     inactivity_months: int = 18,
     inactivity_notice_days: int = 30,
+    keep_days: tuple[int, int, int] = (90, 180, 365),
 ) -> Services:
     """Wire the services over one session factory."""
     sessions = Sessions(factory)
@@ -59,7 +60,9 @@ def build_services(
         associations=associations,
         follows=FollowService(sessions, clock),
         broadcasts=BroadcastService(sessions, clock, associations),
-        retention=RetentionService(sessions, clock, inactivity_months, inactivity_notice_days),
+        retention=RetentionService(
+            sessions, clock, inactivity_months, inactivity_notice_days, *keep_days
+        ),
         clock=clock,
         zone=zone,
     )

@@ -212,7 +212,12 @@ class AssociationService:
             cancelled = await broadcasts_db.cancel_scheduled_by(
                 session=session, association_id=association_id, author=user_id, now=self.clock.now()
             )
-            details = {"scheduled_cancelled": cancelled}
+            # Nor does a draft wait for them: a "send later" draft would otherwise take what they
+            # type next (their own answers to the bot included) as its date.
+            await broadcasts_db.delete_drafts(
+                session=session, author=user_id, association_id=association_id
+            )
+            details = {"scheduled_cancelled": cancelled, "removed": member.id}
             audit(session, actor, association_id, "remove_staff", details)
             return True
 

@@ -42,6 +42,11 @@ class RetentionService:
     clock: Clock
     months: int = 18
     notice_days: int = 30
+    # Days after which finished records go (0: kept): reminders of deadlines long passed,
+    # finished broadcasts (texts and deliveries), audit entries.
+    keep_reminders_days: int = 90
+    keep_broadcasts_days: int = 180
+    keep_audit_days: int = 365
 
     @property
     def enabled(self) -> bool:
@@ -76,6 +81,21 @@ class RetentionService:
         """Forget a notice that could not be sent (Telegram unreachable): the next sweep retries."""
         async with self.sessions.begin() as session:
             await retention_db.release_notice(session=session, chat_id=chat_id)
+
+    async def purge_records(self) -> dict[str, int]:
+        """Delete the records whose retention period is over; return how many went, by kind."""
+        now = self.clock.now()
+
+        def before(days: int) -> datetime | None:
+            return now - timedelta(days=days) if days > 0 else None
+
+        async with self.sessions.begin() as session:
+            return await retention_db.purge_records(
+                session=session,
+                reminders_before=before(self.keep_reminders_days),
+                broadcasts_before=before(self.keep_broadcasts_days),
+                audit_before=before(self.keep_audit_days),
+            )
 
     async def erase_expired(self, limit: int = 500) -> list[tuple[int, str]]:
         """Erase people notified `notice_days` ago and not seen since; return (chat, language)."""

@@ -30,6 +30,7 @@ from bot.context import BotApplication
 from bot.db.engine import SQLITE_PRAGMAS, create_sync_engine
 from bot.db.migrate import upgrade_to_head
 from bot.db.models import Person, Reminder
+from bot.scheduling import dispatcher as dispatcher_module
 from bot.scheduling.jobs import DISPATCH
 from fake_telegram.faults import Faults
 from fake_telegram.server import FakeTelegram
@@ -418,3 +419,42 @@ async def test_an_outage_longer_than_the_retry_schedule_loses_no_reminder(
         f"{len(per_chat)}/{count} reminders delivered after it; rows {dict(rows)}"
     )
     assert per_chat == Counter(dict.fromkeys(range(FIRST_CHAT, FIRST_CHAT + count), 1))
+
+
+async def test_a_write_outage_longer_than_the_lease_sends_nothing_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Reminders are sent, then the database refuses the write that records them, long enough
+    for their lease to end (the clock moves 10 minutes past it). When it is back, the rows sent
+    are recorded before anything is claimed again: each person got their reminder once."""
+    monkeypatch.setattr(dispatcher_module, "DB_PATIENCE", timedelta(seconds=0.5))
+    count, path = 20, tmp_path / "bot.sqlite3"
+    url = f"sqlite:///{path}"
+    clock = ManualClock(START)
+    async with FakeTelegram() as telegram:
+        config = settings(telegram, url, dispatch_lease=60)
+        seed(url, count, START + timedelta(hours=1))
+        for offset in range(count):
+            telegram.user(FIRST_CHAT + offset, language_code="en")
+        telegram.delay("sendMessage", 1.0, times=count)  # the sends are on the wire a while
+        application = build_application(config, clock=clock)
+        async with running(application, poll_timeout=1):
+            clock.advance(timedelta(hours=1, minutes=1))  # every reminder is due: claimed
+            await asyncio.sleep(0.4)
+            locker = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            try:
+                await asyncio.to_thread(locker.execute, "BEGIN EXCLUSIVE")  # before the record
+                await asyncio.sleep(1.0 + 4 * BUSY_TIMEOUT)  # sent; recording them gives up
+                clock.advance(timedelta(minutes=10))  # every lease has ended
+                sent_during = len(received(telegram, count))
+                await asyncio.to_thread(locker.execute, "ROLLBACK")
+            finally:
+                locker.close()
+            await telegram.wait_until(lambda: len(received(telegram, count)) == count, WAIT)
+            await telegram.wait_idle(quiet=1.0, timeout=WAIT)
+        per_chat = received(telegram, count)
+    failed = [r for r in caplog.records if "OperationalError" in r.getMessage()]
+    assert sent_during == count, "the sends were meant to happen before the outage"
+    assert failed, "recording never failed: the test proves nothing"
+    assert per_chat == Counter(dict.fromkeys(range(FIRST_CHAT, FIRST_CHAT + count), 1))
+    assert reminder_rows(url) == Counter({("sent", 1): count})

@@ -73,6 +73,38 @@ async def staff(*, session: AsyncSession, association_id: int) -> list[tuple[int
     return [(user, role) for user, role in (await session.exec(query)).all()]
 
 
+async def admins(*, session: AsyncSession, association_id: int) -> list[tuple[int, str | None]]:
+    """Return (Telegram user id, language) of an association's admins."""
+    query = (
+        select(StaffMember.user_id, StaffMember.language)
+        .where(StaffMember.association_id == association_id, StaffMember.role == "admin")
+        .order_by(col(StaffMember.id))
+    )
+    return [(user, language) for user, language in (await session.exec(query)).all()]
+
+
+async def sole_admin_of(*, session: AsyncSession, user_id: int) -> list[str]:
+    """Return the names of the associations whose only admin is this user."""
+    other = sa.alias(StaffMember.__table__)  # type: ignore[attr-defined]
+    others = (
+        sa.select(sa.func.count())
+        .select_from(other)
+        .where(
+            other.c.association_id == StaffMember.association_id,
+            other.c.role == "admin",
+            other.c.user_id != user_id,
+        )
+        .scalar_subquery()
+    )
+    query = (
+        select(Association.name)
+        .join(StaffMember, col(StaffMember.association_id) == col(Association.id))
+        .where(StaffMember.user_id == user_id, StaffMember.role == "admin", others == 0)
+        .order_by(col(Association.name))
+    )
+    return list((await session.exec(query)).all())
+
+
 async def count_staff_with_role(*, session: AsyncSession, association_id: int, role: str) -> int:
     """Count the staff of an association who have this role."""
     query = select(sa.func.count()).where(

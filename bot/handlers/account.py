@@ -34,7 +34,8 @@ async def delete_command(update: Update, context: BotContext) -> None:
     if profile is None and not staff:
         await send(context, chat_id, t.gettext("The bot keeps nothing about you."))
         return
-    await send(context, chat_id, views.delete_confirm(t, staff=staff))
+    sole = await context.services.associations.sole_admin_of(chat_id) if staff else []
+    await send(context, chat_id, views.delete_confirm(t, staff=staff, sole_admin=sole))
 
 
 async def delete_answered(update: Update, context: BotContext, value: str) -> None:

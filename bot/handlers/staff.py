@@ -17,7 +17,8 @@ from bot.context import BotContext
 from bot.domain.permissions import Role
 from bot.handlers import broadcasts
 from bot.handlers.base import replace_screen, send, send_file, who
-from bot.i18n import Translator
+from bot.i18n import Translator, translator
+from bot.sending import Lane
 from bot.services.associations import FOLLOW_PREFIX, INVITE_PREFIX, Refused
 from bot.views import errors
 from bot.views import staff as views
@@ -32,9 +33,16 @@ async def join_staff(
     """Use an invitation (`/start i_<token>`): the user joins the association's staff."""
     user = update.effective_user
     assert user is not None
-    membership = await context.services.associations.redeem(token, user.id, t.locale)
+    service = context.services.associations
+    membership = await service.redeem(token, user.id, t.locale)
     text = views.joined_staff(t, membership) if membership else views.invitation_not_valid(t)
     await send(context, chat_id, text)
+    if membership is None:
+        return
+    for admin, language in await service.admins(membership.association_id):
+        if admin != user.id:  # a failure to tell one admin (blocked bot) changes nothing else
+            notice = views.someone_joined(translator(language), user.id, membership)
+            await context.sender.deliver(admin, notice, Lane.ALERT)
 
 
 async def staff_command(update: Update, context: BotContext) -> None:

@@ -183,6 +183,18 @@ class AssociationService:
             assert found is not None
             return Membership(association_id, found.name, role)
 
+    async def admins(self, association_id: int) -> list[tuple[int, str]]:
+        """Return (Telegram user id, language) of an association's admins, to tell them when
+        someone joins with an invitation (they sent it, or another admin did)."""
+        async with self.sessions.begin() as session:
+            found = await db.admins(session=session, association_id=association_id)
+        return [(user, language or "fr") for user, language in found]
+
+    async def sole_admin_of(self, user_id: int) -> list[str]:
+        """Return the names of the associations whose only admin is this user."""
+        async with self.sessions.begin() as session:
+            return await db.sole_admin_of(session=session, user_id=user_id)
+
     # -- staff ---------------------------------------------------------------------------------
 
     async def staff(self, association_id: int, actor: int) -> list[tuple[int, Role]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -104,8 +105,9 @@ def mydata_file(data: dict[str, Any]) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
 
 
-def delete_confirm(t: Translator, *, staff: bool = False) -> Screen:
-    """Ask to confirm erasing everything (and leaving the staff, for a staff member)."""
+def delete_confirm(t: Translator, *, staff: bool = False, sole_admin: Sequence[str] = ()) -> Screen:
+    """Ask to confirm erasing everything (and leaving the staff, for a staff member; warning
+    the only admin of an association that it will have none)."""
     text = t.gettext(
         "Erase everything the bot keeps about you: your dates, your reminders and your "
         "choices? This cannot be undone, and the bot will send you nothing more."
@@ -115,6 +117,11 @@ def delete_confirm(t: Translator, *, staff: bool = False) -> Screen:
             "You are also on the staff of an association: you will be removed from it. The "
             "messages you sent stay in its history, without your name or Telegram account."
         )
+    if sole_admin:
+        text += "\n\n" + t.gettext(
+            "You are the only admin of {names}: after this, nobody can invite its staff or "
+            "manage it. To hand it over, invite another admin first in /staff."
+        ).format(names=esc(", ".join(sole_admin)))
     rows = [
         [(t.gettext("Yes, erase everything"), cb.encode(cb.DELETE, "y"))],
         [(t.gettext("No, keep it"), cb.encode(cb.DELETE, "n"))],

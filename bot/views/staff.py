@@ -30,6 +30,21 @@ def language_name(code: str) -> str:
     return next((lang.native for lang in supported_languages() if lang.code == code), code)
 
 
+def someone_joined(t: Translator, user_id: int, membership: Membership) -> str:
+    """Tell an admin that an invitation was used (by a Telegram id: the bot knows no names)."""
+    return rtl(
+        t,
+        t.gettext(
+            "An invitation was used: Telegram user {user} joined <b>{name}</b> as {role}. "
+            "If you did not expect it, remove them in /staff."
+        ).format(
+            user=t.isolate(str(user_id)),
+            name=esc(membership.name),
+            role=t.gettext(ROLE_NAMES[membership.role]),
+        ),
+    )
+
+
 def joined_staff(t: Translator, membership: Membership) -> str:
     """Welcome a new staff member."""
     return rtl(

@@ -8,15 +8,27 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.clock import ManualClock
 from bot.db.engine import async_session_factory, create_async_engine, create_sync_engine
 from bot.db.migrate import upgrade_to_head
 from bot.domain.permissions import Role
 from bot.domain.rules.loader import default_rulebook
-from bot.services import build_services
+from bot.services import Services, build_services
 
 ADMIN, HELPER = 9001, 9002
+
+
+def services_on(engine: AsyncEngine) -> Services:
+    """The real services over `engine`, on 3 March 2026."""
+    return build_services(
+        async_session_factory(engine),
+        book=default_rulebook(),
+        clock=ManualClock(datetime(2026, 3, 3, 9, 0, tzinfo=UTC)),
+        zone=ZoneInfo("Europe/Paris"),
+        reminder_time=time(9, 0),
+    )
 
 
 @pytest.fixture
@@ -30,13 +42,7 @@ async def test_a_removed_staff_members_draft_goes_with_the_membership(url: str) 
     types next is read as what it is (their own answers), and the audit says who was removed."""
     engine = create_async_engine(url)
     try:
-        services = build_services(
-            async_session_factory(engine),
-            book=default_rulebook(),
-            clock=ManualClock(datetime(2026, 3, 3, 9, 0, tzinfo=UTC)),
-            zone=ZoneInfo("Europe/Paris"),
-            reminder_time=time(9, 0),
-        )
+        services = services_on(engine)
         association, token = await services.associations.create("Entraide")
         assert association.id is not None
         assert await services.associations.redeem(token, ADMIN)
@@ -59,3 +65,25 @@ async def test_a_removed_staff_members_draft_goes_with_the_membership(url: str) 
     sync.dispose()
     assert drafts == 0
     assert json.loads(details)["removed"] > 0
+
+
+async def test_only_an_associations_last_admin_is_its_sole_admin(url: str) -> None:
+    engine = create_async_engine(url)
+    try:
+        services = services_on(engine)
+        association, token = await services.associations.create("Entraide")
+        assert association.id is not None
+        assert await services.associations.redeem(token, ADMIN)
+        assert await services.associations.sole_admin_of(ADMIN) == ["Entraide"]
+        staff_token = await services.associations.invite(association.id, Role.STAFF, ADMIN)
+        assert await services.associations.redeem(staff_token, HELPER)
+        assert await services.associations.sole_admin_of(HELPER) == []  # not an admin
+        admin_token = await services.associations.invite(association.id, Role.ADMIN, ADMIN)
+        assert await services.associations.redeem(admin_token, HELPER)
+        assert await services.associations.sole_admin_of(ADMIN) == []  # two admins now
+        assert await services.associations.admins(association.id) == [
+            (ADMIN, "fr"),
+            (HELPER, "fr"),
+        ]
+    finally:
+        await engine.dispose()

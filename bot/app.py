@@ -36,6 +36,7 @@ from bot.services.conversation import ConversationService
 from bot.update_processor import FloodLimit, PerChatUpdateProcessor
 from bot.views.menu import command_list
 from bot.views.privacy import Controller
+from bot.webhook import WebhookServer
 
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
@@ -159,7 +160,7 @@ async def _post_init(application: BotApplication, runtime: Runtime) -> None:
             engine,
             data.liveness,
             settings.dispatch_interval,
-            receiving=lambda: updater is not None and updater.running,
+            receiving=lambda: (updater is not None and updater.running) or data.webhook_receiving,
         )
         runtime.health = HealthServer(check, settings.health_listen, settings.health_port)
         await runtime.health.start()
@@ -219,20 +220,23 @@ async def running(
     only the jobs (the reminder dispatcher) for an instance that does not take updates.
     """
     await application.initialize()
+    server = (
+        WebhookServer(application, webhook.listen, webhook.port, webhook.path, webhook.secret)
+        if receive and webhook is not None
+        else None
+    )
     try:
         if application.post_init is not None:
             await application.post_init(application)
         updater = application.updater
         assert updater is not None
-        if receive and webhook is not None:
-            await updater.start_webhook(
-                listen=webhook.listen,
-                port=webhook.port,
-                url_path=webhook.path,
-                webhook_url=webhook.url,
-                secret_token=webhook.secret,
-                allowed_updates=ALLOWED_UPDATES,
+        if server is not None and webhook is not None:
+            # Our own server, not PTB's: it refuses a post without the secret before reading it.
+            await server.start()
+            await application.bot.set_webhook(
+                webhook.url, secret_token=webhook.secret, allowed_updates=ALLOWED_UPDATES
             )
+            application.bot_data.webhook_receiving = True
         elif receive:
             await updater.start_polling(
                 poll_interval=0.0, timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES
@@ -241,10 +245,20 @@ async def running(
         try:
             yield application
         finally:
+            # Nothing is taken in that could not be handled any more: Telegram keeps it.
+            await _stop_receiving(application, server)
             if updater.running:
                 await updater.stop()
             await application.stop()
     finally:
+        await _stop_receiving(application, server)
         if application.post_shutdown is not None:
             await application.post_shutdown(application)
         await application.shutdown()
+
+
+async def _stop_receiving(application: BotApplication, server: WebhookServer | None) -> None:
+    """Stop the webhook server, if it listens."""
+    if server is not None and server.running:
+        application.bot_data.webhook_receiving = False
+        await server.stop()

@@ -28,6 +28,7 @@ class BotData:
     dispatch_interval: float = 60.0
     controller: Controller = field(default_factory=Controller)  # who runs the bot (/privacy)
     inactivity_months: int = 18
+    webhook_receiving: bool = False  # the webhook server (bot/webhook.py) is listening
     liveness: Liveness = field(default_factory=Liveness)
 
 

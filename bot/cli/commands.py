@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import sys
 import urllib.error
 import urllib.request
@@ -27,6 +28,7 @@ from bot.domain.rules.loader import default_rulebook
 from bot.i18n import CatalogError, load_all_catalogs, translator
 
 if TYPE_CHECKING:
+    from bot.app import Webhook
     from bot.context import BotApplication
 
 
@@ -77,16 +79,25 @@ def _serve(
             return
         url, secret = webhook
         hook = Webhook(settings.webhook_listen, settings.webhook_port, url, secret)
-        application.run_webhook(
-            listen=hook.listen,
-            port=hook.port,
-            url_path=hook.path,
-            webhook_url=url,
-            secret_token=secret,
-            allowed_updates=ALLOWED_UPDATES,
-        )
+        loop = asyncio.get_event_loop()
+        try:
+            loop.run_until_complete(_serve_webhook(application, hook))
+        finally:
+            loop.close()
     except TelegramError as error:  # only start-up calls (setMyCommands, setWebhook) end here
         raise telegram_unavailable(error, settings) from None
+
+
+async def _serve_webhook(application: BotApplication, hook: Webhook) -> None:
+    """Take updates on the bot's own webhook server (bot/webhook.py) until SIGTERM or SIGINT."""
+    from bot.app import running
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    async with running(application, webhook=hook):
+        await stop.wait()
 
 
 def dispatch(args: argparse.Namespace) -> int:

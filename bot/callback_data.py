@@ -29,6 +29,7 @@ TOMORROW = "rt"  # rt:<rule id>    "Remind me tomorrow"
 LEAVE = "lv"  # lv:<association>     stop following an association
 STAFF = "sm"  # sm:<StaffAction>.<association>   a staff menu action (checked again when pressed)
 STAFF_REMOVE = "sr"  # sr:<association>.<user>  remove a staff member (admins)
+INVITE_CANCEL = "iv"  # iv:<association>.<invite>  cancel an invitation not used yet (admins)
 DRAFT = "bd"  # bd:<DraftAction>[.<value>]  composing a broadcast (the author's own draft only)
 STOP_BROADCAST = "bx"  # bx:<broadcast>  stop a broadcast being sent, or cancel a scheduled one
 SHARE = "sh"  # sh:<ShareStep>.<association>  ask / yes / no / stop sharing deadlines
@@ -55,6 +56,7 @@ _NEEDS_VALUE = {
     LEAVE,
     STAFF,
     STAFF_REMOVE,
+    INVITE_CANCEL,
     DRAFT,
     STOP_BROADCAST,
     SHARE,

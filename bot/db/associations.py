@@ -123,6 +123,42 @@ def add_invite(*, session: AsyncSession, invite: Invite) -> None:
     session.add(invite)
 
 
+async def pending_invites(
+    *, session: AsyncSession, association_id: int, now: datetime
+) -> list[tuple[int, str, datetime]]:
+    """Return (id, role, expiry) of an association's invitations neither used nor expired."""
+    query = (
+        select(Invite.id, Invite.role, Invite.expires_at)
+        .where(
+            Invite.association_id == association_id,
+            col(Invite.used_at).is_(None),
+            Invite.expires_at > now,
+        )
+        .order_by(col(Invite.id))
+    )
+    return [(int(i or 0), role, at) for i, role, at in (await session.exec(query)).all()]
+
+
+async def cancel_invite(
+    *, session: AsyncSession, association_id: int, invite_id: int, now: datetime
+) -> str | None:
+    """End an unused invitation of the association now; return its role (None: none such)."""
+    table = Invite.__table__  # type: ignore[attr-defined]
+    ended = await (await session.connection()).execute(
+        sa.update(table)
+        .where(
+            table.c.id == invite_id,
+            table.c.association_id == association_id,
+            table.c.used_at.is_(None),
+            table.c.expires_at > now,
+        )
+        .values(expires_at=now)
+        .returning(table.c.role)
+    )
+    found = ended.first()
+    return None if found is None else str(found[0])
+
+
 async def use_invite(
     *, session: AsyncSession, token_hash: str, now: datetime
 ) -> tuple[int, str] | None:

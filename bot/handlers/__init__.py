@@ -71,6 +71,7 @@ BUTTON_HANDLERS: dict[str, ButtonHandler] = {
     cb.LEAVE: follow.leave_pressed,
     cb.STAFF: staff.staff_pressed,
     cb.STAFF_REMOVE: staff.staff_remove_pressed,
+    cb.INVITE_CANCEL: staff.invite_cancel_pressed,
     cb.DRAFT: composer.draft_pressed,
     cb.STOP_BROADCAST: broadcasts.stop_pressed,
     cb.SHARE: follow.share_pressed,

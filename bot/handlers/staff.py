@@ -162,10 +162,41 @@ def _invite(role: Role) -> Callable[[StaffPress], Awaitable[None]]:
 
 async def _staff_list(p: StaffPress) -> None:
     """List the staff, with a button to remove each other member (admins only)."""
-    members = await p.context.services.associations.staff(p.association_id, p.user_id)
     await p.query.answer()
-    screen = views.staff_list(p.t, p.association_id, p.name, members, p.user_id)
+    screen = await _staff_screen(p.context, p.t, p.association_id, p.name, p.user_id)
     await send(p.context, p.chat_id, screen)
+
+
+async def _staff_screen(
+    context: BotContext, t: Translator, association_id: int, name: str, actor: int
+) -> Screen:
+    """Return the staff list with the invitations not used yet (admins only)."""
+    service = context.services.associations
+    members = await service.staff(association_id, actor)
+    invites = await service.pending_invites(association_id, actor)
+    return views.staff_list(t, association_id, name, members, actor, invites)
+
+
+async def invite_cancel_pressed(update: Update, context: BotContext, value: str) -> None:
+    """Cancel an invitation not used yet (admins only); the staff list is shown again."""
+    query = update.callback_query
+    assert query is not None
+    _, _, t = await who(update, context)
+    pair = _pair(value)
+    service = context.services.associations
+    name = None if pair is None else await service.name(pair[0])
+    if pair is None or name is None:
+        await query.answer(errors.stale_button(t))
+        return
+    association_id, invite_id = pair
+    try:
+        cancelled = await service.cancel_invite(association_id, invite_id, query.from_user.id)
+        screen = await _staff_screen(context, t, association_id, name, query.from_user.id)
+    except Refused:
+        await query.answer(views.not_allowed(t), show_alert=True)
+        return
+    await query.answer(views.invitation_cancelled(t) if cancelled else errors.stale_button(t))
+    await replace_screen(context, query.message, screen)
 
 
 STAFF_ACTIONS: dict[StaffAction, Callable[[StaffPress], Awaitable[None]]] = {
@@ -185,11 +216,11 @@ async def staff_remove_pressed(update: Update, context: BotContext, value: str) 
     query = update.callback_query
     assert query is not None
     _, _, t = await who(update, context)
-    association_raw, _, user_raw = value.partition(".")
-    association_id, member = cb.number(association_raw), cb.number(user_raw)
-    if association_id is None or member is None:
+    pair = _pair(value)
+    if pair is None:
         await query.answer(errors.stale_button(t))
         return
+    association_id, member = pair
     try:
         removed = await context.services.associations.remove_staff(
             association_id, member, query.from_user.id
@@ -208,3 +239,10 @@ def _qr_png(link: str) -> bytes:
     buffer = io.BytesIO()
     segno.make(link, error="m").save(buffer, kind="png", scale=10, border=4)
     return buffer.getvalue()
+
+
+def _pair(value: str) -> tuple[int, int] | None:
+    """Read `<association>.<number>` button data (None: forged or malformed)."""
+    first, _, second = value.partition(".")
+    association_id, number = cb.number(first), cb.number(second)
+    return None if association_id is None or number is None else (association_id, number)

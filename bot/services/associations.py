@@ -13,7 +13,7 @@ import json
 import secrets
 from collections import Counter
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -182,6 +182,34 @@ class AssociationService:
             found = await db.association(session=session, association_id=association_id)
             assert found is not None
             return Membership(association_id, found.name, role)
+
+    async def pending_invites(
+        self, association_id: int, actor: int
+    ) -> list[tuple[int, Role, datetime]]:
+        """Return the invitations not used yet: (id, role, expiry) (admins only)."""
+        await self.check(actor, association_id, Action.LIST_STAFF)
+        async with self.sessions.begin() as session:
+            found = await db.pending_invites(
+                session=session, association_id=association_id, now=self.clock.now()
+            )
+        return [(invite_id, Role(role), expiry) for invite_id, role, expiry in found]
+
+    async def cancel_invite(self, association_id: int, invite_id: int, actor: int) -> bool:
+        """End an invitation not used yet, so its link no longer works (admins only; audited)."""
+        await self.check(actor, association_id, Action.INVITE_STAFF)
+        async with self.sessions.begin() as session:
+            role = await db.cancel_invite(
+                session=session,
+                association_id=association_id,
+                invite_id=invite_id,
+                now=self.clock.now(),
+            )
+            if role is None:
+                return False
+            if role == Role.ADMIN.value:
+                await self.check(actor, association_id, Action.INVITE_ADMIN)
+            audit(session, actor, association_id, "cancel_invite", {"role": role})
+            return True
 
     async def admins(self, association_id: int) -> list[tuple[int, str]]:
         """Return (Telegram user id, language) of an association's admins, to tell them when

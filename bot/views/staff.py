@@ -3,17 +3,18 @@ the follow link, invitations, follower counts, the staff list, and the deadline 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from bot import callback_data as cb
 from bot.callback_data import StaffAction
+from bot.domain.calendar import PARIS
 from bot.domain.disclosure import Disclosed, DisclosedGroups
 from bot.domain.permissions import Action, Role, allowed
 from bot.domain.rules.model import Rule
 from bot.i18n import N_, Translator, supported_languages
 from bot.services.associations import Counts, Membership
-from bot.views.common import Screen, esc, keyboard, moment, rtl
+from bot.views.common import Screen, day, esc, keyboard, moment, rtl
 from bot.views.notes import action_title
 from bot.views.onboarding import stage_label
 
@@ -165,9 +166,15 @@ def counts(t: Translator, name: str, numbers: Counts) -> str:
 
 
 def staff_list(
-    t: Translator, association_id: int, name: str, members: list[tuple[int, Role]], me: int
+    t: Translator,
+    association_id: int,
+    name: str,
+    members: list[tuple[int, Role]],
+    me: int,
+    invites: Sequence[tuple[int, Role, datetime]] = (),
 ) -> Screen:
-    """List the staff (Telegram ids and roles), with a button to remove each other member."""
+    """List the staff (Telegram ids and roles), with a button to remove each other member, and
+    the invitations not used yet, with a button to cancel each."""
     lines = [t.gettext("<b>Staff of {name}</b>").format(name=esc(name))]
     rows = []
     for user_id, role in members:
@@ -181,7 +188,23 @@ def staff_list(
                     )
                 ]
             )
+    if invites:
+        lines.append("")
+        lines.append(t.gettext("Invitations not used yet:"))
+    for number, (invite_id, role, expiry) in enumerate(invites, 1):
+        until = day(t, expiry.astimezone(PARIS).date())
+        label = t.gettext("{role}, valid until {date}").format(
+            role=t.gettext(ROLE_NAMES[role]), date=until
+        )
+        lines.append(f"{number}. {label}")
+        button = t.gettext("Cancel invitation {number}").format(number=number)
+        rows.append([(button, cb.encode(cb.INVITE_CANCEL, f"{association_id}.{invite_id}"))])
     return Screen(rtl(t, "\n".join(lines)), keyboard(rows) if rows else None)
+
+
+def invitation_cancelled(t: Translator) -> str:
+    """Confirm that an invitation's link no longer works."""
+    return t.gettext("Invitation cancelled: its link no longer works.")
 
 
 def staff_removed(t: Translator) -> str:

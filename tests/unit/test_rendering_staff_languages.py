@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.disclosure import disclose, disclose_groups
+from bot.domain.permissions import Role
 from bot.domain.rules.loader import default_rulebook
 from bot.i18n import supported_languages, translator
 from bot.services.associations import Counts
@@ -60,6 +61,10 @@ def screens(code: str) -> list[Screen]:
         *composer.draft_preview(t, DRAFT, "Accueil", disclose(3)),  # too few to send
         Screen(composer.too_few(t)),
         Screen(staff.counts(t, "Accueil", COUNTS)),
+        staff.staff_list(
+            t, 1, "Accueil", [(1, Role.ADMIN), (2, Role.STAFF)], 1, [(5, Role.STAFF, NOW)]
+        ),
+        Screen(staff.invitation_cancelled(t)),
     ]
 
 

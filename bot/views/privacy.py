@@ -62,9 +62,7 @@ def privacy_information(
     ]
     if controller.policy_url:
         paragraphs.append(
-            t.gettext("Full privacy policy: {url}").format(
-                url=t.isolate(esc(controller.policy_url))
-            )
+            t.gettext("Full privacy policy: {url}").format(url=esc(controller.policy_url))
         )
     if not reviewed:
         paragraphs.append(unreviewed_translation(t))
@@ -78,10 +76,12 @@ def _who(t: Translator, controller: Controller) -> str:
             "Run by: not stated yet by the people who installed this bot. Ask the association "
             "that gave you its link."
         )
-    name = t.isolate(esc(controller.name))
+    # No Translator.isolate: in right-to-left languages the {placeholders} of a translation are
+    # isolated already (bot/i18n.py), and the value goes inside that isolate.
+    name = esc(controller.name)
     if not controller.contact:
         return t.gettext("Run by: {name}.").format(name=name)
-    contact = t.isolate(esc(controller.contact))
+    contact = esc(controller.contact)
     return t.gettext("Run by: {name}. Contact: {contact}").format(name=name, contact=contact)
 
 

@@ -39,7 +39,7 @@ def someone_joined(t: Translator, user_id: int, membership: Membership) -> str:
             "An invitation was used: Telegram user {user} joined <b>{name}</b> as {role}. "
             "If you did not expect it, remove them in /staff."
         ).format(
-            user=t.isolate(str(user_id)),
+            user=user_id,  # the {placeholder} is isolated already in right-to-left languages
             name=esc(membership.name),
             role=t.gettext(ROLE_NAMES[membership.role]),
         ),

@@ -16,50 +16,13 @@ import bot
 BOT = Path(bot.__file__).parent
 
 # For each package of bot/: what it must never import (a prefix of a module name).
+_OUTER = ("bot.scheduling", "bot.sending", "bot.app", "bot.cli")  # the ring that runs the bot
+_SQL = ("sqlalchemy", "sqlmodel", "bot.db")
 FORBIDDEN = {
-    "bot.domain": (
-        "telegram",
-        "sqlalchemy",
-        "sqlmodel",
-        "bot.db",
-        "bot.services",
-        "bot.views",
-        "bot.handlers",
-        "bot.scheduling",
-        "bot.sending",
-        "bot.app",
-        "bot.cli",
-    ),
-    "bot.db": (
-        "telegram",
-        "bot.services",
-        "bot.views",
-        "bot.handlers",
-        "bot.scheduling",
-        "bot.sending",
-        "bot.app",
-        "bot.cli",
-    ),
-    "bot.services": (
-        "telegram",
-        "bot.views",
-        "bot.handlers",
-        "bot.scheduling",
-        "bot.sending",
-        "bot.app",
-        "bot.cli",
-    ),
-    "bot.views": (
-        "telegram",
-        "sqlalchemy",
-        "sqlmodel",
-        "bot.db",
-        "bot.handlers",
-        "bot.scheduling",
-        "bot.sending",
-        "bot.app",
-        "bot.cli",
-    ),
+    "bot.domain": ("telegram", *_SQL, "bot.services", "bot.views", "bot.handlers", *_OUTER),
+    "bot.db": ("telegram", "bot.services", "bot.views", "bot.handlers", *_OUTER),
+    "bot.services": ("telegram", "bot.views", "bot.handlers", *_OUTER),
+    "bot.views": ("telegram", *_SQL, "bot.handlers", *_OUTER),
     "bot.sending": (
         "bot.db",
         "bot.services",

@@ -57,3 +57,12 @@ def test_run_warns_while_people_cannot_be_told_who_runs_the_bot(
     assert "OPERATOR_NAME or OPERATOR_CONTACT is not set" in capsys.readouterr().err
     _warn_if_anonymous(load_settings(env_file=None, operator_name="E", operator_contact="e@x"))
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("code", ["ar", "fa_AF", "ps"])
+def test_names_are_isolated_once_in_right_to_left_languages(code: str) -> None:
+    """The operator's name and contact sit in the translation's own isolates: no isolate is
+    nested in another (two invisible characters more, for nothing)."""
+    text = privacy_information(translator(code), OPERATOR, 18).text
+    assert "\u2068\u2068" not in text and text.count("\u2068") == text.count("\u2069")
+    assert "\u2068Entraide Asile 93\u2069" in text

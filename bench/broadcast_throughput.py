@@ -75,7 +75,7 @@ def seed(url: str, followers: int) -> None:
         connection.execute(
             sa.text(
                 "INSERT INTO persons (id, chat_id, language, consented_at, active, created_at, "
-                "updated_at) VALUES (:id, :c, :l, :t, 1, :t, :t)"
+                "updated_at) VALUES (:id, :c, :l, :t, TRUE, :t, :t)"
             ),
             people,
         )
@@ -86,6 +86,14 @@ def seed(url: str, followers: int) -> None:
             ),
             {"t": now},
         )
+        if connection.dialect.name == "postgresql":  # the ids were given: move the sequences on
+            for table in ("associations", "persons"):
+                connection.execute(
+                    sa.text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                        f"(SELECT max(id) FROM {table}))"
+                    )
+                )
     engine.dispose()
 
 

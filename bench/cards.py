@@ -25,6 +25,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bench.onboarding import onboarding_steps, press
 from bot import callback_data as cb
 from bot.app import build_application, running
 from bot.clock import ManualClock
@@ -95,26 +96,13 @@ async def way_to_first_deadline(code: str) -> tuple[int, int]:
             application = build_application(settings, clock=ManualClock(NOW))
             async with running(application, poll_timeout=1):
                 user = telegram.user(8000, language_code=code.split("_")[0])
-                actions = [
-                    ("text", "/start"),
-                    ("press", cb.encode(cb.LANGUAGE, code)),
-                    ("press", cb.encode(cb.CONSENT, code)),
-                    ("press", cb.encode(cb.STAGE, "certificate_received")),
-                    ("text", "93"),
-                    ("press", cb.encode(cb.ANSWER, "normal")),
-                    ("text", "02/03/2026"),
-                    ("press", cb.encode(cb.CONFIRM, "y")),
-                    ("press", cb.UNKNOWN),
-                ]
+                actions = onboarding_steps(code, "02/03/2026")
                 for kind, value in actions:
                     before = len(user.messages) + sum(m.edit_count for m in user.messages)
                     if kind == "text":
                         await user.send_text(value)
                     else:
-                        await user.wait_for(
-                            lambda m, v=value: v in [b.callback_data for b in m.buttons]
-                        )
-                        await user.press_data(value)
+                        await press(user, value, timeout=5)
                     await user.wait_for(
                         lambda _, b=before: (
                             len(user.messages) + sum(m.edit_count for m in user.messages) > b

@@ -1,13 +1,15 @@
 """Measure what people feel: reply latency side by side with broadcasts, crowds and a flooder.
 
 Run: .venv/bin/python -m bench.latency [--followers 3000] [--onboarding 20] [--crowd 1000]
+     [--postgres --instances 2]  (a throwaway PostgreSQL cluster; two instances behind webhooks)
 Prints numbers; asserts nothing (bench/ is never run as tests).
 
 The fake Bot API server runs in a child process and enforces Telegram's limits (429 above 30
 messages/s overall or past a short burst in one chat); the simulated people live there too, so
-the bot (this process, the real application over HTTP, long polling, SQLite) is measured from
-outside. A step's latency is the time from a person's message or tap to the bot's first answer
-(a new message or an edit). Situations, one after the other in the same run:
+the bot (this process: the real application over HTTP, long polling and SQLite, or webhooks and
+PostgreSQL with `--instances`) is measured from outside. A step's latency is the time from a
+person's message or tap to the bot's first answer (a new message or an edit). Situations, one
+after the other in the same run:
 
 - onboarding, quiet: `--onboarding` people go through onboarding at once (language, consent,
   stage, department, procedure, a typed date, its confirmation, "I don't know");
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import statistics
@@ -37,27 +40,17 @@ from typing import Any
 import sqlalchemy as sa
 
 from bench.broadcast_throughput import FIRST_CHAT_ID, STAFF_ID, compose, seed
-from bot import callback_data as cb
-from bot.app import build_application, running
-from bot.config import load_settings
+from bench.instances import bot_instances
+from bench.onboarding import is_button, onboarding_steps, press
 from bot.db.engine import create_sync_engine
 from bot.db.migrate import upgrade_to_head
 from fake_telegram.server import FakeTelegram
 from fake_telegram.users import FakeUser
+from tests.support.postgres import PostgresCluster
 
 ONBOARDING_FIRST = 600_000_000  # chat ids of the people measured (followers start lower)
 SORRY = "Sorry, something went wrong"
-STEPS: list[tuple[str, str]] = [
-    ("text", "/start"),
-    ("press", cb.encode(cb.LANGUAGE, "en")),
-    ("press", cb.encode(cb.CONSENT, "en")),
-    ("press", cb.encode(cb.STAGE, "certificate_received")),
-    ("text", "93"),
-    ("press", cb.encode(cb.ANSWER, "normal")),
-    ("text", "02/11/2026"),
-    ("press", cb.encode(cb.CONFIRM, "y")),
-    ("press", cb.UNKNOWN),
-]
+STEPS = onboarding_steps("en", "02/11/2026")
 
 
 # -- The server's side: the people -------------------------------------------------------------
@@ -71,16 +64,16 @@ def _seen(user: FakeUser) -> int:
 async def _act(user: FakeUser, kind: str, value: str, timeout: float) -> float | None:
     """Do one step; return the seconds until the bot's first answer (None: none came)."""
     before = _seen(user)
-    target = None
     if kind == "press":
-        target = await user.wait_for(
-            lambda m: value in [b.callback_data for b in m.buttons], timeout
+        # The wait for the button is not counted: the clock starts at the press.
+        await user.wait_for(
+            lambda m: any(is_button(b.callback_data, value) for b in m.buttons), timeout
         )
     began = time.perf_counter()
-    if target is None:
-        await user.send_text(value)
+    if kind == "press":
+        await press(user, value, timeout)
     else:
-        await user.press_data(value, target.message_id)
+        await user.send_text(value)
     try:
         await user.wait_for(lambda _: _seen(user) > before, timeout)
     except AssertionError:
@@ -238,8 +231,13 @@ def percentiles(values: list[float]) -> str:
 
 async def measure(args: argparse.Namespace) -> None:
     """Run every situation in one process pair and print the table."""
-    with tempfile.TemporaryDirectory(prefix="bench-latency-") as folder:
-        url = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+    with contextlib.ExitStack() as stack:
+        folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-latency-"))
+        if args.postgres:
+            cluster = stack.enter_context(PostgresCluster())
+            url = cluster.create_database("bench")
+        else:
+            url = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
         upgrade_to_head(url)
         seed(url, args.followers)
         process = await asyncio.create_subprocess_exec(
@@ -254,19 +252,20 @@ async def measure(args: argparse.Namespace) -> None:
         )
         assert process.stdout is not None
         ready = json.loads(await process.stdout.readline())
-        settings = load_settings(
-            env_file=None,
-            telegram_bot_token=ready["token"],
-            telegram_api_base_url=ready["base_url"],
-            database_url=url,
-            dispatch_interval=1.0,
-            broadcast_quiet_hours="off",
-            broadcast_daily_cap=0,
-            inactivity_months=0,
-        )
+        settings = {
+            "telegram_bot_token": ready["token"],
+            "telegram_api_base_url": ready["base_url"],
+            "database_url": url,
+            "dispatch_interval": 1.0,
+            "broadcast_quiet_hours": "off",
+            "broadcast_daily_cap": 0,
+            "inactivity_months": 0,
+        }
         bench = Bench(process, url)
+        engine = "PostgreSQL" if args.postgres else "SQLite"
+        print(f"{engine}, {args.instances} instance(s)\n", flush=True)
         rows = Rows()
-        async with running(build_application(settings), poll_timeout=1):
+        async with bot_instances(args.instances, **settings):
             quiet = await bench.ask(
                 do="onboard", first=bench.chats(args.onboarding), count=args.onboarding
             )
@@ -370,6 +369,12 @@ def main() -> None:
     parser.add_argument("--followers", type=int, default=3000)
     parser.add_argument("--onboarding", type=int, default=20)
     parser.add_argument("--crowd", type=int, default=1000)
+    parser.add_argument(
+        "--postgres", action="store_true", help="a throwaway PostgreSQL cluster, not SQLite"
+    )
+    parser.add_argument(
+        "--instances", type=int, default=1, help="bot instances (more than 1: webhooks)"
+    )
     parser.add_argument("--serve", help=argparse.SUPPRESS)
     args = parser.parse_args()
     # The numbers are the output: the dispatcher's "job skipped, still running" during a long

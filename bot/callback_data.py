@@ -8,6 +8,7 @@ politely and ignored.
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -16,8 +17,8 @@ from typing import Literal, TypeVar
 LANGUAGE = "lg"  # lg:<code>       a language was picked
 CONSENT = "ok"  # ok:<code>        "I agree", with the language chosen before consent
 STAGE = "st"  # st:<stage>         "Where are you now?"
-ANSWER = "an"  # an:<value>        a choice answer to the current question
-UNKNOWN = "dk"  # dk               "I don't know"
+ANSWER = "an"  # an:<value>.<tag>  a choice answer to the question tagged (question_tag)
+UNKNOWN = "dk"  # dk:<tag>         "I don't know" to the question tagged
 EDIT = "de"  # de:<event>          change a stored date
 REMOVE = "dr"  # dr:<event>        remove a stored date
 ADD = "ad"  # ad:<flow>            add a new letter or event
@@ -36,7 +37,7 @@ SHARE = "sh"  # sh:<ShareStep>.<association>  ask / yes / no / stop sharing dead
 KEEP = "kp"  # kp                "Keep my reminders" under the inactivity notice
 WHY = "wy"  # wy:<rule id>         "Why this date?" under a deadline
 DETAILS = "dt"  # dt:<rule id>     "Details" under a deadline: where, documents, if missed
-CONFIRM = "cf"  # cf:y | cf:n      a date read back: "Correct" or "Change"
+CONFIRM = "cf"  # cf:y.<YYYYMMDD> | cf:n.<YYYYMMDD>  that date read back: "Correct", "Change"
 DEPARTMENT = "dp"  # dp:<code>     the department suggested for a close spelling
 
 MAX_BYTES = 64
@@ -46,6 +47,7 @@ _NEEDS_VALUE = {
     CONSENT,
     STAGE,
     ANSWER,
+    UNKNOWN,
     EDIT,
     REMOVE,
     ADD,
@@ -65,7 +67,7 @@ _NEEDS_VALUE = {
     CONFIRM,
     DEPARTMENT,
 }
-_NO_VALUE = {UNKNOWN, CANCEL, KEEP}
+_NO_VALUE = {CANCEL, KEEP}
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,23 @@ class Pressed:
 
     kind: str
     value: str = ""
+
+
+def question_tag(question_id: str) -> str:
+    """Return the short tag that binds a question's buttons to that question.
+
+    A question's buttons stay on screen after a typed answer moved the conversation on; a press
+    on them must not answer the question asked since (an old calendar's day, an old "I don't
+    know"). Four hex digits of the question id's CRC-32, unique across the questions (a test
+    checks); buttons sent before tags existed carry none and are refused as out of date.
+    """
+    return f"{zlib.crc32(question_id.encode()) & 0xFFFF:04x}"
+
+
+def split_tag(value: str) -> tuple[str, str]:
+    """Return (value, tag) of a tagged button value "<value>.<tag>" (tag "" when absent)."""
+    head, dot, tag = value.rpartition(".")
+    return (head, tag) if dot else (value, "")
 
 
 def encode(kind: str, value: str = "") -> str:
@@ -181,7 +200,9 @@ def number(value: str) -> int | None:
 
 CALENDAR_PREFIX = "cal"
 CALENDAR_NOOP = f"{CALENDAR_PREFIX}:x"
-_CALENDAR_DATA = re.compile(rf"{CALENDAR_PREFIX}:(?:m:([0-9]{{6}})|d:([0-9]{{8}})|x)")
+_CALENDAR_DATA = re.compile(
+    rf"{CALENDAR_PREFIX}:(?:(?:m:([0-9]{{6}})|d:([0-9]{{8}}))\.([0-9a-f]{{4}})|x)"
+)
 
 
 @dataclass(frozen=True)
@@ -194,16 +215,17 @@ class CalendarAction:
 
     kind: Literal["month", "day", "noop"]
     value: date = date.min
+    tag: str = ""  # the question the calendar belongs to (question_tag)
 
 
-def calendar_month_data(first: date) -> str:
-    """Return the callback data that shows a month."""
-    return f"{CALENDAR_PREFIX}:m:{first.year:04d}{first.month:02d}"
+def calendar_month_data(first: date, tag: str) -> str:
+    """Return the callback data that shows a month of the calendar of the question tagged."""
+    return f"{CALENDAR_PREFIX}:m:{first.year:04d}{first.month:02d}.{tag}"
 
 
-def calendar_day_data(day: date) -> str:
-    """Return the callback data that picks a day."""
-    return f"{CALENDAR_PREFIX}:d:{day.year:04d}{day.month:02d}{day.day:02d}"
+def calendar_day_data(day: date, tag: str) -> str:
+    """Return the callback data that picks a day for the question tagged."""
+    return f"{CALENDAR_PREFIX}:d:{day.year:04d}{day.month:02d}{day.day:02d}.{tag}"
 
 
 def parse_calendar_data(data: str | None) -> CalendarAction | None:
@@ -213,12 +235,12 @@ def parse_calendar_data(data: str | None) -> CalendarAction | None:
     match = _CALENDAR_DATA.fullmatch(data)
     if match is None:
         return None
-    month, day = match.groups()
+    month, day, tag = match.groups()
     try:
         if month is not None:
-            return CalendarAction("month", date(int(month[:4]), int(month[4:]), 1))
+            return CalendarAction("month", date(int(month[:4]), int(month[4:]), 1), tag)
         if day is not None:
-            return CalendarAction("day", date(int(day[:4]), int(day[4:6]), int(day[6:])))
+            return CalendarAction("day", date(int(day[:4]), int(day[4:6]), int(day[6:])), tag)
     except ValueError:  # month 13, 30 February, year 0
         return None
     return CalendarAction("noop")

@@ -78,6 +78,7 @@ BUTTON_HANDLERS: dict[str, ButtonHandler] = {
     cb.KEEP: account.keep_pressed,
     cb.WHY: reminders.why_pressed,
     cb.CONFIRM: conversation.confirm_pressed,
+    cb.UNKNOWN: conversation.unknown_pressed,
     cb.DETAILS: reminders.details_pressed,
     cb.DEPARTMENT: conversation.department_pressed,
 }
@@ -120,9 +121,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         _, _, t = await who(update, context)
         await query.answer(errors.stale_button(t))
         return
-    if pressed.kind == cb.UNKNOWN:
-        await conversation.unknown_pressed(update, context)
-    elif pressed.kind == cb.CANCEL:
+    if pressed.kind == cb.CANCEL:
         await conversation.cancel_pressed(update, context)
     elif pressed.kind == cb.MENU:
         await on_menu_button(update, context, pressed.value)

@@ -5,15 +5,17 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from telegram import MaybeInaccessibleMessage, Message, Update
 from telegram.constants import ChatType
+from telegram.error import BadRequest
 
 from bot.context import BotContext, BotData
 from bot.i18n import SOURCE_LOCALE, Translator, negotiate, translator
 from bot.services.profile import Profile
 from bot.views import errors
-from bot.views.common import Keyboard, Screen
+from bot.views.common import Keyboard, Screen, preceded
 
 _TAG = re.compile(r"<[^>]*>")
 
@@ -75,6 +77,50 @@ async def close_question(
         return
     screen = Screen(f"{query_message.text_html}\n\n✔️ {note}")
     await context.sender.edit(query_message.chat_id, query_message.message_id, screen)
+
+
+@dataclass(frozen=True)
+class Answered:
+    """A question the person answered by pressing one of its buttons, and what they chose."""
+
+    message: MaybeInaccessibleMessage | None
+    note: str
+
+
+async def show(
+    context: BotContext,
+    chat_id: int,
+    screens: Sequence[Screen | str],
+    answered: Answered | None = None,
+) -> None:
+    """Send screens in order; an answered question becomes the first of them.
+
+    Turning the pressed question into what comes next ("✔️ the answer", then the next question)
+    costs one edit where closing the question and sending the next one cost two, and every call
+    spends the 30 messages per second that every person, reminder and broadcast shares. When the
+    question cannot be edited (too old, deleted), the next screen is sent instead.
+    """
+    rest = list(screens)
+    if answered is not None:
+        if not rest:
+            await close_question(context, answered.message, answered.note)
+            return
+        if await _became(context, answered, rest[0]):
+            rest.pop(0)
+    for screen in rest:
+        await send(context, chat_id, screen)
+
+
+async def _became(context: BotContext, answered: Answered, screen: Screen | str) -> bool:
+    message = answered.message
+    if not isinstance(message, Message):
+        return False
+    shown = preceded(screen, f"✔️ {answered.note}")
+    try:
+        await context.sender.edit(message.chat_id, message.message_id, shown)
+    except BadRequest:
+        return False  # the message can no longer be edited: the screen is sent instead
+    return True
 
 
 async def replace_screen(

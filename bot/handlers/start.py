@@ -6,13 +6,13 @@ from telegram import BotCommand, BotCommandScopeChat, Update
 
 from bot.context import BotContext
 from bot.handlers.base import replace_screen, send, who
-from bot.handlers.conversation import ask
+from bot.handlers.conversation import ask, question_for
 from bot.handlers.follow import deep_link, follow_after_consent
 from bot.i18n import is_reviewed, is_supported, negotiate, supported_languages, translator
 from bot.services.associations import FOLLOW_PREFIX
 from bot.views import account as account_views
 from bot.views import onboarding as views
-from bot.views.common import Screen
+from bot.views.common import Screen, preceded
 from bot.views.menu import command_list, main_menu
 
 
@@ -67,10 +67,11 @@ async def language_chosen(update: Update, context: BotContext, value: str) -> No
     await context.services.plans.replan(chat_id)
     await set_chat_commands(context, chat_id, code)
     changed = account_views.language_changed(t, is_reviewed(code))
-    await replace_screen(context, query.message, Screen(changed))
     state = await context.services.conversations.get(chat_id)
-    if state is not None:
-        await ask(context, chat_id, t, state)
+    question = question_for(context, t, state) if state is not None else None
+    # The question the person was at comes back in the new language, in the same message.
+    screen = preceded(question, changed) if question is not None else Screen(changed)
+    await replace_screen(context, query.message, screen)
 
 
 async def consent_given(update: Update, context: BotContext, value: str) -> None:
@@ -86,9 +87,14 @@ async def consent_given(update: Update, context: BotContext, value: str) -> None
         return
     await context.services.people.consent(chat_id, t.locale)
     await set_chat_commands(context, chat_id, t.locale)
-    await replace_screen(context, query.message, Screen(t.gettext("Thank you. Let's start.")))
-    if _follow_token(follow):
-        await follow_after_consent(context, chat_id, update, follow)
+    thanks = t.gettext("Thank you. Let's start.")
+    if not _follow_token(follow):
+        await context.conversation.begin(chat_id)
+        await replace_screen(context, query.message, preceded(views.stage_picker(t), thanks))
+        return
+    # Following an association is confirmed between the thanks and the first question.
+    await replace_screen(context, query.message, Screen(thanks))
+    await follow_after_consent(context, chat_id, update, follow)
     await context.conversation.begin(chat_id)
     await send(context, chat_id, views.stage_picker(t))
 

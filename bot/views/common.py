@@ -55,6 +55,19 @@ class Screen:
     keyboard: Keyboard | None = None
 
 
+def preceded(screen: Screen | str, *notes: str) -> Screen:
+    """Return a screen with short notes above it, in one message (one call instead of several).
+
+    Notes carry no buttons; the screen keeps its own.
+    """
+    if isinstance(screen, str):
+        screen = Screen(screen)
+    lines = [note for note in notes if note]
+    if not lines:
+        return screen
+    return Screen("\n\n".join([*lines, screen.text]), screen.keyboard)
+
+
 def esc(text: object) -> str:
     """Escape anything for Telegram HTML."""
     return html.escape(str(text), quote=False)

@@ -40,43 +40,47 @@ Cell = tuple[str, str]  # a button: (label, callback data)
 
 
 def calendar_keyboard(
-    t: Translator, *, month: date, today: date, earliest: date, latest: date
+    t: Translator, *, month: date, today: date, earliest: date, latest: date, tag: str
 ) -> Keyboard:
-    """Build the calendar of a month (moved inside the bounds) where only days in bounds work."""
-    return keyboard(calendar_rows(t, month=month, today=today, earliest=earliest, latest=latest))
+    """Build the calendar of a month (moved inside the bounds) where only days in bounds work;
+    its buttons carry the tag of the question it answers."""
+    rows = calendar_rows(t, month=month, today=today, earliest=earliest, latest=latest, tag=tag)
+    return keyboard(rows)
 
 
 def calendar_rows(
-    t: Translator, *, month: date, today: date, earliest: date, latest: date
+    t: Translator, *, month: date, today: date, earliest: date, latest: date, tag: str
 ) -> list[list[Cell]]:
     """Return the calendar's rows of (label, callback data): header, weekdays, weeks."""
     if earliest > latest:
         raise ValueError(f"earliest {earliest} is after latest {latest}")
     first = min(max(month.replace(day=1), earliest.replace(day=1)), latest.replace(day=1))
-    rows = [_header(t, first, earliest, latest), _weekday_row(t.locale)]
+    rows = [_header(t, first, earliest, latest, tag), _weekday_row(t.locale)]
     for week in _WEEKS.monthdatescalendar(first.year, first.month):
-        rows.append([_day_button(t.locale, day, first, today, earliest, latest) for day in week])
+        rows.append(
+            [_day_button(t.locale, day, first, today, (earliest, latest), tag) for day in week]
+        )
     return rows
 
 
-def _header(t: Translator, first: date, earliest: date, latest: date) -> list[Cell]:
+def _header(t: Translator, first: date, earliest: date, latest: date, tag: str) -> list[Cell]:
     """Return the row "‹  Month YYYY  ›"; an arrow past a bound is a blank no-op."""
     previous_month = (first - timedelta(days=1)).replace(day=1)
     next_month = (first + timedelta(days=31)).replace(day=1)
     label = f"{month_name(t.locale, first.month)} {localise_digits(t.locale, first.year)}"
     return [
-        _arrow(t, PREVIOUS, previous_month if first > earliest.replace(day=1) else None),
+        _arrow(t, PREVIOUS, previous_month if first > earliest.replace(day=1) else None, tag),
         _noop(label),
-        _arrow(t, NEXT, next_month if first < latest.replace(day=1) else None),
+        _arrow(t, NEXT, next_month if first < latest.replace(day=1) else None, tag),
     ]
 
 
-def _arrow(t: Translator, glyph: str, target: date | None) -> Cell:
+def _arrow(t: Translator, glyph: str, target: date | None, tag: str) -> Cell:
     """Return a navigation arrow to a month, or a blank no-op when there is none."""
     if target is None:
         return _noop(BLANK)
     text = f"{LRI}{glyph}{PDI}" if t.is_rtl else glyph
-    return (text, calendar_month_data(target))
+    return (text, calendar_month_data(target, tag))
 
 
 def _weekday_row(locale: str) -> list[Cell]:
@@ -85,16 +89,16 @@ def _weekday_row(locale: str) -> list[Cell]:
 
 
 def _day_button(
-    locale: str, day: date, first: date, today: date, earliest: date, latest: date
+    locale: str, day: date, first: date, today: date, bounds: tuple[date, date], tag: str
 ) -> Cell:
     """Return a day's button: blank outside the month, "·" out of bounds, marked when today."""
     if day.month != first.month:
         return _noop(BLANK)
-    if not earliest <= day <= latest:
+    if not bounds[0] <= day <= bounds[1]:
         return _noop(UNAVAILABLE)
     number = localise_digits(locale, day.day)
     text = TODAY_MARK.format(day=number) if day == today else number
-    return (text, calendar_day_data(day))
+    return (text, calendar_day_data(day, tag))
 
 
 def _noop(text: str) -> Cell:

@@ -156,9 +156,10 @@ def question_screen(t: Translator, state: ConversationState, *, today: date) -> 
     assert question is not None
     prompt = WHEN_PROMPT if question.field == "when" else PROMPTS[question.id]
     text = t.gettext(prompt)
+    tag = cb.question_tag(question.id)
     if question.kind is Kind.CHOICE:
         rows = [
-            [(choice_label(t, question, value), cb.encode(cb.ANSWER, value))]
+            [(choice_label(t, question, value), cb.encode(cb.ANSWER, f"{value}.{tag}"))]
             for value in question.choices
         ]
         return Screen(rtl(t, text), keyboard(rows + _footer(t, question)))
@@ -167,7 +168,9 @@ def question_screen(t: Translator, state: ConversationState, *, today: date) -> 
     earliest, latest = date_bounds(question, state, today)
     month = _shown_month(state, today, earliest, latest)
     hint = t.gettext(TYPE_HINT).format(example=esc(f"{today:%d/%m/%Y}"))
-    markup = calendar_keyboard(t, month=month, today=today, earliest=earliest, latest=latest)
+    markup = calendar_keyboard(
+        t, month=month, today=today, earliest=earliest, latest=latest, tag=tag
+    )
     rows = [[(b.text, str(b.callback_data)) for b in row] for row in markup.inline_keyboard]
     return Screen(rtl(t, f"{text}\n\n<i>{hint}</i>"), keyboard(rows + _footer(t, question)))
 
@@ -202,7 +205,9 @@ def _footer(t: Translator, question: Question) -> list[list[tuple[str, str]]]:
     """Return the "I don't know" and "Cancel" buttons where they apply."""
     row = [(t.gettext(CANCEL_LABEL), cb.encode(cb.CANCEL))]
     if question.unknown is not Unknown.NOT_ALLOWED:
-        row.insert(0, (t.gettext(UNKNOWN_LABEL), cb.encode(cb.UNKNOWN)))
+        row.insert(
+            0, (t.gettext(UNKNOWN_LABEL), cb.encode(cb.UNKNOWN, cb.question_tag(question.id)))
+        )
     return [row]
 
 
@@ -268,8 +273,8 @@ def read_back(t: Translator, value: date, today: date, doubt: Doubt | None) -> S
     lines.append(t.gettext("Is that right?"))
     rows = [
         [
-            (t.gettext("✅ Correct"), cb.encode(cb.CONFIRM, "y")),
-            (t.gettext("✏️ Change"), cb.encode(cb.CONFIRM, "n")),
+            (t.gettext("✅ Correct"), cb.encode(cb.CONFIRM, f"y.{value:%Y%m%d}")),
+            (t.gettext("✏️ Change"), cb.encode(cb.CONFIRM, f"n.{value:%Y%m%d}")),
         ]
     ]
     return Screen(rtl(t, "\n".join(lines)), keyboard(rows))

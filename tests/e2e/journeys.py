@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from bot import callback_data as cb
-from fake_telegram.state import ChatMessage
+from fake_telegram.state import Button, ChatMessage
 from fake_telegram.users import FakeUser
 
-CORRECT = cb.encode(cb.CONFIRM, "y")
+# Buttons bound to a question or a date carry a tag after these prefixes (bot/callback_data.py):
+# `press` takes such a prefix for "the button of this kind on the newest question".
+CORRECT = f"{cb.CONFIRM}:y."  # "✅ Correct" under a date read back
+UNKNOWN = f"{cb.UNKNOWN}:"  # "I don't know" under a question
 
 
 async def say(user: FakeUser, text: str) -> None:
@@ -17,11 +20,20 @@ async def say(user: FakeUser, text: str) -> None:
 
 
 async def press(user: FakeUser, label: str) -> None:
-    """Wait until a button with that label is shown, press it, wait for the first reaction."""
-    await user.wait_for(lambda m: any(label in (b.text, b.callback_data) for b in m.buttons))
+    """Wait until a button with that label, data or data prefix (ending in ":" or ".") is
+    shown, press it, wait for the first reaction."""
+    message = await user.wait_for(lambda m: any(matches(b, label) for b in m.buttons))
+    data = next(b.callback_data for b in message.buttons if matches(b, label))
     before = _seen(user)
-    await user.press(label)
+    await user.press(data or label)
     await user.wait_for(lambda _: _seen(user) != before)
+
+
+def matches(button: Button, wanted: str) -> bool:
+    """Tell whether a button is the one wanted: by label, by data, or by a data prefix."""
+    data = button.callback_data or ""
+    prefix = wanted.endswith((":", ".")) and data.startswith(wanted)
+    return wanted in (button.text, data) or prefix
 
 
 async def give_date(user: FakeUser, text: str) -> None:

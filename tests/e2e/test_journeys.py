@@ -52,14 +52,14 @@ async def test_wrong_dates_are_explained_and_asked_again(bot: Harness) -> None:
         ("12/12/2030", "not possible for this question"),
         ("<b>hello</b>", "could not read a date"),
     ):
+        before = len(user.messages)
         await say(user, typed)
+        # One message: the problem, then the question again with its calendar.
         reply = await user.wait_for(lambda m, p=problem: p in (m.text or ""))
-        assert "like 03/03/2026" in reply.text
-        await user.wait_for(
-            lambda m, after=reply.message_id: (
-                "first asylum" in (m.text or "") and m.message_id > after
-            )
-        )
+        assert len(user.messages) == before + 1 and reply is user.last_message
+        assert "like 03/03/2026" in reply.text and "first asylum" in reply.text
+        assert reply.text.index(problem) < reply.text.index("first asylum")
+        assert any((b.callback_data or "").startswith("cal:d:") for b in reply.buttons)
 
 
 async def test_correction_and_removal_say_what_changed(bot: Harness) -> None:

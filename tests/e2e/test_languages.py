@@ -22,7 +22,7 @@ from bot.i18n_gate import catalog_path
 from bot.views.onboarding import unreviewed_translation
 from fake_telegram.users import FakeUser
 from tests.e2e.conftest import PARIS, Harness
-from tests.e2e.journeys import card, give_date, press, say
+from tests.e2e.journeys import UNKNOWN, card, give_date, press, say
 
 TRANSLATED = [language.code for language in supported_languages() if language.code != SOURCE_LOCALE]
 FIRST_REMINDER = datetime(2026, 3, 5, 9, 0, 30, tzinfo=PARIS)
@@ -88,9 +88,9 @@ async def onboard(user: FakeUser, code: str) -> None:
     await press(user, cb.encode(cb.CONSENT, code))
     await press(user, cb.encode(cb.STAGE, "certificate_received"))
     await say(user, "93")
-    await press(user, cb.encode(cb.ANSWER, "normal"))
+    await press(user, f"{cb.ANSWER}:normal.")
     await give_date(user, "02/03/2026")
-    await press(user, cb.UNKNOWN)
+    await press(user, UNKNOWN)
     await card(user, "ofpra_filing_21_days")
 
 
@@ -109,7 +109,8 @@ async def test_onboarding_and_a_reminder_in_each_language(bot: Harness, code: st
     await bot.answered(user)
 
     texts = [m.text or "" for m in user.messages if m.sender_id != user.id]
-    assert len(texts) >= 10
+    # Every screen the person saw, as it stands: answered questions became the next ones.
+    assert len(texts) >= 7
     for text in texts:
         assert len(text) <= 4096
         assert english_left(code, text) == [], text

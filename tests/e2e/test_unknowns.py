@@ -30,11 +30,13 @@ FALSE_REASSURANCE = ("No deadline is running", "Well done. No other deadline")
 
 
 async def answer_everything_unknown(bot: Harness, user: FakeUser, done: str) -> None:
-    """Answer "I don't know" (or the first choice) until a message starting with `done` arrives
-    (the summary's header names the stage)."""
+    """Answer "I don't know" (or the first choice) until a message with a line starting with
+    `done` arrives (the summary's header names the stage)."""
 
     def finished(text: str | None) -> bool:
-        return (text or "").lstrip("\u200f").startswith(done)
+        # The last question answered becomes the summary's title: a line of its own.
+        lines = (text or "").split("\n")
+        return any(line.lstrip("\u200f").startswith(done) for line in lines)
 
     for _ in range(20):
         message = await user.wait_for(
@@ -49,8 +51,9 @@ async def answer_everything_unknown(bot: Harness, user: FakeUser, done: str) -> 
 def _question(buttons: list) -> str | None:
     """Return the button to press on a question: "I don't know", else its first choice."""
     data = [b.callback_data or "" for b in buttons]
-    if cb.UNKNOWN in data:
-        return cb.UNKNOWN
+    unknown = next((d for d in data if d.startswith(f"{cb.UNKNOWN}:")), None)
+    if unknown is not None:
+        return unknown
     return next((d for d in data if d.startswith(f"{cb.ANSWER}:")), None)
 
 

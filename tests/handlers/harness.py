@@ -105,11 +105,16 @@ class Person:
         await self.handlers.process("message", payload)
 
     async def press(self, label_or_data: str) -> Call:
-        """Press a button (by label or callback data) of the newest bot message that has it;
+        """Press a button (by label, callback data, or a data prefix ending in ":" or ".": the
+        button of that kind whatever its question tag) of the newest bot message that has it;
         return the bot's answerCallbackQuery call."""
+        wanted = label_or_data
+        prefix = wanted.endswith((":", "."))
         for message in reversed(self.messages):
             for label, data in message.buttons:
-                if label_or_data in (label, data) and data is not None:
+                if data is not None and (
+                    wanted in (label, data) or (prefix and data.startswith(wanted))
+                ):
                     return await self.press_data(data, message)
         shown = [(m.message_id, m.buttons) for m in self.messages if m.buttons]
         raise AssertionError(f"no button {label_or_data!r} in chat {self.chat_id}: {shown}")

@@ -5,7 +5,10 @@ from __future__ import annotations
 from bot import callback_data as cb
 from tests.handlers.harness import Person
 
-CORRECT = cb.encode(cb.CONFIRM, "y")
+# Buttons bound to a question or a date carry a tag after these prefixes (bot/callback_data.py);
+# Person.press takes a prefix for "the button of this kind on the newest question".
+CORRECT = f"{cb.CONFIRM}:y."  # "✅ Correct" under a date read back
+UNKNOWN = f"{cb.UNKNOWN}:"  # "I don't know" under a question
 
 
 async def agree(person: Person, code: str = "en") -> None:
@@ -24,4 +27,4 @@ async def onboard_english(person: Person) -> None:
     await person.press("Normal (procédure normale)")
     await person.send("02/03/2026")
     await person.press(CORRECT)
-    await person.press(cb.UNKNOWN)
+    await person.press(UNKNOWN)

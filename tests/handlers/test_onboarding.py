@@ -9,6 +9,7 @@ from bot import callback_data as cb
 from bot.domain.questions import PICKABLE_STAGES
 from bot.i18n import translator
 from bot.views import onboarding
+from bot.views.common import preceded
 from tests.handlers.harness import Handlers, buttons_of, seen
 from tests.handlers.steps import agree
 
@@ -33,7 +34,9 @@ async def test_nothing_is_stored_before_consent(bot: Handlers) -> None:
     assert rows(bot.database_url) == 0
     await person.press("I agree")
     assert rows(bot.database_url) > 0
-    assert notice.text == "Thank you. Let's start." and notice.buttons == []
+    # The notice becomes the first question, under the thanks: one edit, no new message.
+    assert (notice.text or "").startswith("Thank you. Let's start.\n\nWhere are you")
+    assert notice.buttons == buttons_of(onboarding.stage_picker(translator("en")))
 
 
 async def test_consent_gives_the_stage_question_and_the_commands_in_that_language(
@@ -45,7 +48,8 @@ async def test_consent_gives_the_stage_question_and_the_commands_in_that_languag
     await agree(person, "ar")
     t = translator("ar")
     question = person.last_message
-    assert question.text == seen(onboarding.stage_picker(t))
+    thanks = t.gettext("Thank you. Let's start.")
+    assert question.text == seen(preceded(onboarding.stage_picker(t), thanks))
     assert question.buttons == buttons_of(onboarding.stage_picker(t))
     assert [data for _, data in question.buttons] == [
         cb.encode(cb.STAGE, stage.value) for stage in PICKABLE_STAGES
@@ -65,14 +69,15 @@ async def test_consent_gives_the_stage_question_and_the_commands_in_that_languag
 async def test_the_stage_chosen_closes_the_question_and_asks_the_department(
     bot: Handlers,
 ) -> None:
-    """Pressing a stage shows the answer under the question and asks where the person lives."""
+    """Pressing a stage turns the question into the next one, the answer shown on top."""
     person = bot.person(104)
     await agree(person)
     question = person.last_message
     answer = await person.press("I received my asylum certificate")
     assert answer.params.get("text") is None  # a plain acknowledgement, no pop-up
-    assert question.buttons == [] and "I received my asylum certificate" in (question.text or "")
-    assert "In which department do you live?" in (person.last_message.text or "")
+    assert person.last_message is question and question.buttons == []
+    assert (question.text or "").startswith("✔️ I received my asylum certificate\n\n")
+    assert "In which department do you live?" in (question.text or "")
 
 
 def rows(database_url: str) -> int:

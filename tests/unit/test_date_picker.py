@@ -21,6 +21,7 @@ from bot.views.date_picker import BLANK, calendar_keyboard
 MARCH = date(2026, 3, 1)
 TODAY = date(2026, 3, 12)
 WIDE = {"earliest": date(2020, 1, 1), "latest": date(2030, 12, 31)}
+TAG = "0a1b"  # the question the calendar answers (bot.callback_data.question_tag)
 LOCALES = ["fr", "en", "ar", "fa", "fa_AF", "ps", "ru", "uk", "tr", "bn", "ti", "ka", "sq"]
 
 
@@ -32,7 +33,7 @@ def translator(locale: str) -> Translator:
 def build(locale: str = "fr", month: date = MARCH, **bounds: date) -> InlineKeyboardMarkup:
     """Build the calendar of a month, with wide bounds unless given."""
     limits = {**WIDE, **bounds}
-    return calendar_keyboard(translator(locale), month=month, today=TODAY, **limits)
+    return calendar_keyboard(translator(locale), month=month, today=TODAY, tag=TAG, **limits)
 
 
 def texts(row: tuple[InlineKeyboardButton, ...]) -> list[str]:
@@ -63,7 +64,7 @@ def test_padding_and_names_are_no_ops() -> None:
     assert rows[0][1].callback_data == NOOP
     assert {button.callback_data for button in rows[1]} == {NOOP}
     assert {button.callback_data for button in rows[2][:6]} == {NOOP}
-    assert rows[2][6].callback_data == "cal:d:20260301"
+    assert rows[2][6].callback_data == "cal:d:20260301.0a1b"
 
 
 @pytest.mark.parametrize(
@@ -83,7 +84,7 @@ def test_month_names_and_digits_per_locale(locale: str, label: str, day_12: str)
     """Babel's stand-alone month name; native digits where Babel's default system is not Latin."""
     markup = build(locale)
     assert texts(markup.inline_keyboard[0])[1] == label
-    today = next(b for b in buttons(markup) if b.callback_data == "cal:d:20260312")
+    today = next(b for b in buttons(markup) if b.callback_data == "cal:d:20260312.0a1b")
     assert today.text == day_12
 
 
@@ -99,15 +100,15 @@ def test_week_starts_on_monday_even_in_right_to_left_locales() -> None:
     """Telegram does not mirror keyboards: Monday stays leftmost; the 2nd is a Monday."""
     rows = build("ar").inline_keyboard
     assert texts(rows[1])[0] == "ن"  # الاثنين
-    assert rows[3][0].callback_data == "cal:d:20260302"
+    assert rows[3][0].callback_data == "cal:d:20260302.0a1b"
 
 
 @pytest.mark.parametrize("locale", ["fr", "ar", "fa_AF"])
 def test_arrows_mean_previous_and_next(locale: str) -> None:
     """Left is the previous month, right the next; RTL arrows are isolated so they do not flip."""
     header = build(locale).inline_keyboard[0]
-    assert header[0].callback_data == "cal:m:202602"
-    assert header[2].callback_data == "cal:m:202604"
+    assert header[0].callback_data == "cal:m:202602.0a1b"
+    assert header[2].callback_data == "cal:m:202604.0a1b"
     if locale == "fr":
         assert texts(header)[::2] == ["‹", "›"]
     else:
@@ -120,7 +121,10 @@ def test_navigation_stops_at_the_bounds() -> None:
     assert [header[0].callback_data, header[2].callback_data] == [NOOP, NOOP]
     assert header[0].text == header[2].text == BLANK
     header = build(earliest=date(2026, 2, 28), latest=date(2026, 4, 1)).inline_keyboard[0]
-    assert [header[0].callback_data, header[2].callback_data] == ["cal:m:202602", "cal:m:202604"]
+    assert [header[0].callback_data, header[2].callback_data] == [
+        "cal:m:202602.0a1b",
+        "cal:m:202604.0a1b",
+    ]
 
 
 def test_month_outside_the_bounds_is_moved_inside() -> None:
@@ -141,7 +145,7 @@ def test_days_outside_the_bounds_are_no_ops() -> None:
     """Days before earliest or after latest are shown as "·" and do nothing."""
     markup = build(earliest=date(2026, 3, 5), latest=date(2026, 3, 20))
     picks = [b.callback_data for b in buttons(markup) if str(b.callback_data).startswith("cal:d:")]
-    assert picks == [f"cal:d:202603{day:02d}" for day in range(5, 21)]
+    assert picks == [f"cal:d:202603{day:02d}.{TAG}" for day in range(5, 21)]
     dots = [b for b in buttons(markup) if b.text == "·"]
     assert len(dots) == 31 - 16 and {b.callback_data for b in dots} == {NOOP}
 
@@ -167,8 +171,11 @@ def test_callback_data_is_short_and_round_trips(locale: str) -> None:
 
 def test_parse_calendar_data_values() -> None:
     """Month, day and no-op data decode to small frozen values."""
-    assert parse_calendar_data("cal:m:202603") == CalendarAction("month", date(2026, 3, 1))
-    assert parse_calendar_data("cal:d:20280229") == CalendarAction("day", date(2028, 2, 29))
+    month = CalendarAction("month", date(2026, 3, 1), TAG)
+    assert parse_calendar_data("cal:m:202603.0a1b") == month
+    assert parse_calendar_data("cal:d:20280229.0a1b") == CalendarAction(
+        "day", date(2028, 2, 29), TAG
+    )
     assert parse_calendar_data("cal:x") == CalendarAction("noop", date.min)
 
 
@@ -197,12 +204,18 @@ def test_parse_calendar_data_values() -> None:
         "cal:d:٢٠٢٦٠٣٠٢",
         "cal:m:202603 ",
         "cal:y:2026",
+        "cal:d:20260302",  # no question tag: a calendar sent before tags existed
+        "cal:m:202603",
+        "cal:d:20260302.",
+        "cal:d:20260302.0A1B",
+        "cal:d:20260302.0a1b2",
+        "cal:x.0a1b",
         "lg:fr",
         "cal:x" + "x" * 100,
     ],
 )
 def test_forged_or_malformed_data_is_refused(data: str | None) -> None:
-    """Anything but exact, real dates in the three shapes gives None."""
+    """Anything but exact, real dates in the three shapes, tagged, gives None."""
     assert parse_calendar_data(data) is None
 
 

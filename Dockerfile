@@ -21,6 +21,10 @@ ENV PATH=/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     DATABASE_URL=sqlite:////data/bot.sqlite3
+# Voice notes ("🔊 Listen"): espeak-ng reads, opusenc encodes OGG/Opus (bot/speech/voices.toml).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends espeak-ng opus-tools \
+    && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system bot && useradd --system --gid bot --home-dir /app --no-create-home bot \
     && mkdir -p /data && chown bot:bot /data
 COPY --from=build /venv /venv

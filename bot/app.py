@@ -33,6 +33,7 @@ from bot.sending.pacing import SendRateLimiter
 from bot.sending.request import AiohttpRequest
 from bot.services import build_services
 from bot.services.conversation import ConversationService
+from bot.speech.speaker import Speaker, load_voices
 from bot.update_processor import FloodLimit, PerChatUpdateProcessor
 from bot.views.menu import command_list
 from bot.views.privacy import Controller
@@ -53,6 +54,19 @@ class Runtime:
     health: HealthServer | None = None
     replan: bool = False
     watchdog: asyncio.Task[None] | None = None
+
+
+def _speaker(settings: Settings) -> Speaker | None:
+    """Return the voice-note maker for the languages an installed engine speaks, if any."""
+    if not settings.voice_notes:
+        return None
+    voices = load_voices(settings.voices_file) if settings.voices_file else load_voices()
+    speaker = Speaker(voices, workers=settings.voice_workers, queue=settings.voice_queue)
+    if not speaker.languages():
+        log.info("voice notes: no engine installed for any language (espeak-ng, opusenc)")
+        return None
+    log.info("voice notes in %s", ", ".join(speaker.languages()))
+    return speaker
 
 
 def build_application(
@@ -125,6 +139,7 @@ async def _post_init(application: BotApplication, runtime: Runtime) -> None:
         services.people, services.plans, services.conversations, runtime.clock
     )
     data.sender = Sender(application.bot)
+    data.speaker = _speaker(settings)
     data.dispatcher = Dispatcher(
         services.plans.sessions,
         data.sender,
@@ -137,6 +152,7 @@ async def _post_init(application: BotApplication, runtime: Runtime) -> None:
             concurrency=settings.dispatch_concurrency,
             quiet=settings.quiet_hours,
             daily_cap=settings.broadcast_daily_cap,
+            spoken=frozenset(data.speaker.languages() if data.speaker else ()),
         ),
         keep_going=lambda: application.running,
         broadcast_service=services.broadcasts,

@@ -39,6 +39,7 @@ WHY = "wy"  # wy:<rule id>         "Why this date?" under a deadline
 DETAILS = "dt"  # dt:<rule id>     "Details" under a deadline: where, documents, if missed
 CONFIRM = "cf"  # cf:y.<YYYYMMDD> | cf:n.<YYYYMMDD>  that date read back: "Correct", "Change"
 DEPARTMENT = "dp"  # dp:<code>     the department suggested for a close spelling
+LISTEN = "ls"  # ls               "Listen": the message it is under, read aloud
 
 MAX_BYTES = 64
 _PATTERN = re.compile(r"^(?P<kind>[a-z]{2})(?::(?P<value>[A-Za-z0-9_.-]{1,48}))?$")
@@ -67,7 +68,7 @@ _NEEDS_VALUE = {
     CONFIRM,
     DEPARTMENT,
 }
-_NO_VALUE = {CANCEL, KEEP}
+_NO_VALUE = {CANCEL, KEEP, LISTEN}
 
 
 @dataclass(frozen=True)

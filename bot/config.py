@@ -94,6 +94,13 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
+    # Voice notes ("🔊 Listen"): the file choosing an engine and voice per language (default: the
+    # one shipped in bot/speech/voices.toml), notes made at once, and notes waiting (past that, a
+    # press is answered "try again in a minute"). VOICE_NOTES=false hides the button everywhere.
+    voice_notes: bool = True
+    voices_file: Path | None = None
+    voice_workers: int = Field(default=2, ge=1, le=64)
+    voice_queue: int = Field(default=20, ge=0, le=10000)
     # GET /healthz of a running bot (`python -m bot health`, Docker, load balancers); 0: none.
     health_listen: str = "127.0.0.1"
     health_port: int = Field(default=8080, ge=0, le=65535)

@@ -13,6 +13,7 @@ from bot.scheduling.dispatcher import Dispatcher
 from bot.sending import Sender
 from bot.services import Services
 from bot.services.conversation import ConversationService
+from bot.speech.speaker import Speaker
 from bot.views.privacy import Controller
 
 
@@ -25,6 +26,7 @@ class BotData:
     book: RuleBook | None = None
     dispatcher: Dispatcher | None = None
     sender: Sender | None = None
+    speaker: Speaker | None = None  # voice notes, when an engine is installed
     dispatch_interval: float = 60.0
     controller: Controller = field(default_factory=Controller)  # who runs the bot (/privacy)
     inactivity_months: int = 18

@@ -40,6 +40,7 @@ class Translator:
 
     locale: str
     catalog: gettext.NullTranslations
+    speaks: bool = False  # a voice reads this language aloud here (a "Listen" button is shown)
 
     def gettext(self, message: str) -> str:
         """Translate a message."""
@@ -135,11 +136,12 @@ def _wrap(fragment: str) -> str:
 
 
 @cache
-def translator(locale: str = SOURCE_LOCALE) -> Translator:
-    """Return the Translator of a locale (the English source texts for the source language)."""
+def translator(locale: str = SOURCE_LOCALE, *, speaks: bool = False) -> Translator:
+    """Return the Translator of a locale (the English source texts for the source language);
+    `speaks`: a voice reads the language aloud here (cards get a "Listen" button)."""
     if locale == SOURCE_LOCALE:
-        return Translator(locale, gettext.NullTranslations())
-    return Translator(locale, _compiled(catalog_file(locale)))
+        return Translator(locale, gettext.NullTranslations(), speaks)
+    return Translator(locale, _compiled(catalog_file(locale)), speaks)
 
 
 def catalog_file(locale: str) -> Path:

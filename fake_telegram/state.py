@@ -166,6 +166,7 @@ class State:
         self.commands: dict[tuple[tuple[Any, ...], str], list[dict[str, Any]]] = {}
         self.default_menu_button: dict[str, Any] = {"type": "default"}
         self.documents: list[SentDocument] = []
+        self.voices: list[SentDocument] = []  # voice notes (sendVoice), in order
         self.chat_actions: list[tuple[int, str]] = []
         self.changed = Signal()
         self._ids = itertools.count(1)

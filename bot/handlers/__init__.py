@@ -24,6 +24,7 @@ from bot.handlers import (
     composer,
     conversation,
     follow,
+    listen,
     plan_commands,
     reminders,
     staff,
@@ -79,6 +80,7 @@ BUTTON_HANDLERS: dict[str, ButtonHandler] = {
     cb.WHY: reminders.why_pressed,
     cb.CONFIRM: conversation.confirm_pressed,
     cb.UNKNOWN: conversation.unknown_pressed,
+    cb.LISTEN: listen.listen_pressed,
     cb.DETAILS: reminders.details_pressed,
     cb.DEPARTMENT: conversation.department_pressed,
 }

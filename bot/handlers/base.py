@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from telegram import MaybeInaccessibleMessage, Message, Update
 from telegram.constants import ChatType
@@ -25,7 +25,14 @@ async def who(update: Update, context: BotContext) -> tuple[int, Profile | None,
     chat = update.effective_chat
     assert chat is not None
     profile = await context.services.people.profile(chat.id)
-    return chat.id, profile, translator_for(update, profile)
+    t = translator_for(update, profile)
+    return chat.id, profile, replace(t, speaks=speaks(context, t.locale))
+
+
+def speaks(context: BotContext, locale: str) -> bool:
+    """Tell whether a voice reads this language aloud here (cards get a "Listen" button)."""
+    speaker = context.bot_data.speaker
+    return speaker is not None and speaker.speaks(locale)
 
 
 def translator_for(update: Update, profile: Profile | None) -> Translator:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from telegram import BotCommand, BotCommandScopeChat, Update
 
 from bot.context import BotContext
-from bot.handlers.base import replace_screen, send, who
+from bot.handlers.base import replace_screen, send, speaks, who
 from bot.handlers.conversation import ask, question_for
 from bot.handlers.follow import deep_link, follow_after_consent
 from bot.i18n import is_reviewed, is_supported, negotiate, supported_languages, translator
 from bot.services.associations import FOLLOW_PREFIX
 from bot.views import account as account_views
+from bot.views import listen as listen_views
 from bot.views import onboarding as views
 from bot.views.common import Screen, preceded
 from bot.views.menu import command_list, main_menu
@@ -67,6 +68,8 @@ async def language_chosen(update: Update, context: BotContext, value: str) -> No
     await context.services.plans.replan(chat_id)
     await set_chat_commands(context, chat_id, code)
     changed = account_views.language_changed(t, is_reviewed(code))
+    if context.bot_data.speaker is not None and not speaks(context, code):
+        changed += "\n" + listen_views.no_voice_for_language(t)  # said honestly, once
     state = await context.services.conversations.get(chat_id)
     question = question_for(context, t, state) if state is not None else None
     # The question the person was at comes back in the new language, in the same message.

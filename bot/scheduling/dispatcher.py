@@ -56,6 +56,8 @@ class DispatchSettings:
     # `daily_cap` broadcasts per person in 24 hours (0: no cap), the others wait their turn.
     quiet: QuietHours | None = None
     daily_cap: int = 0
+    # The languages a voice reads aloud here: their reminders carry a "Listen" button.
+    spoken: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -280,7 +282,8 @@ class Dispatcher:
         if claim.kind == "alert":
             async with self.sessions.begin() as session:
                 recipients = await outbox_reminders.alert_recipients(session, claim.person_id)
-        return reminder_letter(claim, self.book, self._local_now(), recipients)
+        now, spoken = self._local_now(), self.settings.spoken
+        return reminder_letter(claim, self.book, now, recipients, spoken=spoken)
 
     def _after_quiet(self, moment: datetime | None) -> datetime | None:
         """Move a broadcast's due moment out of the quiet hours (reminders are not concerned)."""

@@ -52,8 +52,11 @@ def reminder_letter(
     book: RuleBook,
     now: datetime,
     recipients: list[AlertRecipient] | None = None,
+    *,
+    spoken: frozenset[str] = frozenset(),
 ) -> Letter | Skip:
-    """Write a reminder to the person, or an alert to the staff in `recipients` (kind alert)."""
+    """Write a reminder to the person, or an alert to the staff in `recipients` (kind alert);
+    a reminder in a language of `spoken` carries a "Listen" button."""
     rule = book.by_id.get(claim.rule_id)
     if rule is None:  # a rule removed from the rules file since the row was planned
         return Skip(Outcome.FAILED, "unknown_rule")
@@ -79,7 +82,7 @@ def reminder_letter(
         ]
         return Letter(alerts, Lane.ALERT, one_suffices=True, refused=STAFF_UNREACHABLE)
     screen = reminder_message(
-        translator(claim.language),
+        translator(claim.language, speaks=claim.language in spoken),
         rule,
         claim.due_at,
         now,

@@ -140,6 +140,22 @@ class Sender:
         else:
             await self.bot.send_document(chat_id, document, caption=caption, rate_limit_args=pacing)
 
+    async def send_voice(
+        self, chat_id: int, data: bytes, file_id: str | None, reply_to: int | None = None
+    ) -> str:
+        """Send an OGG/Opus voice note, by its file_id when Telegram has it already, under the
+        message it reads (`reply_to`); return the note's file_id, to send it again later."""
+        voice = file_id or InputFile(data, filename="voice.ogg")  # sent as audio/ogg
+        pacing = {"per_chat": False, "lane": Lane.REPLY.value}
+        reply = {"message_id": reply_to, "allow_sending_without_reply": True} if reply_to else None
+        sent = await self.bot.send_voice(
+            chat_id,
+            voice,
+            reply_parameters=reply,  # type: ignore[arg-type]
+            rate_limit_args=pacing,
+        )
+        return sent.voice.file_id if sent.voice is not None else (file_id or "")
+
     async def _call(self, method: str, lane: Lane, **parameters: Any) -> Any:
         """Make one Bot API call with its lane, leaving out empty parameters."""
         api_kwargs = {key: value for key, value in parameters.items() if value is not None}

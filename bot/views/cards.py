@@ -21,6 +21,7 @@ from bot.views.notes import action_title, note_text, rule_advice, rule_documents
 DONE_LABEL = N_("✅ Done")
 DETAILS_LABEL = N_("📄 Details")
 WHY_LABEL = N_("❓ Why this date?")
+LISTEN_LABEL = N_("🔊 Listen")
 
 # The one warning a card may carry, most important first (the others are in Details).
 WARNINGS: tuple[tuple[Note, str], ...] = (
@@ -95,7 +96,18 @@ def card_rows(t: Translator, rule: Rule, deadline: Deadline | None) -> Rows:
     rows = [first]
     if deadline is not None:
         rows.append([(t.gettext(WHY_LABEL), cb.encode(cb.WHY, rule.id))])
-    return rows
+    return with_listen(t, rows)
+
+
+def with_listen(t: Translator, rows: Rows) -> Rows:
+    """Add "🔊 Listen" (the message read aloud) where a voice speaks the person's language: beside
+    a lone last button, else on a row of its own."""
+    if not t.speaks:
+        return rows
+    listen = (t.gettext(LISTEN_LABEL), cb.encode(cb.LISTEN))
+    if rows and len(rows[-1]) == 1:
+        return [*rows[:-1], [*rows[-1], listen]]
+    return [*rows, [listen]]
 
 
 def passed_card(t: Translator, deadline: Deadline) -> Screen:
@@ -134,7 +146,7 @@ def undated_card(t: Translator, rule: Rule) -> Screen:
         ],
         [(t.gettext(DETAILS_LABEL), cb.encode(cb.DETAILS, rule.id))],
     ]
-    return Screen(rtl(t, "\n".join(lines)), keyboard(rows))
+    return Screen(rtl(t, "\n".join(lines)), keyboard(with_listen(t, rows)))
 
 
 def details_screen(t: Translator, rule: Rule, deadline: Deadline | None, now: datetime) -> Screen:
@@ -176,5 +188,6 @@ def details_screen(t: Translator, rule: Rule, deadline: Deadline | None, now: da
     rows: Rows = []
     if deadline is not None:
         rows.append([(t.gettext(WHY_LABEL), cb.encode(cb.WHY, rule.id))])
+    rows = with_listen(t, rows)
     rows.append([(t.gettext("This is not my situation"), cb.encode(cb.MENU, "dates"))])
     return Screen(rtl(t, "\n".join(lines)), keyboard(rows))

@@ -19,6 +19,7 @@ from bot.views.cards import (
     ended_card,
     undated_card,
     when_lines,
+    with_listen,
 )
 from bot.views.common import Screen, days_left, esc, keyboard, moment, rtl
 from bot.views.notes import action_title
@@ -56,7 +57,7 @@ def reminder_message(
             (t.gettext(WHY_LABEL), cb.encode(cb.WHY, rule.id)),
         ],
     ]
-    return Screen(rtl(t, "\n".join(lines)), keyboard(rows))
+    return Screen(rtl(t, "\n".join(lines)), keyboard(with_listen(t, rows)))
 
 
 def changed_message(

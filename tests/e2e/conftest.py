@@ -117,6 +117,9 @@ def settings_for(telegram: FakeTelegram, database_url: str, **extra: object) -> 
         "flood_updates": 0,
         # Journeys with one to three followers; tests/e2e/test_disclosure.py keeps the default.
         "count_threshold": 1,
+        # The same buttons whether or not this machine has a speech engine: tests/e2e/test_listen.py
+        # turns voice notes on.
+        "voice_notes": False,
         **extra,
     }
     return load_settings(

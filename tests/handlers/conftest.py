@@ -44,6 +44,7 @@ async def bot(migrated_database: Path, tmp_path: Path) -> AsyncIterator[Handlers
         telegram_api_base_url=API_BASE_URL,
         database_url=url,
         telegram_global_rate=0,
+        voice_notes=False,  # the same buttons whether or not a speech engine is installed
     )
     recorder = RecordingRequest()
     clock = ManualClock(START)

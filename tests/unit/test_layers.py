@@ -23,6 +23,7 @@ FORBIDDEN = {
     "bot.db": ("telegram", "bot.services", "bot.views", "bot.handlers", *_OUTER),
     "bot.services": ("telegram", "bot.views", "bot.handlers", *_OUTER),
     "bot.views": ("telegram", *_SQL, "bot.handlers", *_OUTER),
+    "bot.speech": ("telegram", *_SQL, "bot.services", "bot.views", "bot.handlers", *_OUTER),
     "bot.sending": (
         "bot.db",
         "bot.services",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from fake_telegram.errors import bad_request
 from fake_telegram.methods.common import checked_caption, reply_target, writable_chat
 from fake_telegram.objects import message_json
-from fake_telegram.state import SentDocument, State, StoredFile
+from fake_telegram.state import Chat, ChatMessage, SentDocument, State, StoredFile
 from fake_telegram.validate import Upload
 
 if TYPE_CHECKING:
@@ -24,18 +24,7 @@ async def send_document(server: FakeTelegram, p: dict[str, Any]) -> dict[str, An
     state = server.state
     chat = writable_chat(state, p["chat_id"])
     stored, url = _document_source(state, p["document"])
-    caption = checked_caption(p)
-    message = state.add_message(
-        chat,
-        from_bot=True,
-        sender_id=state.bot.id,
-        caption=caption.text if caption else None,
-        raw_caption=p.get("caption"),
-        caption_entities=caption.entities if caption else (),
-        parse_mode=p.get("parse_mode"),
-        reply_markup=p.get("reply_markup"),
-        reply_to_message_id=reply_target(chat, p.get("reply_parameters")),
-    )
+    message = file_message(state, chat, p)
     message.document = SentDocument(
         chat_id=chat.id,
         message_id=message.message_id,
@@ -49,6 +38,23 @@ async def send_document(server: FakeTelegram, p: dict[str, Any]) -> dict[str, An
     )
     state.documents.append(message.document)
     return message_json(state, message)
+
+
+def file_message(state: State, chat: Chat, p: dict[str, Any]) -> ChatMessage:
+    """Add the bot's message carrying a file (document, voice): caption, buttons, reply."""
+    caption = checked_caption(p)
+    message = state.add_message(
+        chat,
+        from_bot=True,
+        sender_id=state.bot.id,
+        caption=caption.text if caption else None,
+        raw_caption=p.get("caption"),
+        caption_entities=caption.entities if caption else (),
+        parse_mode=p.get("parse_mode"),
+        reply_markup=p.get("reply_markup"),
+        reply_to_message_id=reply_target(chat, p.get("reply_parameters")),
+    )
+    return message
 
 
 def _document_source(state: State, document: Upload | str) -> tuple[StoredFile, str | None]:

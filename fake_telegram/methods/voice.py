@@ -6,8 +6,8 @@ import struct
 from typing import TYPE_CHECKING, Any
 
 from fake_telegram.errors import bad_request
-from fake_telegram.methods.common import checked_caption, reply_target, writable_chat
-from fake_telegram.methods.files import MAX_UPLOAD
+from fake_telegram.methods.common import writable_chat
+from fake_telegram.methods.files import MAX_UPLOAD, file_message
 from fake_telegram.objects import message_json
 from fake_telegram.state import SentDocument, State, StoredFile
 from fake_telegram.validate import Upload
@@ -42,18 +42,7 @@ async def send_voice(server: FakeTelegram, p: dict[str, Any]) -> dict[str, Any]:
     state = server.state
     chat = writable_chat(state, p["chat_id"])
     stored, duration = _voice_source(state, p["voice"])
-    caption = checked_caption(p)
-    message = state.add_message(
-        chat,
-        from_bot=True,
-        sender_id=state.bot.id,
-        caption=caption.text if caption else None,
-        raw_caption=p.get("caption"),
-        caption_entities=caption.entities if caption else (),
-        parse_mode=p.get("parse_mode"),
-        reply_markup=p.get("reply_markup"),
-        reply_to_message_id=reply_target(chat, p.get("reply_parameters")),
-    )
+    message = file_message(state, chat, p)
     message.media["voice"] = {
         "file_id": stored.file_id,
         "file_unique_id": stored.file_unique_id,

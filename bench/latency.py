@@ -2,6 +2,7 @@
 
 Run: .venv/bin/python -m bench.latency [--followers 3000] [--onboarding 20] [--crowd 1000]
      [--postgres --instances 2]  (a throwaway PostgreSQL cluster; two instances behind webhooks)
+     [--only quiet broadcast crowds flood]  (some situations only, in that order)
 Prints numbers; asserts nothing (bench/ is never run as tests).
 
 The fake Bot API server runs in a child process and enforces Telegram's limits (429 above 30
@@ -266,65 +267,71 @@ async def measure(args: argparse.Namespace) -> None:
         print(f"{engine}, {args.instances} instance(s)\n", flush=True)
         rows = Rows()
         async with bot_instances(args.instances, **settings):
-            quiet = await bench.ask(
-                do="onboard", first=bench.chats(args.onboarding), count=args.onboarding
-            )
-            rows.append((f"{args.onboarding} people onboarding, quiet", _line(quiet)))
-
-            began = time.perf_counter()
-            await compose(url)
-            during = await bench.ask(
-                do="onboard", first=bench.chats(args.onboarding), count=args.onboarding
-            )
-            await bench.broadcast_done()
-            broadcast_seconds = time.perf_counter() - began
-            rows.append((f"the same during a {args.followers:,}-follower broadcast", _line(during)))
-            stats = await bench.ask(do="stats")
-            rows.append(
-                ("the broadcast's own rate", _rate(stats["broadcast_sends"], broadcast_seconds))
-            )
-
-            quiet_crowd = await bench.ask(
-                do="crowd", first=bench.chats(args.crowd), count=args.crowd, within=10.0
-            )
-            rows.append(
-                (
-                    f"{args.crowd:,} people sending /start within 10 s, quiet",
-                    _crowd(quiet_crowd, args.crowd),
-                )
-            )
-
-            await compose(url)
-            busy_crowd = await bench.ask(
-                do="crowd", first=bench.chats(args.crowd), count=args.crowd, within=10.0
-            )
-            rows.append(("the same during a broadcast", _crowd(busy_crowd, args.crowd)))
-            await bench.broadcast_done()
-
-            flooded = await bench.ask(
-                do="flood",
-                first=bench.chats(args.onboarding + 1),
-                count=args.onboarding,
-                rate=50.0,
-                seconds=5.0,
-            )
-            first = flooded["flooder_first_answer"]
-            rows.append(
-                (
-                    f"{args.onboarding} people onboarding, one person sending 50/s",
-                    _line(flooded)
-                    + (
-                        f"; the flooder's first message answered in {first:.2f} s"
-                        if first is not None
-                        else "; the flooder's first message NOT answered"
-                    ),
-                )
-            )
+            for name in args.only:
+                await SITUATIONS[name](bench, args, rows)
             stats = await bench.ask(do="stats")
         assert process.stdin is not None
         process.stdin.close()
         await process.wait()
     print(f"\nanswers 429 at the server: {stats['refused']}; apologies sent: {stats['sorry']}")
+
+
+async def _quiet(bench: Bench, args: argparse.Namespace, rows: Rows) -> None:
+    quiet = await bench.ask(do="onboard", first=bench.chats(args.onboarding), count=args.onboarding)
+    rows.append((f"{args.onboarding} people onboarding, quiet", _line(quiet)))
+
+
+async def _broadcast(bench: Bench, args: argparse.Namespace, rows: Rows) -> None:
+    began = time.perf_counter()
+    await compose(bench.url)
+    during = await bench.ask(
+        do="onboard", first=bench.chats(args.onboarding), count=args.onboarding
+    )
+    await bench.broadcast_done()
+    broadcast_seconds = time.perf_counter() - began
+    rows.append((f"the same during a {args.followers:,}-follower broadcast", _line(during)))
+    stats = await bench.ask(do="stats")
+    rows.append(("the broadcast's own rate", _rate(stats["broadcast_sends"], broadcast_seconds)))
+
+
+async def _crowds(bench: Bench, args: argparse.Namespace, rows: Rows) -> None:
+    quiet_crowd = await bench.ask(
+        do="crowd", first=bench.chats(args.crowd), count=args.crowd, within=10.0
+    )
+    rows.append(
+        (
+            f"{args.crowd:,} people sending /start within 10 s, quiet",
+            _crowd(quiet_crowd, args.crowd),
+        )
+    )
+    await compose(bench.url)
+    busy_crowd = await bench.ask(
+        do="crowd", first=bench.chats(args.crowd), count=args.crowd, within=10.0
+    )
+    rows.append(("the same during a broadcast", _crowd(busy_crowd, args.crowd)))
+    await bench.broadcast_done()
+
+
+async def _flood(bench: Bench, args: argparse.Namespace, rows: Rows) -> None:
+    flooded = await bench.ask(
+        do="flood",
+        first=bench.chats(args.onboarding + 1),
+        count=args.onboarding,
+        rate=50.0,
+        seconds=5.0,
+    )
+    first = flooded["flooder_first_answer"]
+    answered = (
+        f"; the flooder's first message answered in {first:.2f} s"
+        if first is not None
+        else "; the flooder's first message NOT answered"
+    )
+    rows.append(
+        (f"{args.onboarding} people onboarding, one person sending 50/s", _line(flooded) + answered)
+    )
+
+
+SITUATIONS = {"quiet": _quiet, "broadcast": _broadcast, "crowds": _crowds, "flood": _flood}
 
 
 class Rows:
@@ -374,6 +381,13 @@ def main() -> None:
     )
     parser.add_argument(
         "--instances", type=int, default=1, help="bot instances (more than 1: webhooks)"
+    )
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=list(SITUATIONS),
+        default=list(SITUATIONS),
+        help="the situations to measure, in this order (default: all)",
     )
     parser.add_argument("--serve", help=argparse.SUPPRESS)
     args = parser.parse_args()

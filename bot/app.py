@@ -28,11 +28,13 @@ from bot.scheduling.dispatcher import Dispatcher, DispatchSettings
 from bot.scheduling.jobs import keep_dispatching, schedule_dispatch
 from bot.scheduling.replanning import schedule_replan
 from bot.scheduling.retention import schedule_retention
+from bot.scheduling.voice import VoiceFollowUps
 from bot.sending import Sender
 from bot.sending.pacing import SendRateLimiter
 from bot.sending.request import AiohttpRequest
 from bot.services import build_services
 from bot.services.conversation import ConversationService
+from bot.speech.engines import engines
 from bot.speech.speaker import Speaker, load_voices
 from bot.update_processor import FloodLimit, PerChatUpdateProcessor
 from bot.views.menu import command_list
@@ -61,7 +63,12 @@ def _speaker(settings: Settings) -> Speaker | None:
     if not settings.voice_notes:
         return None
     voices = load_voices(settings.voices_file) if settings.voices_file else load_voices()
-    speaker = Speaker(voices, workers=settings.voice_workers, queue=settings.voice_queue)
+    speaker = Speaker(
+        voices,
+        engines=engines(settings.piper_voices_dir),
+        workers=settings.voice_workers,
+        queue=settings.voice_queue,
+    )
     if not speaker.languages():
         log.info("voice notes: no engine installed for any language (espeak-ng, opusenc)")
         return None
@@ -105,6 +112,7 @@ def build_application(
         .concurrent_updates(updates)
         .get_updates_request(AiohttpRequest(1, read_timeout=40))
         .post_init(lambda app: _post_init(app, runtime))
+        .post_stop(_post_stop)
         .post_shutdown(lambda app: _post_shutdown(app, runtime))
     )
     application: BotApplication = builder.build()  # type: ignore[assignment]
@@ -156,6 +164,7 @@ async def _post_init(application: BotApplication, runtime: Runtime) -> None:
         ),
         keep_going=lambda: application.running,
         broadcast_service=services.broadcasts,
+        voice=VoiceFollowUps(data.speaker, data.sender),
     )
     data.dispatch_interval = settings.dispatch_interval
     data.controller = Controller(
@@ -190,6 +199,13 @@ async def _publish_commands(application: BotApplication) -> None:
         await application.bot.set_my_commands(commands, language_code=language.code.split("_")[0])
     english = [BotCommand(c, d) for c, d in command_list(translator("en"))]
     await application.bot.set_my_commands(english)
+
+
+async def _post_stop(application: BotApplication) -> None:
+    """Let the voice notes on their way after reminders leave (a few seconds at most)."""
+    dispatcher = application.bot_data.dispatcher
+    if dispatcher is not None and dispatcher.voice is not None:
+        await dispatcher.voice.drain()
 
 
 async def _post_shutdown(application: BotApplication, runtime: Runtime) -> None:
@@ -266,6 +282,8 @@ async def running(
             if updater.running:
                 await updater.stop()
             await application.stop()
+            if application.post_stop is not None:  # run_polling calls it; so do we
+                await application.post_stop(application)
     finally:
         await _stop_receiving(application, server)
         if application.post_shutdown is not None:

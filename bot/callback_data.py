@@ -40,6 +40,7 @@ DETAILS = "dt"  # dt:<rule id>     "Details" under a deadline: where, documents,
 CONFIRM = "cf"  # cf:y.<YYYYMMDD> | cf:n.<YYYYMMDD>  that date read back: "Correct", "Change"
 DEPARTMENT = "dp"  # dp:<code>     the department suggested for a close spelling
 LISTEN = "ls"  # ls               "Listen": the message it is under, read aloud
+VOICE = "vo"  # vo:on | vo:off     reminders also as voice notes, or text only
 
 MAX_BYTES = 64
 _PATTERN = re.compile(r"^(?P<kind>[a-z]{2})(?::(?P<value>[A-Za-z0-9_.-]{1,48}))?$")
@@ -67,6 +68,7 @@ _NEEDS_VALUE = {
     DETAILS,
     CONFIRM,
     DEPARTMENT,
+    VOICE,
 }
 _NO_VALUE = {CANCEL, KEEP, LISTEN}
 

@@ -99,6 +99,7 @@ class Settings(BaseSettings):
     # press is answered "try again in a minute"). VOICE_NOTES=false hides the button everywhere.
     voice_notes: bool = True
     voices_file: Path | None = None
+    piper_voices_dir: Path | None = None  # Piper's voice models (<name>.onnx and .onnx.json)
     voice_workers: int = Field(default=2, ge=1, le=64)
     voice_queue: int = Field(default=20, ge=0, le=10000)
     # GET /healthz of a running bot (`python -m bot health`, Docker, load balancers); 0: none.

@@ -167,6 +167,7 @@ class State:
         self.default_menu_button: dict[str, Any] = {"type": "default"}
         self.documents: list[SentDocument] = []
         self.voices: list[SentDocument] = []  # voice notes (sendVoice), in order
+        self.photos: list[SentDocument] = []  # pictures (sendPhoto), in order
         self.chat_actions: list[tuple[int, str]] = []
         self.changed = Signal()
         self._ids = itertools.count(1)

@@ -68,6 +68,8 @@ class Person(SQLModel, table=True):
         sa_column_kwargs={"server_default": sa.func.now()},
     )
     inactivity_notice_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Every reminder is also sent as a voice note (where a voice speaks the person's language).
+    voice_reminders: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 class KeyDate(SQLModel, table=True):
@@ -275,6 +277,8 @@ class Broadcast(SQLModel, table=True):
     waiting_for: str | None = Field(default=None, max_length=24)
     default_language: str = Field(default="fr", max_length=16)
     texts: str = Field(default="{}", sa_type=sa.Text)
+    # JSON {language: Telegram file_id}: voice notes a staff member recorded for the versions.
+    voices: str = Field(default="{}", sa_type=sa.Text, sa_column_kwargs={"server_default": "{}"})
     audience: str = Field(default="{}", sa_type=sa.Text)
     send_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     progress_chat_id: int | None = Field(default=None, sa_type=sa.BigInteger)

@@ -8,7 +8,7 @@ broadcasts still `sending` are taken, so a stopped broadcast stops at once.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -43,10 +43,16 @@ class BroadcastText:
 
     texts: dict[str, str]
     association: str | None = None
+    voices: dict[str, str] = field(default_factory=dict)  # language: Telegram file_id
 
     def for_language(self, language: str) -> str:
         """Return the person's language's version, else the default text."""
         return self.texts.get(language) or self.texts["default"]
+
+    def voice_for(self, language: str) -> str | None:
+        """Return the voice note recorded with the version the person receives, if any."""
+        version = language if self.texts.get(language) else "default"
+        return self.voices.get(version)
 
 
 async def claim(
@@ -90,11 +96,14 @@ async def texts(session: AsyncSession, broadcast_ids: set[int]) -> dict[int, Bro
     """Return the texts of some broadcasts, with the name of the association that sent each."""
     rows = await run(
         session,
-        sa.select(B.c.id, B.c.texts, A.c.name)
+        sa.select(B.c.id, B.c.texts, B.c.voices, A.c.name)
         .join(A, A.c.id == B.c.association_id, isouter=True)
         .where(B.c.id.in_(broadcast_ids)),
     )
-    return {row.id: BroadcastText(json.loads(row.texts), row.name) for row in rows}
+    return {
+        row.id: BroadcastText(json.loads(row.texts), row.name, json.loads(row.voices or "{}"))
+        for row in rows
+    }
 
 
 async def defer_capped(

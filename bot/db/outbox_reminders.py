@@ -44,6 +44,7 @@ class ClaimedReminder:
     lease_until: datetime  # the claim's token: outcomes are recorded only while it still holds
     previous_due_at: datetime | None = None  # kind "changed": the date the person had before
     department: str = "75"  # where the person lives: when post offices close (act before)
+    voice: bool = False  # the person asked for reminders as voice notes too
 
 
 async def expire_stale(session: AsyncSession, now: datetime) -> int:
@@ -96,7 +97,7 @@ async def claim(
     if not ids:
         return []
     query = (
-        sa.select(R, P.c.chat_id, P.c.language, P.c.department)
+        sa.select(R, P.c.chat_id, P.c.language, P.c.department, P.c.voice_reminders)
         .join(P, P.c.id == R.c.person_id)
         .where(R.c.id.in_(ids))
         .order_by(R.c.remind_at, R.c.id)
@@ -115,6 +116,7 @@ async def claim(
             lease_until=row.lease_until,
             previous_due_at=row.previous_due_at,
             department=row.department or "75",
+            voice=bool(row.voice_reminders),
         )
         for row in (await run(session, query)).all()
     ]

@@ -20,12 +20,13 @@ FRENCH = "fr"
 LATIN_SCRIPT = frozenset({"fr", "en", "tr", "sq"})
 
 _TAG = re.compile(r"<[^>]*>")
-# Pictographs, dingbats, arrows, variation selectors, joiners, bidi marks and isolates, the
-# Braille blank: seen on screen, not read.
+# Pictographs, dingbats, arrows, variation selectors, bidi marks and isolates, the Braille blank:
+# seen on screen, not read. Joiners stay (Persian's half-space, U+200C, is part of a word).
 _SILENT = re.compile(
-    "[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufe0f\u2800\u2190-\u21ff\u2300-\u23ff"
-    "\u2500-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff•·]"
+    "[\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufe0f\u2800\u2190-\u21ff\u2300-\u23ff"
+    "\u2500-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff•]"
 )
+_SPACES = re.compile(r"[ \t]+")  # a no-break space (French "date :") stays as it is
 _LATIN_RUN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿŒœ][A-Za-zÀ-ÖØ-öø-ÿŒœ'’ \-]*[A-Za-zÀ-ÖØ-öø-ÿŒœ]|[A-Za-z]")
 _BRACKETED = re.compile(r"\(([^()]+)\)")
 _FRENCH_HINT = re.compile(
@@ -47,7 +48,7 @@ class Run:
 
 def spoken_runs(text: str, locale: str) -> list[Run]:
     """Return what to read aloud of a message (HTML or plain), in runs by language."""
-    plain = _plain(text)
+    plain = readable(text).replace(" · ", ", ")[:MAX_SPOKEN]  # a pause, not a symbol
     language = locale.split("_")[0]
     if language == FRENCH:
         return [Run(plain)] if plain else []
@@ -67,12 +68,12 @@ def spoken_runs(text: str, locale: str) -> list[Run]:
     return runs
 
 
-def _plain(text: str) -> str:
-    """Return the words of a message: tags, entities, emoji and layout marks removed."""
+def readable(text: str) -> str:
+    """Return the words of a message (HTML or plain), one line per line: tags, entities, emoji
+    and layout marks removed (what is read aloud, or printed on the card)."""
     words = _SILENT.sub(" ", html.unescape(_TAG.sub(" ", text)))
-    lines = (" ".join(line.split()) for line in words.splitlines())
-    plain = "\n".join(line for line in lines if line)
-    return plain[:MAX_SPOKEN]
+    lines = (_SPACES.sub(" ", line).strip() for line in words.splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 def _append(runs: list[Run], text: str, *, french: bool) -> None:

@@ -21,11 +21,13 @@ from bot.context import BotApplication, BotContext
 from bot.handlers import (
     account,
     broadcasts,
+    card,
     composer,
     conversation,
     follow,
     listen,
     plan_commands,
+    recorded_voice,
     reminders,
     staff,
     start,
@@ -42,6 +44,7 @@ COMMAND_HANDLERS: dict[str, Handler] = {
     "start": start.start_command,
     "language": start.language_command,
     "next": plan_commands.next_command,
+    "card": card.card_command,
     "dates": plan_commands.dates_command,
     "add": plan_commands.add_command,
     "prefecture": plan_commands.prefecture_command,
@@ -81,6 +84,7 @@ BUTTON_HANDLERS: dict[str, ButtonHandler] = {
     cb.CONFIRM: conversation.confirm_pressed,
     cb.UNKNOWN: conversation.unknown_pressed,
     cb.LISTEN: listen.listen_pressed,
+    cb.VOICE: start.voice_chosen,
     cb.DETAILS: reminders.details_pressed,
     cb.DEPARTMENT: conversation.department_pressed,
 }
@@ -174,7 +178,10 @@ async def on_edited(update: Update, context: BotContext) -> None:
 
 
 async def on_other(update: Update, context: BotContext) -> None:
-    """Stickers, photos, voice notes, documents: point to the menu."""
+    """Stickers, photos, voice notes, documents: point to the menu (a staff member's voice note
+    while composing a broadcast goes with it)."""
+    if await recorded_voice.draft_voice(update, context):
+        return
     chat_id, _, t = await who(update, context)
     await send(context, chat_id, errors.not_understood(t))
 

@@ -12,6 +12,7 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest
 
 from bot.context import BotContext, BotData
+from bot.domain.deadline import Plan
 from bot.i18n import SOURCE_LOCALE, Translator, negotiate, translator
 from bot.services.profile import Profile
 from bot.views import errors
@@ -47,6 +48,20 @@ def is_private(update: Update) -> bool:
     """Tell whether the update comes from a private chat (the only place the bot works)."""
     chat = update.effective_chat
     return chat is not None and chat.type == ChatType.PRIVATE
+
+
+async def plan_of(update: Update, context: BotContext) -> tuple[int, Translator, Plan] | None:
+    """Return the chat, the person's translator and their current plan; or tell them what is
+    missing first (consent, then a department) and return None."""
+    chat_id, profile, t = await who(update, context)
+    if profile is None:
+        await send(context, chat_id, errors.start_first(t))
+        return None
+    current = await context.services.plans.current(chat_id)
+    if current is None:
+        await send(context, chat_id, errors.department_needed(t))
+        return None
+    return chat_id, t, current.plan
 
 
 async def send(context: BotContext, chat_id: int, screen: Screen | str) -> Message:

@@ -50,7 +50,7 @@ async def draft_text(update: Update, context: BotContext) -> bool:
         await broadcasts.discard(user.id)
         await send(context, chat_id, not_allowed(t))
         return True
-    await _preview(context, chat_id, user.id, update)
+    await show_preview(context, chat_id, user.id, update)
     return True
 
 
@@ -177,7 +177,7 @@ async def _back_to_preview(p: DraftPress) -> None:
     """Back to the preview; the next text typed is not for the draft any more."""
     await p.context.services.broadcasts.stop_waiting(p.user_id)
     await p.query.answer()
-    await _preview(p.context, p.chat_id, p.user_id, p.update, replace=True)
+    await show_preview(p.context, p.chat_id, p.user_id, p.update, replace=True)
 
 
 async def _may_send(p: DraftPress) -> bool:
@@ -290,7 +290,7 @@ async def _schedule(
     wake_dispatcher(context.application)  # type: ignore[arg-type]
 
 
-async def _preview(
+async def show_preview(
     context: BotContext, chat_id: int, user_id: int, update: Update, *, replace: bool = False
 ) -> None:
     """Show the draft's preview: a new message, or in place of the screen pressed."""

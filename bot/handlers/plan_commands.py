@@ -8,7 +8,7 @@ from bot.context import BotContext
 from bot.domain.events import EventKind
 from bot.domain.prefectures import prefecture_for
 from bot.domain.questions import ADD_FLOWS
-from bot.handlers.base import close_question, send, send_file, send_screens, who
+from bot.handlers.base import close_question, plan_of, send, send_file, send_screens, who
 from bot.handlers.conversation import ask
 from bot.views import dates as date_views
 from bot.views import errors
@@ -19,15 +19,10 @@ from bot.views.plan import change_report, next_screens
 
 async def next_command(update: Update, context: BotContext) -> None:
     """List upcoming deadlines soonest first, with a calendar file for the phone."""
-    chat_id, profile, t = await who(update, context)
-    if profile is None:
-        await send(context, chat_id, errors.start_first(t))
+    found = await plan_of(update, context)
+    if found is None:
         return
-    current = await context.services.plans.current(chat_id)
-    if current is None:
-        await send(context, chat_id, errors.department_needed(t))
-        return
-    plan = current.plan
+    chat_id, t, plan = found
     await send_screens(context, chat_id, next_screens(t, plan, context.book))
     if plan.next_steps():
         ics = plan_calendar(t, plan, stamp=context.services.clock.now())

@@ -11,6 +11,7 @@ from bot.handlers.follow import deep_link, follow_after_consent
 from bot.i18n import is_reviewed, is_supported, negotiate, supported_languages, translator
 from bot.services.associations import FOLLOW_PREFIX
 from bot.views import account as account_views
+from bot.views import errors
 from bot.views import listen as listen_views
 from bot.views import onboarding as views
 from bot.views.common import Screen, preceded
@@ -45,7 +46,27 @@ async def language_command(update: Update, context: BotContext) -> None:
     chat_id, profile, t = await who(update, context)
     user = update.effective_user
     first = profile.language if profile else negotiate(user.language_code if user else None)
-    await send(context, chat_id, views.language_picker(t, supported_languages(), first))
+    # Where a voice speaks the person's language: the choice to hear reminders too.
+    voice = (
+        listen_views.voice_choice_row(t, profile.voice_reminders) if profile and t.speaks else None
+    )
+    picker = views.language_picker(t, supported_languages(), first, extra=voice)
+    await send(context, chat_id, picker)
+
+
+async def voice_chosen(update: Update, context: BotContext, value: str) -> None:
+    """Turn voice reminders on or off (only offered where a voice speaks the language)."""
+    query = update.callback_query
+    assert query is not None
+    chat_id, profile, t = await who(update, context)
+    if profile is None or value not in ("on", "off") or (value == "on" and not t.speaks):
+        await query.answer(errors.stale_button(t) if t.speaks else listen_views.not_spoken(t))
+        return
+    await query.answer()
+    saved = await context.services.people.update(chat_id, voice_reminders=value == "on")
+    await replace_screen(
+        context, query.message, listen_views.voice_choice_saved(t, saved.voice_reminders)
+    )
 
 
 async def language_chosen(update: Update, context: BotContext, value: str) -> None:

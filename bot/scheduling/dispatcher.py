@@ -27,6 +27,7 @@ from bot.domain.quiet_hours import QuietHours
 from bot.domain.rules.model import RuleBook
 from bot.scheduling.broadcasting import BroadcastSender
 from bot.scheduling.letters import Letter, Skip, reminder_letter
+from bot.scheduling.voice import VoiceFollowUps
 from bot.sending import Sender
 from bot.sending.faults import Backoff, verdict
 from bot.services.broadcasts import BroadcastService
@@ -87,6 +88,7 @@ class Dispatcher:
         settings: DispatchSettings | None = None,
         keep_going: Callable[[], bool] = lambda: True,
         broadcast_service: BroadcastService | None = None,
+        voice: VoiceFollowUps | None = None,
     ) -> None:
         self.sessions, self.sender, self.book, self.clock = sessions, sender, book, clock
         # False once the application is stopping: no new send starts, unsent claims go back.
@@ -96,6 +98,7 @@ class Dispatcher:
         self._running = asyncio.Lock()
         self._sent: dict[str, list[Held]] = {}  # per queue, sent and not yet recorded
         self.broadcasts = BroadcastSender(self, broadcast_service)
+        self.voice = voice  # voice notes after the reminders of people who asked to hear them
 
     @property
     def busy(self) -> bool:
@@ -202,6 +205,8 @@ class Dispatcher:
         if not errors or (letter.one_suffices and taken):
             report.sent += 1
             await self._sent_now(queue, claim)
+            if self.voice is not None and (letter.voice or letter.recorded):
+                self.voice.after(letter)  # the text is sent and recorded; the note follows it
             return
         await self._settle_fault(queue, claim, errors[0], letter.refused, report)
 

@@ -45,6 +45,10 @@ class Letter:
     # when both went out.
     one_suffices: bool = False
     refused: Skip = PERSON_GONE
+    # A reminder the person asked to hear: once its text is sent, read aloud in this language.
+    voice: str | None = None
+    # A broadcast's recorded voice note (Telegram file_id), sent after its text.
+    recorded: str | None = None
 
 
 def reminder_letter(
@@ -90,7 +94,8 @@ def reminder_letter(
         claim.previous_due_at,
         claim.department,
     )
-    return Letter([(claim.chat_id, screen)], Lane.REMINDER)
+    spoken_too = claim.language if claim.voice and claim.language in spoken else None
+    return Letter([(claim.chat_id, screen)], Lane.REMINDER, voice=spoken_too)
 
 
 def delivery_letter(claim: ClaimedDelivery, text: BroadcastText) -> Letter:
@@ -98,4 +103,5 @@ def delivery_letter(claim: ClaimedDelivery, text: BroadcastText) -> Letter:
     parts = delivered(
         translator(claim.language), text.for_language(claim.language), text.association
     )
-    return Letter([(claim.chat_id, Screen(part)) for part in parts], Lane.BROADCAST)
+    messages = [(claim.chat_id, Screen(part)) for part in parts]
+    return Letter(messages, Lane.BROADCAST, recorded=text.voice_for(claim.language))

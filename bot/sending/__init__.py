@@ -141,12 +141,17 @@ class Sender:
             await self.bot.send_document(chat_id, document, caption=caption, rate_limit_args=pacing)
 
     async def send_voice(
-        self, chat_id: int, data: bytes, file_id: str | None, reply_to: int | None = None
+        self,
+        chat_id: int,
+        data: bytes,
+        file_id: str | None,
+        reply_to: int | None = None,
+        lane: Lane = Lane.REPLY,
     ) -> str:
         """Send an OGG/Opus voice note, by its file_id when Telegram has it already, under the
         message it reads (`reply_to`); return the note's file_id, to send it again later."""
         voice = file_id or InputFile(data, filename="voice.ogg")  # sent as audio/ogg
-        pacing = {"per_chat": False, "lane": Lane.REPLY.value}
+        pacing = {"per_chat": lane.per_chat, "lane": lane.value}
         reply = {"message_id": reply_to, "allow_sending_without_reply": True} if reply_to else None
         sent = await self.bot.send_voice(
             chat_id,

@@ -8,7 +8,7 @@ bot/services/broadcasts.py; the queries are in bot/db/broadcasts.py.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -38,6 +38,7 @@ class Draft:
     progress_message_id: int | None = None
     created_at: datetime | None = None
     send_at: datetime | None = None  # when a scheduled broadcast goes out
+    voices: dict[str, str] = field(default_factory=dict)  # version: recorded voice's file_id
 
 
 @dataclass
@@ -83,6 +84,23 @@ class DraftService:
             language = target.split(":", 1)[1] if target.startswith("version:") else "default"
             texts[language] = text  # Telegram already limits what staff can type
             broadcast.texts, broadcast.waiting_for = json.dumps(texts), None
+            session.add(broadcast)
+            return draft_of(broadcast)
+
+    async def attach_voice(self, author: int, file_id: str) -> Draft | None:
+        """Keep a voice note the author recorded with the version they are writing (the main
+        text otherwise); it is sent after that version's text."""
+        if not await self._may_still(author):
+            return None
+        async with self.sessions.begin() as session:
+            broadcast = await db.draft(session=session, author=author)
+            if broadcast is None or broadcast.waiting_for == "schedule":
+                return None
+            target = broadcast.waiting_for or ""
+            language = target.split(":", 1)[1] if target.startswith("version:") else "default"
+            voices = json.loads(broadcast.voices or "{}")
+            voices[language] = file_id
+            broadcast.voices = json.dumps(voices)
             session.add(broadcast)
             return draft_of(broadcast)
 
@@ -188,4 +206,5 @@ def draft_of(broadcast: Broadcast) -> Draft:
         progress_message_id=broadcast.progress_message_id,
         created_at=broadcast.created_at,
         send_at=broadcast.send_at,
+        voices=json.loads(broadcast.voices or "{}"),
     )

@@ -43,8 +43,9 @@ class PeopleService:
             return _profile(person)
 
     async def update(self, chat_id: int, **answers: Any) -> Profile:
-        """Change coded answers (language, department, stage, procedure, active)."""
-        allowed = {"language", "department", "stage", "procedure", "active"}
+        """Change coded answers (language, department, stage, procedure, active) or the choice
+        to hear reminders (voice_reminders)."""
+        allowed = {"language", "department", "stage", "procedure", "active", "voice_reminders"}
         if not answers.keys() <= allowed:
             raise ValueError(f"cannot update {sorted(answers.keys() - allowed)}")
         async with self.sessions.begin() as session:
@@ -126,6 +127,7 @@ def _profile(person: Person) -> Profile:
         active=person.active,
         consented_at=person.consented_at,
         created_at=person.created_at,
+        voice_reminders=person.voice_reminders,
     )
 
 
@@ -138,6 +140,7 @@ def _person_dict(person: Person) -> dict[str, Any]:
         "procedure": person.procedure,
         "stage": person.stage,
         "reminders_active": person.active,
+        "voice_reminders": person.voice_reminders,
         "consented_at": person.consented_at.isoformat() if person.consented_at else None,
         "created_at": person.created_at.isoformat(),
         "last_seen_at": person.last_seen_at.isoformat(),

@@ -20,3 +20,4 @@ class Profile:
     active: bool
     consented_at: datetime | None
     created_at: datetime
+    voice_reminders: bool = False  # reminders are also sent as voice notes

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.domain.speech import spoken_runs
-from bot.speech.engines import ENGINES, Engine, EngineError
+from bot.speech.engines import Engine, EngineError
+from bot.speech.engines import engines as installable_engines
 
 log = logging.getLogger(__name__)
 VOICES_FILE = Path(__file__).with_name("voices.toml")
@@ -57,7 +58,7 @@ class Speaker:
     """Makes voice notes for the languages an installed engine speaks."""
 
     voices: dict[str, Voice]
-    engines: dict[str, Engine] = field(default_factory=lambda: dict(ENGINES))
+    engines: dict[str, Engine] = field(default_factory=installable_engines)
     workers: int = 2
     queue: int = 20
     cache_size: int = 500
@@ -67,7 +68,20 @@ class Speaker:
 
     def __post_init__(self) -> None:
         installed = {name for name, engine in self.engines.items() if engine.available()}
-        self.voices = {code: v for code, v in self.voices.items() if v.engine in installed}
+        usable = {}
+        for code, voice in self.voices.items():
+            if voice.engine not in installed:
+                continue
+            if not self.engines[voice.engine].knows(voice.voice):
+                log.warning(
+                    "voice notes: %s has no voice %r; %s is not spoken",
+                    voice.engine,
+                    voice.voice,
+                    code,
+                )
+                continue
+            usable[code] = voice
+        self.voices = usable
 
     def speaks(self, locale: str) -> bool:
         """Tell whether a voice note can be made in this language."""
@@ -77,8 +91,9 @@ class Speaker:
         """Return the languages spoken, for the logs and the operator."""
         return sorted(self.voices)
 
-    async def note(self, text: str, locale: str) -> Note:
-        """Return the voice note of a message in a language (cached); raise Busy or EngineError."""
+    async def note(self, text: str, locale: str, *, patient: bool = False) -> Note:
+        """Return the voice note of a message in a language (cached); raise Busy (only when
+        not `patient`: a press is told to try later, a queued reminder waits) or EngineError."""
         voice = self.voices.get(locale)
         if voice is None:
             raise EngineError(f"no voice for {locale}")
@@ -89,7 +104,7 @@ class Speaker:
         if cached is not None:
             self._cache.move_to_end(key)
             return cached
-        if self._waiting >= self.workers + self.queue:
+        if not patient and self._waiting >= self.workers + self.queue:
             raise Busy
         self._waiting += 1
         try:

@@ -45,6 +45,9 @@ def mydata_messages(
         t.gettext("Reminders active: {value}").format(
             value=t.gettext("yes") if person["reminders_active"] else t.gettext("no")
         ),
+        t.gettext("Reminders as voice notes too: {value}").format(
+            value=t.gettext("yes") if person["voice_reminders"] else t.gettext("no")
+        ),
         t.gettext("Agreed on: {value}").format(value=when(person["consented_at"])),
         t.gettext("Last used: {value}").format(value=when(person["last_seen_at"])),
     ]

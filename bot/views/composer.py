@@ -90,8 +90,18 @@ def draft_preview(
         ]
     else:
         summary_end = []
+    recorded = ", ".join(
+        language_name(draft.default_language if code == "default" else code)
+        for code in draft.voices
+    )
     summary = [
         t.gettext("Versions in other languages: {versions}").format(versions=versions or "-"),
+        t.gettext("🔊 Recorded voice notes: {versions}").format(versions=recorded)
+        if recorded
+        else t.gettext(
+            "🎙 To add your own voice, send a voice note now (up to 5 minutes): it is sent "
+            "after the text."
+        ),
         t.gettext("Audience: {audience}").format(
             audience=esc("; ".join(parts)) if parts else t.gettext("all followers")
         ),
@@ -274,3 +284,16 @@ def too_few(t: Translator) -> str:
 def nobody(t: Translator) -> str:
     """Say that the audience is empty."""
     return rtl(t, t.gettext("Nobody matches this audience: change it before sending."))
+
+
+def voice_too_long(t: Translator) -> str:
+    """Refuse a staff member's voice note longer than 5 minutes."""
+    return t.gettext("This voice note is longer than 5 minutes. Please record a shorter one.")
+
+
+def send_a_voice_note(t: Translator) -> str:
+    """Refuse an audio file, video or document sent while composing."""
+    return t.gettext(
+        "To add your voice, record a voice note (hold the microphone button). Files and videos "
+        "cannot be sent to followers."
+    )

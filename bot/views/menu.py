@@ -9,6 +9,7 @@ from bot.views.common import Rows, Screen, keyboard, rtl
 # (command, description): one table drives the Telegram command list, the menu and /help.
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("next", N_("My next deadlines")),
+    ("card", N_("My deadlines on one page, to show")),
     ("dates", N_("See or correct my dates")),
     ("add", N_("Add a new letter or event")),
     ("prefecture", N_("My prefecture")),

@@ -20,18 +20,25 @@ STAGE_LABELS: dict[str, str] = {
 
 
 def language_picker(
-    t: Translator, languages: tuple[Language, ...], first: str | None, follow: str | None = None
+    t: Translator,
+    languages: tuple[Language, ...],
+    first: str | None,
+    follow: str | None = None,
+    extra: list[tuple[str, str]] | None = None,
 ) -> Screen:
     """Return the language buttons, in their own names, the person's Telegram language first.
 
     `follow` is the token of the association link that brought a newcomer: it rides along the
-    buttons until consent, when the person starts following (nothing is stored before).
+    buttons until consent, when the person starts following (nothing is stored before). `extra`
+    is a last row (the choice to hear reminders as voice notes).
     """
     ordered = sorted(languages, key=lambda language: language.code != first)
     suffix = f".{follow}" if follow else ""
     rows = [
         [(language.native, cb.encode(cb.LANGUAGE, language.code + suffix))] for language in ordered
     ]
+    if extra:
+        rows.append(extra)
     return Screen(rtl(t, t.gettext("Choose your language.")), keyboard(rows))
 
 

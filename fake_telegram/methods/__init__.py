@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from fake_telegram.methods import chats, files, messages, polling, settings, voice
+from fake_telegram.methods import chats, files, messages, photo, polling, settings, voice
 
 if TYPE_CHECKING:
     from fake_telegram.server import FakeTelegram
@@ -19,4 +19,5 @@ HANDLERS: dict[str, Handler] = {
     **polling.HANDLERS,
     **settings.HANDLERS,
     **voice.HANDLERS,
+    **photo.HANDLERS,
 }

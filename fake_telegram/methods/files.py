@@ -25,19 +25,46 @@ async def send_document(server: FakeTelegram, p: dict[str, Any]) -> dict[str, An
     chat = writable_chat(state, p["chat_id"])
     stored, url = _document_source(state, p["document"])
     message = file_message(state, chat, p)
-    message.document = SentDocument(
-        chat_id=chat.id,
+    message.document = sent_file(message, stored, stored.mime_type, url)
+    state.documents.append(message.document)
+    return message_json(state, message)
+
+
+def sent_file(
+    message: ChatMessage, stored: StoredFile, mime_type: str | None, url: str | None = None
+) -> SentDocument:
+    """Return the record of a file the bot sent in a message (for the tests to read)."""
+    return SentDocument(
+        chat_id=message.chat_id,
         message_id=message.message_id,
         filename=stored.filename,
-        mime_type=stored.mime_type,
+        mime_type=mime_type,
         data=stored.data,
         caption=message.caption,
         file_id=stored.file_id,
         file_unique_id=stored.file_unique_id,
         url=url,
     )
-    state.documents.append(message.document)
-    return message_json(state, message)
+
+
+def upload_or_known(
+    state: State, given: Upload | str, kind: str, limit: int
+) -> tuple[StoredFile, bytes | None]:
+    """Resolve a file parameter: a new upload (returned with its bytes, to check them) or the
+    file_id of a file of this kind sent before (returned without)."""
+    if isinstance(given, Upload):
+        if not given.data:
+            raise bad_request("file must be non-empty")
+        if len(given.data) > limit:
+            raise bad_request("file is too big")
+        stored = state.store_file(
+            given.data, filename=given.filename, mime_type=given.content_type, kind=kind
+        )
+        return stored, given.data
+    known = state.files.get(given)
+    if known is None or not known.file_id.startswith(f"FAKE-{kind}-"):
+        raise bad_request("wrong file identifier/HTTP URL specified")
+    return known, None
 
 
 def file_message(state: State, chat: Chat, p: dict[str, Any]) -> ChatMessage:

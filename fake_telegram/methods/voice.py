@@ -5,11 +5,11 @@ from __future__ import annotations
 import struct
 from typing import TYPE_CHECKING, Any
 
-from fake_telegram.errors import bad_request
+from fake_telegram.errors import ApiError, bad_request
 from fake_telegram.methods.common import writable_chat
-from fake_telegram.methods.files import MAX_UPLOAD, file_message
+from fake_telegram.methods.files import MAX_UPLOAD, file_message, sent_file, upload_or_known
 from fake_telegram.objects import message_json
-from fake_telegram.state import SentDocument, State, StoredFile
+from fake_telegram.state import State, StoredFile
 from fake_telegram.validate import Upload
 
 if TYPE_CHECKING:
@@ -50,37 +50,20 @@ async def send_voice(server: FakeTelegram, p: dict[str, Any]) -> dict[str, Any]:
         "mime_type": "audio/ogg",
         "file_size": len(stored.data or b""),
     }
-    state.voices.append(
-        SentDocument(
-            chat_id=chat.id,
-            message_id=message.message_id,
-            filename=stored.filename,
-            mime_type="audio/ogg",
-            data=stored.data,
-            caption=message.caption,
-            file_id=stored.file_id,
-            file_unique_id=stored.file_unique_id,
-        )
-    )
+    state.voices.append(sent_file(message, stored, "audio/ogg"))
     return message_json(state, message)
 
 
 def _voice_source(state: State, voice: Upload | str) -> tuple[StoredFile, int]:
     """Resolve `voice` to a stored OGG/Opus file and its duration."""
-    if isinstance(voice, Upload):
-        if not voice.data:
-            raise bad_request("file must be non-empty")
-        if len(voice.data) > MAX_UPLOAD:
-            raise bad_request("file is too big")
-        duration = ogg_opus_duration(voice.data)
-        stored = state.store_file(
-            voice.data, filename=voice.filename, mime_type="audio/ogg", kind="voice"
-        )
-        return stored, duration
-    stored_file = state.files.get(voice)
-    if stored_file is None or not stored_file.file_id.startswith("FAKE-voice-"):
-        raise bad_request("wrong file identifier/HTTP URL specified")
-    return stored_file, ogg_opus_duration(stored_file.data or b"")
+    stored, uploaded = upload_or_known(state, voice, "voice", MAX_UPLOAD)
+    if uploaded is not None:
+        return stored, ogg_opus_duration(uploaded)  # a new upload must be OGG/Opus
+    # A voice note Telegram already has (the bot's, or one a person recorded): sent as it is.
+    try:
+        return stored, ogg_opus_duration(stored.data or b"")
+    except ApiError:
+        return stored, 0
 
 
 HANDLERS = {"sendVoice": send_voice}

@@ -6,7 +6,9 @@ and the Docker image); skipped with that reason where they are absent.
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -17,11 +19,13 @@ from bot.clock import ManualClock
 from bot.i18n import translator
 from bot.sending.request import AiohttpRequest
 from bot.speech.engines import EspeakEngine
+from bot.speech.speaker import Speaker, load_voices
 from bot.views.cards import LISTEN_LABEL
 from bot.views.listen import no_voice_for_language
 from fake_telegram.server import FakeTelegram
-from tests.e2e.conftest import START, Harness, settings_for
+from tests.e2e.conftest import PARIS, START, Harness, settings_for
 from tests.e2e.journeys import UNKNOWN, card, onboard_english, press, say
+from tests.e2e.test_associations import answer_of
 
 pytestmark = pytest.mark.skipif(
     not EspeakEngine().available(),
@@ -97,3 +101,70 @@ async def test_a_reminder_in_arabic_carries_the_button_and_reads_aloud(voiced: H
     assert translator("ar").gettext(LISTEN_LABEL) in [b.text for b in filing.buttons]
     await user.press_data(LISTEN, filing.message_id)
     await user.wait_for(lambda _: len(voiced.telegram.state.voices) == 1, timeout=15)
+
+
+FIRST_REMINDER = datetime(2026, 3, 5, 9, 0, 30, tzinfo=PARIS)  # the 21-day filing's first
+
+
+async def test_a_person_who_asks_to_hear_reminders_gets_each_one_as_a_voice_note_too(
+    voiced: Harness,
+) -> None:
+    user = voiced.telegram.user(9103, language_code="en")
+    await onboard_english(user)
+    await press(user, UNKNOWN)
+    await card(user, "ofpra_filing_21_days")
+    await say(user, "/language")
+    await press(user, "🔊 Also send my reminders as voice notes")
+    confirmed = await user.wait_for(lambda m: "also comes as a voice note" in (m.text or ""))
+    assert [b.text for b in confirmed.buttons] == ["🔇 Reminders as text only"]
+    before = user.last_message.message_id
+    voiced.clock.set(FIRST_REMINDER)
+    reminder = await card(user, "ofpra_filing_21_days", after=before)
+    await user.wait_for(lambda _: len(voiced.telegram.state.voices) == 1, timeout=15)
+    note = voiced.telegram.state.voices[0]
+    assert note.chat_id == 9103 and note.message_id > reminder.message_id
+    await say(user, "/mydata")
+    await user.wait_for(lambda m: "Reminders as voice notes too: yes" in (m.text or ""))
+
+
+def test_a_misspelt_voice_is_not_used_for_its_language(tmp_path: Path) -> None:
+    """espeak-ng reading from stdin falls back to its default voice without a word: a voice it
+    does not list leaves its language without the button, rather than read by another voice."""
+    voices = tmp_path / "voices.toml"
+    voices.write_text('[languages]\nar = { engine = "espeak-ng", voice = "arabic-typo" }\n')
+    assert Speaker(load_voices(voices)).languages() == []
+
+
+@pytest.fixture
+async def broken_voice(
+    telegram: FakeTelegram, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Harness]:
+    """Voice notes on, but the encoder on the PATH fails (a broken install): every note fails."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    broken = bin_dir / "opusenc"
+    broken.write_text("#!/bin/sh\necho 'opusenc: broken' >&2\nexit 1\n")
+    broken.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    url = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
+    settings = settings_for(telegram, url, voice_notes=True)
+    clock = ManualClock(START)
+    application = build_application(settings, clock=clock)
+    async with running(application, poll_timeout=1):
+        yield Harness(telegram, application, url, clock)
+
+
+async def test_a_failing_engine_leaves_the_text_and_says_so(
+    broken_voice: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    user = broken_voice.telegram.user(9104, language_code="en")
+    await onboard_english(user)
+    await press(user, UNKNOWN)
+    filing = await card(user, "ofpra_filing_21_days")
+    query = await user.press_data(LISTEN, filing.message_id)
+    assert await answer_of(broken_voice.telegram, query) == (
+        "The voice note could not be made. The text says the same."
+    )
+    assert broken_voice.telegram.state.voices == []
+    assert user.chat.messages[filing.message_id].text == filing.text  # the card as it was
+    assert "voice note failed" in caplog.text and "Ofpra" not in caplog.text

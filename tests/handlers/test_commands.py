@@ -29,8 +29,9 @@ async def test_an_unknown_command_gets_the_menu(bot: Handlers) -> None:
     assert said.text == "I do not know this command. Here is the menu:"
     assert menu.text == "Menu: choose what you want to do."
     assert menu.buttons == buttons_of(main_menu(translator("en")))
-    assert menu.buttons[:2] == [
+    assert menu.buttons[:3] == [
         ("My next deadlines", "mn:next"),
+        ("My deadlines on one page, to show", "mn:card"),
         ("See or correct my dates", "mn:dates"),
     ]
 

@@ -24,6 +24,7 @@ FORBIDDEN = {
     "bot.services": ("telegram", "bot.views", "bot.handlers", *_OUTER),
     "bot.views": ("telegram", *_SQL, "bot.handlers", *_OUTER),
     "bot.speech": ("telegram", *_SQL, "bot.services", "bot.views", "bot.handlers", *_OUTER),
+    "bot.card": ("telegram", *_SQL, "bot.services", "bot.handlers", *_OUTER),
     "bot.sending": (
         "bot.db",
         "bot.services",

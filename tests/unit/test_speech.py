@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from bot.domain.speech import MAX_SPOKEN, Run, spoken_runs
+from bot.domain.speech import MAX_SPOKEN, Run, readable, spoken_runs
 from bot.speech.engines import EngineError, ssml
 from bot.speech.speaker import Busy, Speaker, Voice, load_voices
 from fake_telegram.errors import ApiError
@@ -74,6 +74,9 @@ class SlowEngine:
     def available(self) -> bool:
         return True
 
+    def knows(self, voice: str) -> bool:
+        return voice != "misspelt"
+
     async def synthesize(self, runs: list[Run], voice: str) -> bytes:
         await self.release.wait()
         if self.fail:
@@ -119,9 +122,21 @@ async def test_a_failing_engine_is_logged_without_the_text(
     assert "voice note failed" in caplog.text and "Amina" not in caplog.text
 
 
+def test_a_voice_the_engine_does_not_have_is_not_used() -> None:
+    maker = Speaker(
+        {"en": Voice("slow", "v"), "fr": Voice("slow", "misspelt")}, engines={"slow": SlowEngine()}
+    )
+    assert maker.languages() == ["en"]
+
+
 def test_an_engine_that_is_not_installed_speaks_nothing() -> None:
     class Missing(SlowEngine):
         def available(self) -> bool:
             return False
 
     assert Speaker({"en": Voice("slow", "v")}, engines={"slow": Missing()}).languages() == []
+
+
+def test_persian_half_spaces_and_french_no_break_spaces_are_kept() -> None:
+    assert readable("مهلت\u200cهای شما") == "مهلت\u200cهای شما"
+    assert readable("Dernier jour\u00a0: lundi   23 mars") == "Dernier jour\u00a0: lundi 23 mars"

@@ -9,8 +9,11 @@ keep a floor (`bulk_floor`, a share of the budget) while people are talking, so 
 reminders keep going during a surge; a broadcast takes what answers leave: it slows down while
 people are talking and catches up after.
 
-Calls of the bulk lanes also wait for their chat's turn (one per second); an answer to a person
-who just wrote is not slowed per chat. A 429 pauses the whole window for its retry_after; an
+Calls of the bulk lanes also wait for their chat's turn (one per second). Answers to a person
+who just wrote go at once, up to a burst of REPLY_CHAT_BURST new messages (edits do not count);
+past it, new messages to that chat are spaced one per second as Telegram requires, so that a
+person flooding the bot spends one place a second of the window, never the window itself (a 429
+would pause it for everyone). A 429 pauses the whole window for its retry_after; an
 answer is then tried again (within `reply_patience`), never turned into an apology, and so is an
 answer refused by a 5xx or a broken connection (briefly, a few times); a bulk call re-raises, and
 the outbox records its retry.
@@ -30,6 +33,7 @@ from typing import Any
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 
+from bot.sending.chats import ChatBucket, ChatWindow
 from bot.sending.faults import retry_after
 
 log = logging.getLogger(__name__)
@@ -41,6 +45,9 @@ REPLY, BULK = LANES[0], LANES[1:]
 REPLY_NETWORK_RETRIES = 3
 REPLY_RETRY_PAUSE = 0.5
 FLOORED = ("reminder", "alert")  # the lanes that keep a share of the window while people talk
+# Answers sent to one chat back to back before they are spaced one per second (Telegram tolerates
+# short bursts in a chat: three, as the fake Bot API enforces).
+REPLY_CHAT_BURST = 3
 
 
 class Schedule:
@@ -193,43 +200,6 @@ class Window:
             turn.set_result(None)
 
 
-class ChatWindow:
-    """One call per chat per `period`, counted from when the chat's previous call completed."""
-
-    def __init__(self, period: float = 1.0, clock: Callable[[], float] = time.monotonic) -> None:
-        self.period, self.clock = period, clock
-        self._free_at: dict[int | str, float] = {}
-        self._turns: dict[int | str, tuple[asyncio.Lock, int]] = {}  # lock, calls using it
-
-    @asynccontextmanager
-    async def slot(self, chat_id: int | str) -> AsyncIterator[None]:
-        """Wait for this chat's turn, and hold it for the duration of one call."""
-        lock, users = self._turns.get(chat_id, (asyncio.Lock(), 0))
-        self._turns[chat_id] = (lock, users + 1)
-        try:
-            async with lock:
-                wait = self._free_at.get(chat_id, 0.0) - self.clock()
-                if wait > 0:
-                    await asyncio.sleep(wait)
-                try:
-                    yield
-                finally:
-                    self._free_at[chat_id] = self.clock() + self.period
-        finally:
-            lock, users = self._turns[chat_id]
-            if users == 1:
-                del self._turns[chat_id]
-            else:
-                self._turns[chat_id] = (lock, users - 1)
-            self._forget_old()
-
-    def _forget_old(self) -> None:
-        """Drop the chats whose turn is free again, once there are many."""
-        if len(self._free_at) > 50_000:
-            now = self.clock()
-            self._free_at = {chat: at for chat, at in self._free_at.items() if at > now}
-
-
 class SendRateLimiter(BaseRateLimiter[dict[str, Any]]):
     """PTB rate limiter: this instance's window with lanes, and a chat window for bulk calls.
 
@@ -251,6 +221,11 @@ class SendRateLimiter(BaseRateLimiter[dict[str, Any]]):
             else None
         )
         self.per_chat = ChatWindow(per_chat_period) if per_chat_period else None
+        self.reply_chats = (
+            ChatBucket(REPLY_CHAT_BURST, per_chat_period)
+            if overall_rate and per_chat_period
+            else None
+        )
         # How long an answer may wait out Telegram's 429s in all before it is given up.
         self.reply_patience = reply_patience
 
@@ -275,7 +250,8 @@ class SendRateLimiter(BaseRateLimiter[dict[str, Any]]):
         waited, failures = 0.0, 0
         while True:
             try:
-                return await self._once(callback, args, kwargs, data, lane, options)
+                sends = endpoint.startswith("send")  # a new message (edits are not counted)
+                return await self._once(callback, args, kwargs, data, lane, options, sends)
             except RetryAfter as error:
                 pause = retry_after(error.retry_after).total_seconds()
                 if self.overall is not None:
@@ -311,12 +287,15 @@ class SendRateLimiter(BaseRateLimiter[dict[str, Any]]):
         data: dict[str, Any],
         lane: str,
         options: dict[str, Any],
+        sends: bool = True,
     ) -> Any:
         chat_id = data.get("chat_id")
         async with AsyncExitStack() as places:
             if chat_id is not None:
                 if self.per_chat is not None and options.get("per_chat"):
                     await places.enter_async_context(self.per_chat.slot(chat_id))
+                elif self.reply_chats is not None and lane == REPLY and sends:
+                    await places.enter_async_context(self.reply_chats.slot(chat_id))
                 if self.overall is not None:
                     await places.enter_async_context(self.overall.slot(lane))
             return await callback(*args, **kwargs)

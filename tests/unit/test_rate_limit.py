@@ -14,7 +14,8 @@ import pytest
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
 from bot.sending import pacing
-from bot.sending.pacing import ChatWindow, Schedule, SendRateLimiter, Window
+from bot.sending.chats import ChatBucket, ChatWindow
+from bot.sending.pacing import Schedule, SendRateLimiter, Window
 
 
 class Clock:
@@ -180,6 +181,24 @@ async def test_one_chat_waits_a_period_after_its_previous_call_ended_others_do_n
     assert marks["a2 start"] >= marks["a1 end"] + 0.2
     assert marks["b start"] < marks["a2 start"]  # chat 2 did not wait behind chat 1
     assert chats._turns == {}  # nothing kept for chats no call is waiting on
+
+
+async def test_answers_to_one_chat_go_in_a_burst_then_one_per_period() -> None:
+    """Three answers at once to a chat, then one per period: a flooder gets its answers spaced,
+    another person's answer does not wait behind them."""
+    loop = asyncio.get_running_loop()
+    bucket = ChatBucket(3, period=0.2, clock=loop.time)
+    began = loop.time()
+    for _ in range(3):
+        async with bucket.slot(1):
+            pass
+    assert loop.time() - began < 0.05
+    async with bucket.slot(1):
+        assert loop.time() - began >= 0.19  # the fourth waited for a token
+    other = loop.time()
+    async with bucket.slot(2):
+        assert loop.time() - other < 0.05
+    assert bucket._locks == {}  # nothing kept for chats no call is waiting on
 
 
 async def test_an_answer_waits_out_a_429_and_is_sent() -> None:

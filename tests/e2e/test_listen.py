@@ -6,6 +6,7 @@ and the Docker image); skipped with that reason where they are absent.
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -168,3 +169,28 @@ async def test_a_failing_engine_leaves_the_text_and_says_so(
     assert broken_voice.telegram.state.voices == []
     assert user.chat.messages[filing.message_id].text == filing.text  # the card as it was
     assert "voice note failed" in caplog.text and "Ofpra" not in caplog.text
+
+
+async def test_a_failing_engine_leaves_the_reminder_text_and_counts_the_note(
+    broken_voice: Harness,
+) -> None:
+    user = broken_voice.telegram.user(9105, language_code="en")
+    await onboard_english(user)
+    await press(user, UNKNOWN)
+    await card(user, "ofpra_filing_21_days")
+    await say(user, "/language")
+    await press(user, "🔊 Also send my reminders as voice notes")
+    await user.wait_for(lambda m: "also comes as a voice note" in (m.text or ""))
+    before = user.last_message.message_id
+    broken_voice.clock.set(FIRST_REMINDER)
+    reminder = await card(user, "ofpra_filing_21_days", after=before)
+    assert reminder.text  # the reminder itself, as for everyone
+    dispatcher = broken_voice.application.bot_data.dispatcher
+    assert dispatcher is not None and dispatcher.voice is not None
+    voice = dispatcher.voice
+    for _ in range(150):  # the note follows the text from a queue: its failure comes after
+        if voice.failed:
+            break
+        await asyncio.sleep(0.1)
+    assert voice.failed == 1 and voice.sent == 0
+    assert broken_voice.telegram.state.voices == []

@@ -225,9 +225,15 @@ class Printer:
             document = message.document
             size = len(document.data or b"")
             self.out.write(f"\n[file: {document.filename}, {size} bytes]\n")
+        voice, photo = message.media.get("voice"), message.media.get("photo")
+        if voice is not None:  # a terminal cannot play it: its length says it came
+            self.out.write(f"\n[voice note, {voice.get('duration', 0)} s]\n")
+        if photo:
+            self.out.write(f"\n[picture, {photo[-1]['width']} x {photo[-1]['height']}]\n")
+        attached = message.document is not None or voice is not None or bool(photo)
         body = to_terminal(message.raw_text or message.text or message.caption or "")
         edited = " (edited)" if message.edit_count else ""
-        if body or message.document is None:  # a file without a caption is its line above
+        if body or not attached:  # a file without a caption is its line above
             self.out.write(f"\nbot{edited}:\n{body}\n")
         if message.buttons:
             self.buttons_message_id = message.message_id

@@ -97,13 +97,15 @@ async def close_question(
     """Remove the buttons of an answered question and show the answer under it."""
     if not isinstance(query_message, Message) or query_message.text_html is None:
         return
-    screen = Screen(f"{query_message.text_html}\n\n✔️ {note}")
+    answered = f"\n\n✔️ {note}" if note else ""  # no note: only the buttons are taken off
+    screen = Screen(f"{query_message.text_html}{answered}")
     await context.sender.edit(query_message.chat_id, query_message.message_id, screen)
 
 
 @dataclass(frozen=True)
 class Answered:
-    """A question the person answered by pressing one of its buttons, and what they chose."""
+    """A question the person answered by pressing one of its buttons, and what they chose
+    (shown on top of what comes next; "" shows nothing: "Change" asks the question again)."""
 
     message: MaybeInaccessibleMessage | None
     note: str
@@ -137,7 +139,7 @@ async def _became(context: BotContext, answered: Answered, screen: Screen | str)
     message = answered.message
     if not isinstance(message, Message):
         return False
-    shown = preceded(screen, f"✔️ {answered.note}")
+    shown = preceded(screen, f"✔️ {answered.note}" if answered.note else "")
     try:
         await context.sender.edit(message.chat_id, message.message_id, shown)
     except BadRequest:

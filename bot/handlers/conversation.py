@@ -133,7 +133,7 @@ async def confirm_pressed(update: Update, context: BotContext, value: str) -> No
     await query.answer()
     if choice == "n":
         asked = await context.conversation.withdraw(chat_id)
-        changed = Answered(query.message, t.gettext("✏️ Change"))
+        changed = Answered(query.message, "")  # the question again, in the read-back's place
         if asked is not None:
             await ask(context, chat_id, t, asked, answered=changed)
         else:

@@ -131,3 +131,20 @@ def test_question_tags_are_unique() -> None:
     """Each question's buttons carry a tag no other question shares."""
     tags = [cb.question_tag(question_id) for question_id in QUESTIONS]
     assert len(set(tags)) == len(tags)
+
+
+async def test_change_asks_the_question_again_in_the_read_backs_place(bot: Handlers) -> None:
+    """ "Change" under a date read back: that message becomes the question again, with nothing
+    on top, and no new message is sent."""
+    person = bot.person(331, language_code="en")
+    await agree(person)
+    await person.press("I received my asylum certificate")
+    await person.send("93")
+    await person.press("Normal (procédure normale)")
+    await person.send("02/03/2026")
+    read_back = person.last_message
+    sent = len(person.messages)
+    await person.press("✏️ Change")
+    assert len(person.messages) == sent and person.last_message is read_back
+    assert (read_back.text or "").startswith("On which day was your first asylum certificate")
+    assert any((data or "").startswith("cal:d:") for _, data in read_back.buttons)

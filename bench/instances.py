@@ -74,8 +74,9 @@ async def bot_instances(count: int, **settings: Any) -> AsyncIterator[None]:
         return
     ports = [free_port() for _ in range(count)]
     secret = secrets.token_urlsafe(24)
+    peers = tuple(f"http://127.0.0.1:{port}/telegram" for port in ports)
     async with round_robin(ports) as url, contextlib.AsyncExitStack() as stack:
-        for port in ports:
+        for index, port in enumerate(ports):
             instance = load_settings(
                 env_file=None,
                 bot_instances=count,
@@ -84,6 +85,6 @@ async def bot_instances(count: int, **settings: Any) -> AsyncIterator[None]:
                 health_port=0,
                 **settings,
             )
-            hook = Webhook("127.0.0.1", port, url, secret)
+            hook = Webhook("127.0.0.1", port, url, secret, peers=peers, index=index)
             await stack.enter_async_context(running(build_application(instance), webhook=hook))
         yield

@@ -231,6 +231,10 @@ class Webhook:
     port: int
     url: str
     secret: str
+    # With several instances: every instance's own webhook address, in BOT_INSTANCE_INDEX order,
+    # and this one's index (each chat's updates go to one instance: bot/webhook.py).
+    peers: tuple[str, ...] = ()
+    index: int = 0
 
     @property
     def path(self) -> str:
@@ -253,7 +257,15 @@ async def running(
     """
     await application.initialize()
     server = (
-        WebhookServer(application, webhook.listen, webhook.port, webhook.path, webhook.secret)
+        WebhookServer(
+            application,
+            webhook.listen,
+            webhook.port,
+            webhook.path,
+            webhook.secret,
+            peers=webhook.peers,
+            index=webhook.index,
+        )
         if receive and webhook is not None
         else None
     )
@@ -269,6 +281,7 @@ async def running(
                 webhook.url, secret_token=webhook.secret, allowed_updates=ALLOWED_UPDATES
             )
             application.bot_data.webhook_receiving = True
+            application.bot_data.webhook = server
         elif receive:
             await updater.start_polling(
                 poll_interval=0.0, timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.domain.quiet_hours import QuietHours, parse_quiet_hours
@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     # Telegram's budget for this token (messages/s), shared by BOT_INSTANCES; 0 turns pacing off.
     telegram_global_rate: float = Field(default=30.0, ge=0, le=1000)
     bot_instances: int = Field(default=1, ge=1, le=100)
+    # Several instances behind a round-robin proxy (webhook mode): every instance's own webhook
+    # address, in order, and this instance's place in that list. Each chat's updates are then
+    # handled by one instance (its id modulo the number of addresses): bot/webhook.py.
+    bot_peer_urls: Annotated[tuple[str, ...], NoDecode] = Field(default=())
+    bot_instance_index: int = Field(default=0, ge=0, le=99)
     # Answers to people go first in the send window; reminders and alerts to staff keep this
     # share of it while people are talking (legal reminders never stop during a surge), and
     # broadcasts take what is left.
@@ -160,6 +165,29 @@ class Settings(BaseSettings):
                 raise ValueError("must be Telegram user ids separated by commas, e.g. 1234,5678")
             return tuple(int(part) for part in parts)
         return value
+
+    @field_validator("bot_peer_urls", mode="before")
+    @classmethod
+    def _split_urls(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("bot_peer_urls")
+    @classmethod
+    def _peer_urls_shape(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for url in value:
+            if not re.match(r"^https?://[^\s/]+(/\S*)?$", url):
+                raise ValueError(f"{url!r} is not an http(s) address of an instance's webhook")
+        return value
+
+    @model_validator(mode="after")
+    def _index_in_peers(self) -> Settings:
+        if self.bot_peer_urls and self.bot_instance_index >= len(self.bot_peer_urls):
+            raise ValueError(
+                "BOT_INSTANCE_INDEX must name one of BOT_PEER_URLS (0 for the first address)"
+            )
+        return self
 
     @field_validator("reminder_time", mode="before")
     @classmethod

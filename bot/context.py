@@ -15,6 +15,7 @@ from bot.services import Services
 from bot.services.conversation import ConversationService
 from bot.speech.speaker import Speaker
 from bot.views.privacy import Controller
+from bot.webhook import WebhookServer
 
 
 @dataclass
@@ -31,6 +32,7 @@ class BotData:
     controller: Controller = field(default_factory=Controller)  # who runs the bot (/privacy)
     inactivity_months: int = 18
     webhook_receiving: bool = False  # the webhook server (bot/webhook.py) is listening
+    webhook: WebhookServer | None = None  # that server (its count of updates passed on)
     liveness: Liveness = field(default_factory=Liveness)
 
 

@@ -78,7 +78,14 @@ def _serve(
             application.run_polling(allowed_updates=ALLOWED_UPDATES)
             return
         url, secret = webhook
-        hook = Webhook(settings.webhook_listen, settings.webhook_port, url, secret)
+        hook = Webhook(
+            settings.webhook_listen,
+            settings.webhook_port,
+            url,
+            secret,
+            peers=settings.bot_peer_urls,
+            index=settings.bot_instance_index,
+        )
         loop = asyncio.get_event_loop()
         try:
             loop.run_until_complete(_serve_webhook(application, hook))

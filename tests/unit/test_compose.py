@@ -135,12 +135,19 @@ def caddy_directive(name: str) -> list[str]:
 
 
 def test_compose_file_shape(compose: dict[str, Any]) -> None:
-    """The compose spec file has no `version:`, the five services, and identical bot instances."""
+    """The compose spec file has no `version:`, the five services, and bot instances identical
+    but for their place among the instances (BOT_INSTANCE_INDEX: 0, 1... in BOT_PEER_URLS)."""
     assert "version" not in compose
     assert set(services(compose)) == {"postgres", "migrate", *BOT_SERVICES, "caddy"}
     bot = compose["x-bot"]
-    for name in BOT_SERVICES:
-        assert services(compose)[name] == bot, f"{name} drifted from x-bot"
+    peers = bot["environment"]["BOT_PEER_URLS"].split(",")
+    assert len(peers) == int(bot["environment"]["BOT_INSTANCES"]) == len(BOT_SERVICES)
+    for index, name in enumerate(sorted(BOT_SERVICES)):
+        service = dict(services(compose)[name])
+        environment = dict(service.pop("environment"))
+        assert environment.pop("BOT_INSTANCE_INDEX") == str(index)
+        assert peers[index] == f"http://{name}:8443/telegram"
+        assert {**service, "environment": environment} == bot, f"{name} drifted from x-bot"
         assert bot["restart"] == "unless-stopped"
         assert ".env" in (
             [bot["env_file"]] if isinstance(bot["env_file"], str) else bot["env_file"]

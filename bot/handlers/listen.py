@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from telegram import Message, Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest
 
 from bot.context import BotContext
 from bot.handlers.base import who
@@ -43,7 +43,7 @@ async def listen_pressed(update: Update, context: BotContext, _value: str = "") 
         note.file_id = await context.sender.send_voice(
             chat_id, note.data, note.file_id, reply_to=message.message_id
         )
-    except TelegramError:
+    except BadRequest:
         if note.file_id is None:
             raise
         # Telegram no longer knows the file (e.g. another bot token): upload it again.

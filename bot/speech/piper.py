@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import io
+import shutil
 import threading
 import wave
 from dataclasses import dataclass, field
@@ -36,8 +37,6 @@ class PiperEngine:
 
     def available(self) -> bool:
         """Tell whether the piper package and opusenc are installed."""
-        import shutil
-
         return importlib.util.find_spec("piper") is not None and shutil.which(OPUSENC) is not None
 
     def knows(self, voice: str) -> bool:

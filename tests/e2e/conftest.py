@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -141,11 +142,21 @@ async def telegram() -> AsyncIterator[FakeTelegram]:
 @pytest.fixture
 async def bot(telegram: FakeTelegram, tmp_path: Path) -> AsyncIterator[Harness]:
     """The real application polling the fake server, with a clock set to 3 March 2026."""
+    async with harness(telegram, tmp_path) as running_bot:
+        yield running_bot
+
+
+@asynccontextmanager
+async def harness(
+    telegram: FakeTelegram, tmp_path: Path, timeout: float = 1.0, **extra: object
+) -> AsyncIterator[Harness]:
+    """Run the application on a database in `tmp_path` with settings_for(..., **extra); check
+    after that it made no malformed Bot API call. Short timeouts (`timeout` seconds) so that an
+    injected delay becomes a TimedOut quickly."""
     url = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
-    settings = settings_for(telegram, url)
+    settings = settings_for(telegram, url, **extra)
     clock = ManualClock(START)
-    # Short timeouts so an injected delay becomes a TimedOut quickly.
-    request = AiohttpRequest(32, read_timeout=1.0, write_timeout=1.0)
+    request = AiohttpRequest(32, read_timeout=timeout, write_timeout=timeout)
     application = build_application(settings, clock=clock, request=request)
     async with running(application, poll_timeout=1):
         yield Harness(telegram, application, url, clock)

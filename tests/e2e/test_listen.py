@@ -15,16 +15,13 @@ from pathlib import Path
 import pytest
 
 from bot import callback_data as cb
-from bot.app import build_application, running
-from bot.clock import ManualClock
 from bot.i18n import translator
-from bot.sending.request import AiohttpRequest
 from bot.speech.engines import EspeakEngine
 from bot.speech.speaker import Speaker, load_voices
 from bot.views.cards import LISTEN_LABEL
 from bot.views.listen import no_voice_for_language
 from fake_telegram.server import FakeTelegram
-from tests.e2e.conftest import PARIS, START, Harness, settings_for
+from tests.e2e.conftest import PARIS, Harness, harness
 from tests.e2e.journeys import UNKNOWN, card, onboard_english, press, say
 from tests.e2e.test_associations import answer_of
 
@@ -38,14 +35,8 @@ LISTEN = cb.encode(cb.LISTEN)
 @pytest.fixture
 async def voiced(telegram: FakeTelegram, tmp_path: Path) -> AsyncIterator[Harness]:
     """The application with voice notes on (the shipped voices.toml, espeak-ng)."""
-    url = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
-    settings = settings_for(telegram, url, voice_notes=True)
-    clock = ManualClock(START)
-    request = AiohttpRequest(32, read_timeout=5.0, write_timeout=5.0)
-    application = build_application(settings, clock=clock, request=request)
-    async with running(application, poll_timeout=1):
-        yield Harness(telegram, application, url, clock)
-    assert telegram.protocol_errors == [], "the bot made malformed Bot API calls"
+    async with harness(telegram, tmp_path, timeout=5.0, voice_notes=True) as running_bot:
+        yield running_bot
 
 
 async def test_a_card_is_read_aloud_and_sent_again_without_a_second_upload(
@@ -147,12 +138,8 @@ async def broken_voice(
     broken.write_text("#!/bin/sh\necho 'opusenc: broken' >&2\nexit 1\n")
     broken.chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
-    url = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
-    settings = settings_for(telegram, url, voice_notes=True)
-    clock = ManualClock(START)
-    application = build_application(settings, clock=clock)
-    async with running(application, poll_timeout=1):
-        yield Harness(telegram, application, url, clock)
+    async with harness(telegram, tmp_path, timeout=5.0, voice_notes=True) as running_bot:
+        yield running_bot
 
 
 async def test_a_failing_engine_leaves_the_text_and_says_so(

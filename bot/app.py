@@ -24,6 +24,7 @@ from bot.handlers import register
 from bot.handlers.base import tell_to_slow_down
 from bot.health import HealthCheck, HealthServer
 from bot.i18n import supported_languages, translator
+from bot.scheduling.digest import schedule_digest
 from bot.scheduling.dispatcher import Dispatcher, DispatchSettings
 from bot.scheduling.jobs import keep_dispatching, schedule_dispatch
 from bot.scheduling.replanning import schedule_replan
@@ -135,6 +136,7 @@ async def _post_init(application: BotApplication, runtime: Runtime) -> None:
         count_threshold=settings.count_threshold,
         inactivity_months=settings.inactivity_months,
         inactivity_notice_days=settings.inactivity_notice_days,
+        thread_retention_days=settings.thread_retention_days,
         keep_days=(
             settings.reminder_retention_days,
             settings.broadcast_retention_days,
@@ -177,6 +179,7 @@ async def _post_init(application: BotApplication, runtime: Runtime) -> None:
         keep_dispatching(application, settings.dispatch_interval), name="dispatch-watchdog"
     )
     schedule_retention(application, settings.retention_interval)
+    schedule_digest(application, settings.timezone)
     if runtime.replan:
         schedule_replan(application)
     if runtime.serve_health and settings.health_port:

@@ -41,6 +41,8 @@ CONFIRM = "cf"  # cf:y.<YYYYMMDD> | cf:n.<YYYYMMDD>  that date read back: "Corre
 DEPARTMENT = "dp"  # dp:<code>     the department suggested for a close spelling
 LISTEN = "ls"  # ls               "Listen": the message it is under, read aloud
 VOICE = "vo"  # vo:on | vo:off     reminders also as voice notes, or text only
+ASK = "ak"  # ak:<AskStep>.<association>  write to a followed association (the presser's own)
+INBOX = "ib"  # ib:<InboxAction>.<thread>  a staff member acts on a conversation (checked again)
 
 MAX_BYTES = 64
 _PATTERN = re.compile(r"^(?P<kind>[a-z]{2})(?::(?P<value>[A-Za-z0-9_.-]{1,48}))?$")
@@ -69,6 +71,8 @@ _NEEDS_VALUE = {
     CONFIRM,
     DEPARTMENT,
     VOICE,
+    ASK,
+    INBOX,
 }
 _NO_VALUE = {CANCEL, KEEP, LISTEN}
 
@@ -166,6 +170,30 @@ class ShareStep(StrEnum):
     STOP = "n"  # stop sharing
 
 
+class AskStep(StrEnum):
+    """A step of writing to an association: `ak:<step>.<association>` (`ak:p.0`: choose one)."""
+
+    PICK = "p"  # which association (the person follows several)
+    WRITE = "w"  # write to it (the agreement screen first, the first time)
+    AGREE_SHARING = "s"  # agree, and let its staff see stage, department and open deadlines
+    AGREE = "y"  # agree, the messages only
+    STOP = "x"  # stop writing: texts are answers to the bot again
+
+
+class InboxAction(StrEnum):
+    """A staff member's button on a conversation: `ib:<action>.<thread>`."""
+
+    VIEW = "v"  # the conversation's card
+    TAKE = "t"  # "I'm handling this"
+    REPLY = "r"  # the next message goes to the person
+    CANCEL_REPLY = "q"
+    SHOW = "m"  # copy the person's latest messages again
+    CLOSE = "c"
+    BLOCK = "b"  # ask to confirm
+    BLOCK_CONFIRMED = "bb"
+    UNBLOCK = "u"
+
+
 def encode_draft(action: DraftAction, argument: str = "") -> str:
     """Return the callback data of a composer button."""
     return encode(DRAFT, f"{action}.{argument}" if argument else action)
@@ -181,7 +209,17 @@ def encode_share(step: ShareStep, association_id: int) -> str:
     return encode(SHARE, f"{step}.{association_id}")
 
 
-Action = TypeVar("Action", DraftAction, StaffAction, ShareStep)
+def encode_ask(step: AskStep, association_id: int = 0) -> str:
+    """Return the callback data of a button to write to an association."""
+    return encode(ASK, f"{step}.{association_id}")
+
+
+def encode_inbox(action: InboxAction, thread_id: int) -> str:
+    """Return the callback data of a staff member's button on a conversation."""
+    return encode(INBOX, f"{action}.{thread_id}")
+
+
+Action = TypeVar("Action", DraftAction, StaffAction, ShareStep, AskStep, InboxAction)
 
 
 def split_action(kind: type[Action], value: str) -> tuple[Action, str] | None:

@@ -92,6 +92,9 @@ class Settings(BaseSettings):
     reminder_retention_days: int = Field(default=90, ge=0, le=3650)
     broadcast_retention_days: int = Field(default=180, ge=0, le=3650)
     audit_retention_days: int = Field(default=365, ge=0, le=3650)
+    # "Ask my association": closed conversations are erased after this many days, unless the
+    # association set its own period (`python -m bot association retention ID DAYS`).
+    thread_retention_days: int = Field(default=30, ge=1, le=3650)
     broadcast_daily_cap: int = Field(default=3, ge=0, le=100)
     # Webhook mode (`python -m bot run --webhook`): the public HTTPS URL Telegram posts to, and the
     # secret it must send back in X-Telegram-Bot-Api-Secret-Token with every update.

@@ -54,8 +54,10 @@ def chat_full_info_json(chat: Chat) -> dict[str, Any]:
     }
 
 
-def message_json(state: State, message: ChatMessage) -> dict[str, Any]:
-    """Render a Message as Telegram returns it (only inline keyboards are echoed back)."""
+def message_json(state: State, message: ChatMessage, *, nested: bool = False) -> dict[str, Any]:
+    """Render a Message as Telegram returns it (only inline keyboards are echoed back); the
+    message it replies to is rendered without its own (Telegram never nests them), and left out
+    once deleted."""
     chat = state.chats[message.chat_id]
     rendered: dict[str, Any] = {"message_id": message.message_id}
     if message.from_bot:
@@ -67,9 +69,9 @@ def message_json(state: State, message: ChatMessage) -> dict[str, Any]:
     rendered.update(chat=chat_json(chat), date=message.date)
     if message.edit_date is not None:
         rendered["edit_date"] = message.edit_date
-    if message.reply_to_message_id in chat.messages:
-        replied = chat.messages[message.reply_to_message_id]
-        rendered["reply_to_message"] = message_json(state, replied)
+    replied = chat.messages.get(message.reply_to_message_id or 0)
+    if not nested and replied is not None and not replied.deleted:
+        rendered["reply_to_message"] = message_json(state, replied, nested=True)
     _content(rendered, message)
     return rendered
 

@@ -83,6 +83,8 @@ class ChatMessage:
     document: SentDocument | None = None
     media: dict[str, Any] = field(default_factory=dict)
     reply_to_message_id: int | None = None
+    bot_reaction: str | None = None  # the emoji the bot reacted with (setMessageReaction)
+    copied_from: tuple[int, int] | None = None  # (from_chat_id, message_id) of a copyMessage
     edited: bool = False
     edit_count: int = 0
     edit_date: int | None = None

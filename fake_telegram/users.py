@@ -41,12 +41,13 @@ class FakeUser:
 
     # -- what the person does ------------------------------------------------------------------
 
-    async def send_text(self, text: str) -> ChatMessage:
-        """Send a text; a leading /command gets its bot_command entity, as clients send it."""
+    async def send_text(self, text: str, *, reply_to: int | None = None) -> ChatMessage:
+        """Send a text (replying to message `reply_to` of this chat, if given); a leading
+        /command gets its bot_command entity, as clients send it."""
         entities: tuple[dict[str, Any], ...] = ()
         if match := _COMMAND.match(text):
             entities = ({"type": "bot_command", "offset": 0, "length": utf16_length(match[0])},)
-        return self._post(text=text, entities=entities)
+        return self._post(text=text, entities=entities, reply_to=reply_to)
 
     async def send_command(self, name: str, payload: str | None = None) -> ChatMessage:
         """Send "/name" or "/name payload" (a deep link's /start payload, for instance)."""
@@ -66,18 +67,21 @@ class FakeUser:
         }
         return self._post(media={"sticker": sticker})
 
-    async def send_photo(self, caption: str | None = None) -> ChatMessage:
-        """Send a photo (two sizes, like Telegram), with an optional caption."""
+    async def send_photo(
+        self, caption: str | None = None, *, reply_to: int | None = None
+    ) -> ChatMessage:
+        """Send a photo (two sizes, like Telegram), with an optional caption, maybe as a reply."""
+        self._check_reply(reply_to)
         stored = self._file(b"\xff\xd8\xff fake jpeg", "photo.jpg", "image/jpeg", "photo")
         sizes = [{**stored, "width": 90, "height": 90}, {**stored, "width": 800, "height": 800}]
-        return self._post(media={"photo": sizes}, caption=caption)
+        return self._post(media={"photo": sizes}, caption=caption, reply_to=reply_to)
 
-    async def send_voice(self, duration: int = 3) -> ChatMessage:
-        """Send a voice message."""
+    async def send_voice(self, duration: int = 3, *, reply_to: int | None = None) -> ChatMessage:
+        """Send a voice message, maybe as a reply to message `reply_to` of this chat."""
+        self._check_reply(reply_to)
         stored = self._file(b"OggS fake voice", "voice.ogg", "audio/ogg", "voice")
-        return self._post(
-            media={"voice": {**stored, "duration": duration, "mime_type": "audio/ogg"}}
-        )
+        voice = {**stored, "duration": duration, "mime_type": "audio/ogg"}
+        return self._post(media={"voice": voice}, reply_to=reply_to)
 
     async def send_document(
         self,
@@ -85,11 +89,14 @@ class FakeUser:
         data: bytes = b"%PDF-1.4\n% fake\n",
         mime_type: str = "application/pdf",
         caption: str | None = None,
+        *,
+        reply_to: int | None = None,
     ) -> ChatMessage:
-        """Send a file; the bot can download it with getFile."""
+        """Send a file (maybe as a reply); the bot can download it with getFile."""
+        self._check_reply(reply_to)
         stored = self._file(data, filename, mime_type, "document")
         document = {**stored, "file_name": filename, "mime_type": mime_type}
-        return self._post(media={"document": document}, caption=caption)
+        return self._post(media={"document": document}, caption=caption, reply_to=reply_to)
 
     async def edit_text(self, message_id: int, text: str) -> ChatMessage:
         """Edit one of the person's own texts: the bot gets an edited_message update."""
@@ -181,13 +188,25 @@ class FakeUser:
             return messages if len(messages) >= condition else None
         return next((m for m in reversed(messages) if condition(m)), None)
 
-    def _post(self, **fields: Any) -> ChatMessage:
-        """Store the person's message and queue the update the bot will receive."""
+    def _post(self, *, reply_to: int | None = None, **fields: Any) -> ChatMessage:
+        """Store the person's message (a reply to `reply_to`, if given) and queue the update the
+        bot will receive."""
+        self._check_reply(reply_to)
         state = self.server.state
-        message = state.add_message(self.chat, from_bot=False, sender_id=self.id, **fields)
+        message = state.add_message(
+            self.chat, from_bot=False, sender_id=self.id, reply_to_message_id=reply_to, **fields
+        )
         kind = "channel_post" if self.chat.type == "channel" else "message"
         self.server.queue.push(kind, message_json(state, message))
         return message
+
+    def _check_reply(self, reply_to: int | None) -> None:
+        """Refuse to reply to a message this chat does not have (or no longer has)."""
+        if reply_to is None:
+            return
+        replied = self.chat.messages.get(reply_to)
+        if replied is None or replied.deleted:
+            raise AssertionError(f"no message {reply_to} in chat {self.chat_id} to reply to")
 
     def _file(self, data: bytes, filename: str, mime_type: str, kind: str) -> dict[str, Any]:
         """Store a file the person sends and return its file_id fields."""

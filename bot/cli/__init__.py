@@ -119,7 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_association(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Declare `association create NAME` and `association invite ID` (the operator's tools)."""
+    """Declare `association create NAME`, `association invite ID`, `association hours ID HOURS`
+    and `association retention ID DAYS` (the operator's tools)."""
     parser = commands.add_parser("association", help="create associations, invite their admins")
     actions = parser.add_subparsers(title="actions", required=True, metavar="ACTION")
     create = actions.add_parser("create", help="create an association; print its admin's link")
@@ -128,6 +129,14 @@ def _add_association(commands: argparse._SubParsersAction[argparse.ArgumentParse
     invite = actions.add_parser("invite", help="print a new one-time admin link")
     invite.add_argument("association_id", type=int, help="the number printed by create")
     invite.set_defaults(command=_lazy("bot.cli.commands", "association_invite"))
+    hours = actions.add_parser("hours", help="when its staff read messages (people are told)")
+    hours.add_argument("association_id", type=int, help="the number printed by create")
+    hours.add_argument("hours", help='days and times, e.g. "mon-fri 9:00-17:00", or off')
+    hours.set_defaults(command=_lazy("bot.cli.commands", "association_hours"))
+    keep = actions.add_parser("retention", help="days closed conversations are kept")
+    keep.add_argument("association_id", type=int, help="the number printed by create")
+    keep.add_argument("days", help="1 to 3650, or default (THREAD_RETENTION_DAYS)")
+    keep.set_defaults(command=_lazy("bot.cli.commands", "association_retention"))
     for action in (create, invite):
         action.add_argument(
             "--username",

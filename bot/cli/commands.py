@@ -177,6 +177,24 @@ def association_invite(args: argparse.Namespace) -> int:
     return associations.invite(args, settings)
 
 
+def association_hours(args: argparse.Namespace) -> int:
+    """Set when an association's staff read messages."""
+    from bot.cli import association_settings
+
+    settings = settings_from_environment()
+    _migrate(settings.database_url)
+    return association_settings.hours(args, settings)
+
+
+def association_retention(args: argparse.Namespace) -> int:
+    """Set how long an association keeps its closed conversations."""
+    from bot.cli import association_settings
+
+    settings = settings_from_environment()
+    _migrate(settings.database_url)
+    return association_settings.retention(args, settings)
+
+
 def require_catalogs() -> None:
     """Refuse to start when a language's catalog is missing or broken (rather than fall back to
     English without a word)."""

@@ -194,3 +194,14 @@ def add_audit_entry(
     session.add(
         AuditEntry(actor_id=actor, association_id=association_id, action=action, details=details)
     )
+
+
+async def staff_rows(*, session: AsyncSession, user_id: int) -> list[StaffMember]:
+    """Return every staff row of a Telegram user (one per association)."""
+    query = select(StaffMember).where(StaffMember.user_id == user_id)
+    return list((await session.exec(query)).all())
+
+
+async def all_associations(*, session: AsyncSession) -> list[Association]:
+    """Return every association, by id."""
+    return list((await session.exec(select(Association).order_by(col(Association.id)))).all())

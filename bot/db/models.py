@@ -70,6 +70,9 @@ class Person(SQLModel, table=True):
     inactivity_notice_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # Every reminder is also sent as a voice note (where a voice speaks the person's language).
     voice_reminders: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    # "Ask my association": the association their next messages go to, since when (bot/db/threads).
+    writing_to: int | None = None
+    writing_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class KeyDate(SQLModel, table=True):
@@ -198,6 +201,10 @@ class Association(SQLModel, table=True):
     # The public follow link's token (t.me/<bot>?start=f_<token>): printed on posters, not secret.
     follow_token: str = Field(max_length=32, unique=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # When its staff read messages (JSON of bot.domain.opening_hours; None: not said), and how
+    # many days a closed conversation is kept (None: the operator's THREAD_RETENTION_DAYS).
+    hours: str | None = Field(default=None, sa_type=sa.Text)
+    thread_retention_days: int | None = None
 
 
 class StaffMember(SQLModel, table=True):
@@ -216,6 +223,9 @@ class StaffMember(SQLModel, table=True):
     # The language they read the bot in when they joined: alerts about deadlines use it.
     language: str | None = Field(default=None, max_length=16)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # The conversation their next message answers ("Reply" pressed), and when they pressed it.
+    replying_to: int | None = None
+    replying_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Invite(SQLModel, table=True):
@@ -250,6 +260,10 @@ class Follow(SQLModel, table=True):
     )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     shared_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # "Ask <association>": when the person agreed to write to its staff through the bot, and
+    # whether its staff see their stage, department and open deadlines with their messages.
+    ask_consented_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    ask_shares: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 class Broadcast(SQLModel, table=True):
@@ -325,3 +339,7 @@ class AuditEntry(SQLModel, table=True):
     association_id: int | None = Field(default=None, index=True)
     action: str = Field(max_length=32)
     details: str = Field(default="{}", sa_type=sa.Text)
+
+
+# The conversations of "Ask my association" (their own module; registered with the rest).
+from bot.db import models_threads as models_threads  # noqa: E402

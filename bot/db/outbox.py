@@ -1,8 +1,9 @@
 """The outbox: messages waiting to be sent, taken with a lease, and what happened to each.
 
-Two tables hold outgoing messages with one life cycle (OutboxStatus): `reminders` (a person's
-deadlines, and the alerts to association staff) and `deliveries` (one broadcast to one person).
-This module is the one claimer and the one place outcomes are written, for both:
+Three tables hold outgoing messages with one life cycle (OutboxStatus): `reminders` (a person's
+deadlines, and the alerts to association staff), `deliveries` (one broadcast to one person) and
+`thread_messages` (a message relayed between a person and an association's staff). This module is
+the one claimer and the one place outcomes are written, for all three:
 
 - `take` marks rows `claimed` with a lease in the same statement that selects them, so two
   dispatchers never take the same row, and a dispatcher that dies leaves rows that are taken
@@ -14,7 +15,7 @@ This module is the one claimer and the one place outcomes are written, for both:
   another dispatcher took again after the lease ended is left to it.
 
 What is specific to each table (which rows are due, what a claimed row carries) is in
-outbox_reminders.py and outbox_deliveries.py.
+outbox_reminders.py, outbox_deliveries.py and outbox_relays.py.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db.models import Delivery, Person, Reminder
+from bot.db.models_threads import ThreadMessage
 from bot.db.statuses import OutboxStatus
 
 P = Person.__table__  # type: ignore[attr-defined]
@@ -53,6 +55,9 @@ class Queue:
 
 REMINDERS = Queue("reminders", Reminder.__table__, "remind_at", OutboxStatus.PENDING)  # type: ignore[attr-defined]
 DELIVERIES = Queue("deliveries", Delivery.__table__, "send_at", OutboxStatus.BLOCKED)  # type: ignore[attr-defined]
+# A staff member's answer to a person who blocked the bot is not sent (blocked); a person's
+# message whose staff all blocked the bot fails (recorded by the relay, not here).
+RELAYS = Queue("thread_messages", ThreadMessage.__table__, "send_at", OutboxStatus.BLOCKED)  # type: ignore[attr-defined]
 
 
 class Held(Protocol):

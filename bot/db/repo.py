@@ -23,6 +23,7 @@ from bot.db.models import (
     SavedConversation,
     StaffMember,
 )
+from bot.db.models_threads import InboxBlock, Thread, ThreadMessage
 from bot.db.statuses import OutboxStatus
 
 ACTIVE_REMINDER = (OutboxStatus.PENDING,)
@@ -130,9 +131,13 @@ async def delete_saved_conversation(*, session: AsyncSession, person_id: int) ->
 async def delete_person(*, session: AsyncSession, person_id: int) -> None:
     """Delete a person and every row that refers to them (not left to ON DELETE CASCADE, which a
     SQLite connection without the foreign_keys pragma would ignore)."""
+    threads = select(Thread.id).where(Thread.person_id == person_id)
+    await session.exec(sa.delete(ThreadMessage).where(col(ThreadMessage.thread_id).in_(threads)))
     for table in (Reminder, KeyDate, SavedConversation, CompletedStep, Follow, Delivery):
         statement = sa.delete(table).where(table.person_id == person_id)  # type: ignore[arg-type]
         await session.exec(statement)
+    for owned in (Thread, InboxBlock):
+        await session.exec(sa.delete(owned).where(owned.person_id == person_id))  # type: ignore[arg-type]
     await session.exec(sa.delete(Person).where(col(Person.id) == person_id))
 
 
@@ -185,6 +190,15 @@ async def forget_telegram_user(*, session: AsyncSession, user_id: int, now: date
     )
     await connection.execute(
         sa.update(audit).where(audit.c.actor_id == user_id).values(actor_id=ERASED_USER)
+    )
+    threads, messages = Thread.__table__, ThreadMessage.__table__  # type: ignore[attr-defined]
+    await connection.execute(
+        sa.update(threads).where(threads.c.handler_id == user_id).values(handler_id=None)
+    )
+    await connection.execute(
+        sa.update(messages)
+        .where(messages.c.author_id == user_id)
+        .values(author_id=ERASED_USER, source_chat_id=ERASED_USER)
     )
     staff = StaffMember.__table__  # type: ignore[attr-defined]
     removed = await connection.execute(sa.delete(staff).where(staff.c.user_id == user_id))

@@ -46,6 +46,20 @@ class BroadcastStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class ThreadStatus(StrEnum):
+    """A conversation with an association: open until a staff member closes it."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Direction(StrEnum):
+    """Which way a relayed message goes."""
+
+    IN = "in"  # from the person to the association's staff
+    OUT = "out"  # from a staff member to the person
+
+
 def _values(*members: StrEnum) -> list[str]:
     """Return the values a CHECK constraint allows."""
     return [member.value for member in members]
@@ -58,3 +72,5 @@ REMINDER_STATUSES = [
 DELIVERY_STATUSES = _values(*OutboxStatus)
 REMINDER_KINDS = _values(*ReminderKind)
 BROADCAST_STATUSES = _values(*BroadcastStatus)
+THREAD_STATUSES = _values(*ThreadStatus)
+THREAD_DIRECTIONS = _values(*Direction)

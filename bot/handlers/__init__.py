@@ -20,11 +20,13 @@ from bot import callback_data as cb
 from bot.context import BotApplication, BotContext
 from bot.handlers import (
     account,
+    ask,
     broadcasts,
     card,
     composer,
     conversation,
     follow,
+    inbox,
     listen,
     plan_commands,
     recorded_voice,
@@ -56,6 +58,8 @@ COMMAND_HANDLERS: dict[str, Handler] = {
     "help": account.help_command,
     "menu": account.menu_command,
     "associations": follow.associations_command,
+    "ask": ask.ask_command,
+    "inbox": inbox.inbox_command,
     "staff": staff.staff_command,
     "broadcast": staff.broadcast_command,
     "broadcasts": broadcasts.broadcasts_command,
@@ -87,6 +91,8 @@ BUTTON_HANDLERS: dict[str, ButtonHandler] = {
     cb.VOICE: start.voice_chosen,
     cb.DETAILS: reminders.details_pressed,
     cb.DEPARTMENT: conversation.department_pressed,
+    cb.ASK: ask.ask_pressed,
+    cb.INBOX: inbox.inbox_pressed,
 }
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -142,8 +148,13 @@ async def on_any_update(update: Update, context: BotContext) -> None:
 
 
 async def on_text(update: Update, context: BotContext) -> None:
-    """A typed message: a staff member's broadcast text if a draft waits for one, else an answer."""
+    """A typed message: a staff member's answer to a conversation or broadcast text if one waits
+    for it, a person's message to an association they write to, else an answer to the bot."""
+    if await inbox.relay_from_staff(update, context):
+        return
     if await composer.draft_text(update, context):
+        return
+    if await ask.relay_from_person(update, context):
         return
     await conversation.on_text(update, context)
 
@@ -179,8 +190,13 @@ async def on_edited(update: Update, context: BotContext) -> None:
 
 async def on_other(update: Update, context: BotContext) -> None:
     """Stickers, photos, voice notes, documents: point to the menu (a staff member's voice note
-    while composing a broadcast goes with it)."""
+    while composing a broadcast goes with it; a photo, voice note or document for a conversation
+    with an association is relayed)."""
+    if await inbox.relay_from_staff(update, context):
+        return
     if await recorded_voice.draft_voice(update, context):
+        return
+    if await ask.relay_from_person(update, context):
         return
     chat_id, _, t = await who(update, context)
     await send(context, chat_id, errors.not_understood(t))

@@ -11,6 +11,7 @@ from telegram import MaybeInaccessibleMessage, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
 
+from bot import callback_data as cb
 from bot.context import BotContext, BotData
 from bot.domain.deadline import Plan
 from bot.i18n import SOURCE_LOCALE, Translator, negotiate, translator
@@ -182,3 +183,20 @@ async def tell_to_slow_down(data: BotData, update: Update) -> None:
         return
     profile = await data.services.people.profile(chat.id)
     await data.sender.send(chat.id, errors.slow_down(translator_for(update, profile)))
+
+
+def replied_button(message: Message, kind: str) -> str | None:
+    """Return the value of a button of `kind` on the bot's message that `message` replies to
+    (Telegram's "reply"): its buttons name what it is about. None when it replies to nothing,
+    to someone else's message, or to a message without such a button."""
+    replied = message.reply_to_message
+    if replied is None or replied.from_user is None or not replied.from_user.is_bot:
+        return None
+    markup = replied.reply_markup
+    for row in markup.inline_keyboard if markup else ():
+        for button in row:
+            data = button.callback_data if isinstance(button.callback_data, str) else None
+            pressed = cb.decode(data)
+            if pressed is not None and pressed.kind == kind:
+                return pressed.value
+    return None

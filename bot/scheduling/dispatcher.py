@@ -1,10 +1,11 @@
 """The dispatcher: take what is due from the outbox, send it, record what happened; never drop one.
 
 One JobQueue job runs `run_once` (jobs.py); nothing here creates a job per message, so start-up
-time and memory do not grow with the number of reminders. Reminders, alerts to association staff
-and broadcast deliveries go through the same path (`send_batch`): claimed with a lease
-(bot/db/outbox.py), sent through the one Sender (bot/sending), and recorded together at most
-`record_every` at a time, so a crash re-sends at most those and the requests on the wire.
+time and memory do not grow with the number of reminders. Reminders, alerts to association staff,
+relayed messages ("Ask my association") and broadcast deliveries go through the same path
+(`send_batch`): claimed with a lease (bot/db/outbox.py), sent through the one Sender
+(bot/sending), and recorded together at most `record_every` at a time, so a crash re-sends at
+most those and the requests on the wire.
 """
 
 from __future__ import annotations
@@ -18,15 +19,16 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import OperationalError
-from telegram.error import TelegramError
+from telegram.error import Forbidden, TelegramError
 
 from bot.clock import Clock
-from bot.db import outbox, outbox_deliveries, outbox_reminders
+from bot.db import outbox, outbox_deliveries, outbox_relays, outbox_reminders
 from bot.db.outbox import DELIVERIES, REMINDERS, Held, Outcome, Queue
 from bot.domain.quiet_hours import QuietHours
 from bot.domain.rules.model import RuleBook
 from bot.scheduling.broadcasting import BroadcastSender
 from bot.scheduling.letters import Letter, Skip, reminder_letter
+from bot.scheduling.relaying import RelaySender
 from bot.scheduling.voice import VoiceFollowUps
 from bot.sending import Sender
 from bot.sending.faults import Backoff, verdict
@@ -98,6 +100,7 @@ class Dispatcher:
         self._running = asyncio.Lock()
         self._sent: dict[str, list[Held]] = {}  # per queue, sent and not yet recorded
         self.broadcasts = BroadcastSender(self, broadcast_service)
+        self.relays = RelaySender(self)  # "Ask my association": its own pass, woken at once
         self.voice = voice  # voice notes after the reminders of people who asked to hear them
 
     @property
@@ -116,7 +119,7 @@ class Dispatcher:
             # Rows sent during a database outage are recorded before anything is claimed: their
             # lease may have ended meanwhile, and claiming first would send them again.
             for queue in (REMINDERS, DELIVERIES):
-                await self._flush_sent(queue)
+                await self.flush_sent(queue)
             while self.keep_going():
                 now = self.clock.now()
                 async with self.sessions.begin() as session:
@@ -127,11 +130,13 @@ class Dispatcher:
                 if batch:
                     await self.send_batch(REMINDERS, batch, self._reminder_letter, report)
                     continue
+                await self.relays.run_once(report)
                 if not await self.broadcasts.run_batch(report):
                     break
             async with self.sessions.begin() as session:
                 moments = [
                     await outbox_reminders.next_due(session),
+                    await outbox_relays.next_due(session),
                     self._after_quiet(await outbox_deliveries.next_due(session)),
                 ]
             report.next_due = min((m for m in moments if m is not None), default=None)
@@ -158,7 +163,7 @@ class Dispatcher:
                 await self._send_row(queue, claim, compose, report, unsent)
 
         outcomes = await asyncio.gather(*(one(claim) for claim in batch), return_exceptions=True)
-        await self._flush_sent(queue)
+        await self.flush_sent(queue)
         if unsent:
             await self.in_session(outbox.record, queue, unsent, Outcome.RELEASED)
         for outcome in outcomes:
@@ -197,7 +202,7 @@ class Dispatcher:
         for chat_id, screen in letter.messages:
             error = await self.sender.deliver(chat_id, screen, letter.lane)
             if error is None:
-                taken += 1
+                taken += letter.counts(screen)
             else:
                 errors.append(error)
                 if not letter.one_suffices:
@@ -208,16 +213,18 @@ class Dispatcher:
             if self.voice is not None and (letter.voice or letter.recorded):
                 self.voice.after(letter)  # the text is sent and recorded; the note follows it
             return
-        await self._settle_fault(queue, claim, errors[0], letter.refused, report)
+        # Of several recipients, a passing fault (retried) outweighs one who blocked the bot.
+        error = next((e for e in errors if not isinstance(e, Forbidden)), errors[0])
+        await self._settle_fault(queue, claim, error, letter.refused, report)
 
     async def _sent_now(self, queue: Queue, claim: Held) -> None:
         """Remember a row as sent; record the sent rows once there are `record_every`."""
         waiting = self._sent.setdefault(queue.name, [])
         waiting.append(claim)
         if len(waiting) >= self.settings.record_every:
-            await self._flush_sent(queue)
+            await self.flush_sent(queue)
 
-    async def _flush_sent(self, queue: Queue) -> None:
+    async def flush_sent(self, queue: Queue) -> None:
         """Record the rows sent and not yet recorded, in one transaction.
 
         If the database stays unreachable beyond DB_PATIENCE they are kept and recorded by the

@@ -8,9 +8,10 @@ import time
 from datetime import UTC, datetime
 
 from bot.context import BotApplication, BotContext
+from bot.scheduling.dispatcher import DispatchReport
 
 log = logging.getLogger(__name__)
-DISPATCH, WAKE = "dispatch", "dispatch:wake"
+DISPATCH, WAKE, RELAY = "dispatch", "dispatch:wake", "relay:wake"
 
 
 def schedule_dispatch(application: BotApplication, interval: float) -> None:
@@ -71,6 +72,19 @@ def wake_dispatcher(application: BotApplication) -> None:
         application.job_queue.run_once(
             dispatch_job, when=0.05, name=WAKE, job_kwargs={"misfire_grace_time": None}
         )
+
+
+def wake_relays(application: BotApplication) -> None:
+    """Relay what a person or a staff member just wrote now, beside any running dispatch."""
+    if application.job_queue is not None:
+        application.job_queue.run_once(
+            relay_job, when=0, name=RELAY, job_kwargs={"misfire_grace_time": None}
+        )
+
+
+async def relay_job(context: BotContext) -> None:
+    """One pass of the relays (bot/scheduling/relaying.py)."""
+    await context.dispatcher.relays.run_once(DispatchReport())
 
 
 def _wake_at_next_due(context: BotContext, next_due: datetime | None) -> None:

@@ -6,6 +6,7 @@ the kind, the person's language and department. No plan is computed per message.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,7 +17,7 @@ from bot.domain.rules.model import RuleBook
 from bot.i18n import translator
 from bot.sending import Lane
 from bot.views.broadcasts import delivered
-from bot.views.common import Screen
+from bot.views.common import Outgoing, Screen
 from bot.views.reminder import reminder_message
 from bot.views.staff import alert_message
 
@@ -39,7 +40,7 @@ STAFF_UNREACHABLE = Skip(Outcome.FAILED, "forbidden")
 class Letter:
     """The messages of one row, in order, to (chat id, screen)."""
 
-    messages: list[tuple[int, Screen]]
+    messages: Sequence[tuple[int, Outgoing]]
     lane: Lane
     # An alert is sent when at least one staff member got it; a broadcast in two parts is sent
     # when both went out.
@@ -49,6 +50,13 @@ class Letter:
     voice: str | None = None
     # A broadcast's recorded voice note (Telegram file_id), sent after its text.
     recorded: str | None = None
+    # With one_suffices: the kinds of message that make the row sent (empty: any). A person's
+    # message relayed to staff is sent when one of them got its copy, not only its header.
+    decisive: tuple[type, ...] = ()
+
+    def counts(self, message: Outgoing) -> bool:
+        """Tell whether this message, once taken, counts towards the row being sent."""
+        return not self.decisive or isinstance(message, self.decisive)
 
 
 def reminder_letter(

@@ -34,6 +34,9 @@ async def retention_job(context: BotContext) -> None:
     purged = await retention.purge_records()
     if any(purged.values()):
         log.info("retention: records deleted %s", purged)  # counts only
+    closed = await context.services.inbox_upkeep.sweep_closed()
+    if closed:
+        log.info("retention: %s closed conversations erased", closed)
     if not retention.enabled:
         return
     zone = context.services.zone

@@ -22,6 +22,7 @@ from bot.scheduling.letters import Letter
 from bot.sending import Lane, Sender
 from bot.speech.engines import EngineError
 from bot.speech.speaker import Speaker
+from bot.views.common import Screen
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,8 @@ class VoiceFollowUps:
         if letter.voice is None or self.speaker is None:
             return
         for chat_id, screen in letter.messages:
+            if not isinstance(screen, Screen):
+                continue  # only a reminder's text is read aloud
             try:
                 note = await self.speaker.note(screen.text, letter.voice, patient=True)
             except EngineError:  # logged by the speaker, without the text

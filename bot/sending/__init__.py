@@ -25,7 +25,7 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ExtBot
 from telegram.warnings import PTBUserWarning
 
-from bot.views.common import Keyboard, Screen
+from bot.views.common import Copy, FileScreen, Keyboard, Outgoing, Screen
 
 
 class Lane(StrEnum):
@@ -34,6 +34,7 @@ class Lane(StrEnum):
     REPLY = "reply"  # a person waiting for an answer: an answer, an edit of their screen
     REMINDER = "reminder"  # a due legal reminder
     ALERT = "alert"  # association staff told that a shared deadline is near
+    RELAY = "relay"  # a message between a person and an association's staff ("Ask")
     BROADCAST = "broadcast"  # an association's message to its followers
 
     @property
@@ -58,7 +59,9 @@ class Sender:
         result = await self._send(chat_id, screen, Lane.REPLY)
         return Message.de_json(result, self.bot)
 
-    async def deliver(self, chat_id: int, screen: Screen | str, lane: Lane) -> TelegramError | None:
+    async def deliver(
+        self, chat_id: int, screen: Outgoing | str, lane: Lane
+    ) -> TelegramError | None:
         """Send one screen from the outbox; return Telegram's refusal instead of raising it.
 
         No Message is built from the answer: the dispatcher only needs to know it was taken.
@@ -69,9 +72,30 @@ class Sender:
             return error
         return None
 
-    async def _send(self, chat_id: int, screen: Screen | str, lane: Lane) -> Any:
+    async def _send(self, chat_id: int, screen: Outgoing | str, lane: Lane) -> Any:
         if isinstance(screen, str):
             screen = Screen(screen)
+        if isinstance(screen, Copy):
+            return await self._call(
+                "copyMessage",
+                lane,
+                chat_id=chat_id,
+                from_chat_id=screen.from_chat_id,
+                message_id=screen.message_id,
+                caption=screen.caption,
+                parse_mode=ParseMode.HTML.value if screen.caption else None,
+                reply_markup=_markup(screen.keyboard),
+            )
+        if isinstance(screen, FileScreen):
+            return await self._call(
+                _FILE_METHODS[screen.kind],
+                lane,
+                chat_id=chat_id,
+                **{screen.kind: screen.file_id},
+                caption=screen.caption,
+                parse_mode=ParseMode.HTML.value if screen.caption else None,
+                reply_markup=_markup(screen.keyboard),
+            )
         return await self._call(
             "sendMessage",
             lane,
@@ -105,6 +129,16 @@ class Sender:
             if "not modified" not in str(error).lower():
                 raise
         self._remember(key, shown)
+
+    async def react(self, chat_id: int, message_id: int, emoji: str) -> None:
+        """React to a person's message with an emoji (an acknowledgement that adds no message)."""
+        await self._call(
+            "setMessageReaction",
+            Lane.REPLY,
+            chat_id=chat_id,
+            message_id=message_id,
+            reaction=[{"type": "emoji", "emoji": emoji}],
+        )
 
     async def remove_buttons(self, chat_id: int, message_id: int) -> None:
         """Take the buttons off a message, keeping its text (a pressed preview stays above)."""
@@ -169,6 +203,9 @@ class Sender:
             api_kwargs=api_kwargs,
             rate_limit_args={"per_chat": lane.per_chat, "lane": lane.value},
         )
+
+
+_FILE_METHODS = {"voice": "sendVoice", "photo": "sendPhoto", "document": "sendDocument"}
 
 
 @cache

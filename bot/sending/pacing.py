@@ -38,13 +38,17 @@ from bot.sending.faults import retry_after
 
 log = logging.getLogger(__name__)
 # The lanes, in the order they are served (the values of bot.sending.Lane).
-LANES = ("reply", "reminder", "alert", "broadcast")
+LANES = ("reply", "reminder", "alert", "relay", "broadcast")
 REPLY, BULK = LANES[0], LANES[1:]
 # An answer refused by a 5xx or a broken connection is tried again this many times, after 0.5 s,
 # then 1 s, then 2 s (the outbox lanes have their own retries, bot/db/outbox.py).
 REPLY_NETWORK_RETRIES = 3
 REPLY_RETRY_PAUSE = 0.5
-FLOORED = ("reminder", "alert")  # the lanes that keep a share of the window while people talk
+FLOORED = (
+    "reminder",
+    "alert",
+    "relay",
+)  # the lanes that keep a share of the window while people talk
 # Answers sent to one chat back to back before they are spaced one per second (Telegram tolerates
 # short bursts in a chat: three, as the fake Bot API enforces).
 REPLY_CHAT_BURST = 3

@@ -12,10 +12,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.clock import Clock
 from bot.domain.disclosure import DEFAULT_THRESHOLD
 from bot.domain.rules.model import RuleBook
+from bot.services.asking import AskingService
 from bot.services.associations import AssociationService
 from bot.services.broadcasts import BroadcastService
 from bot.services.conversation_store import ConversationStore
 from bot.services.follows import FollowService
+from bot.services.inbox import InboxService
+from bot.services.inbox_upkeep import DEFAULT_RETENTION_DAYS, InboxUpkeep
 from bot.services.people import PeopleService
 from bot.services.plans import PlanService
 from bot.services.retention import RetentionService
@@ -33,6 +36,9 @@ class Services:
     follows: FollowService
     broadcasts: BroadcastService
     retention: RetentionService
+    asking: AskingService
+    inbox: InboxService
+    inbox_upkeep: InboxUpkeep
     clock: Clock
     zone: ZoneInfo
 
@@ -49,6 +55,7 @@ def build_services(
     inactivity_months: int = 18,
     inactivity_notice_days: int = 30,
     keep_days: tuple[int, int, int] = (90, 180, 365),
+    thread_retention_days: int = DEFAULT_RETENTION_DAYS,
 ) -> Services:
     """Wire the services over one session factory."""
     sessions = Sessions(factory)
@@ -63,6 +70,9 @@ def build_services(
         retention=RetentionService(
             sessions, clock, inactivity_months, inactivity_notice_days, *keep_days
         ),
+        asking=AskingService(sessions, clock),
+        inbox=InboxService(sessions, clock),
+        inbox_upkeep=InboxUpkeep(sessions, clock, thread_retention_days),
         clock=clock,
         zone=zone,
     )

@@ -26,11 +26,15 @@ class ConversationStore:
             return None if row is None else ConversationState.from_row(row.step, row.draft)
 
     async def put(self, chat_id: int, state: ConversationState) -> None:
-        """Save the state (the person must have consented)."""
+        """Save the state (the person must have consented). The person answers the bot's
+        questions: their next texts are answers, no longer messages to an association."""
         async with self.sessions.begin() as session:
             person = await repo.person_by_chat(session=session, chat_id=chat_id)
             if person is None or person.id is None:
                 raise LookupError("no person for this chat")
+            if person.writing_to is not None:
+                person.writing_to, person.writing_at = None, None
+                session.add(person)
             row = await repo.saved_conversation(session=session, person_id=person.id)
             if row is None:
                 row = SavedConversation(person_id=person.id, step=state.step)

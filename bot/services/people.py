@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.db import repo
+from bot.db import threads as threads_db
 from bot.db.models import (
     Person,
 )
@@ -93,6 +94,7 @@ class PeopleService:
                 {"from": name, "received_at": sent.isoformat() if sent else None}
                 for name, sent in received
             ]
+            conversations = await threads_db.person_threads(session=session, person_id=person.id)
         return {
             "person": _person_dict(person),
             "dates": [_event_dict(row) for row in dates],
@@ -113,6 +115,8 @@ class PeopleService:
             "associations_followed": associations,
             "steps_done": completed,
             "messages_from_associations": broadcasts,
+            # "Ask my association": what was written is not stored, only these facts.
+            "conversations_with_associations": conversations,
         }
 
 

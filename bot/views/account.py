@@ -66,6 +66,7 @@ def mydata_messages(
     followed = [f"• {esc(item['name'])}" for item in data["associations_followed"]]
     planned = sum(1 for item in data["reminders"] if item["status"] == "pending")
     received = len(data["messages_from_associations"])
+    talks = len(data["conversations_with_associations"])
     counts = [
         t.ngettext("{n} reminder planned.", "{n} reminders planned.", planned).format(n=planned),
         t.ngettext(
@@ -73,6 +74,11 @@ def mydata_messages(
             "{n} messages received from associations.",
             received,
         ).format(n=received),
+        t.ngettext(
+            "{n} conversation with an association (what you wrote is not kept by the bot).",
+            "{n} conversations with associations (what you wrote is not kept by the bot).",
+            talks,
+        ).format(n=talks),
         t.gettext("The file below holds all of it. Erase everything with /delete."),
     ]
     paragraphs = [

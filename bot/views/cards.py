@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot import callback_data as cb
+from bot.callback_data import AskStep
 from bot.domain.deadline import Deadline, Note, Standing
 from bot.domain.rules.model import Rule
 from bot.i18n import N_, Translator
@@ -99,6 +100,12 @@ def card_rows(t: Translator, rule: Rule, deadline: Deadline | None) -> Rows:
     return with_listen(t, rows)
 
 
+def ask_row(t: Translator) -> list[tuple[str, str]]:
+    """The "Ask my association" button, where a card advises seeing an association (it lists
+    the associations the person follows, or says how to follow one)."""
+    return [(t.gettext("💬 Ask my association"), cb.encode_ask(AskStep.PICK))]
+
+
 def with_listen(t: Translator, rows: Rows) -> Rows:
     """Add "🔊 Listen" (the message read aloud) where a voice speaks the person's language: beside
     a lone last button, else on a row of its own."""
@@ -124,7 +131,8 @@ def ended_card(t: Translator, rule: Rule, due: datetime, deadline: Deadline | No
             consequence=esc(rule_text(t, rule, "consequence"))
         ),
     ]
-    return Screen(rtl(t, "\n".join(lines)), keyboard(card_rows(t, rule, deadline)))
+    rows = [*card_rows(t, rule, deadline), ask_row(t)]
+    return Screen(rtl(t, "\n".join(lines)), keyboard(rows))
 
 
 def standing_card(t: Translator, standing: Standing) -> Screen:
@@ -146,7 +154,7 @@ def undated_card(t: Translator, rule: Rule) -> Screen:
         ],
         [(t.gettext(DETAILS_LABEL), cb.encode(cb.DETAILS, rule.id))],
     ]
-    return Screen(rtl(t, "\n".join(lines)), keyboard(with_listen(t, rows)))
+    return Screen(rtl(t, "\n".join(lines)), keyboard([*with_listen(t, rows), ask_row(t)]))
 
 
 def details_screen(t: Translator, rule: Rule, deadline: Deadline | None, now: datetime) -> Screen:
@@ -190,4 +198,5 @@ def details_screen(t: Translator, rule: Rule, deadline: Deadline | None, now: da
         rows.append([(t.gettext(WHY_LABEL), cb.encode(cb.WHY, rule.id))])
     rows = with_listen(t, rows)
     rows.append([(t.gettext("This is not my situation"), cb.encode(cb.MENU, "dates"))])
+    rows.append(ask_row(t))
     return Screen(rtl(t, "\n".join(lines)), keyboard(rows))

@@ -55,6 +55,32 @@ class Screen:
     keyboard: Keyboard | None = None
 
 
+@dataclass(frozen=True)
+class Copy:
+    """A message copied from a chat as it is (Telegram's copyMessage, without "forwarded from"):
+    what a person wrote, relayed to an association's staff. `caption` (HTML) replaces the
+    caption of a photo, voice note or document; buttons go under the copy."""
+
+    from_chat_id: int
+    message_id: int
+    keyboard: Keyboard | None = None
+    caption: str | None = None
+
+
+@dataclass(frozen=True)
+class FileScreen:
+    """A voice note, photo or document Telegram already holds (its file_id), with a caption."""
+
+    kind: str  # "voice", "photo" or "document"
+    file_id: str
+    caption: str | None = None
+    keyboard: Keyboard | None = None
+
+
+# Anything the outbox sends as one message.
+Outgoing = Screen | Copy | FileScreen
+
+
 def preceded(screen: Screen | str, *notes: str) -> Screen:
     """Return a screen with short notes above it, in one message (one call instead of several).
 

@@ -13,6 +13,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("dates", N_("See or correct my dates")),
     ("add", N_("Add a new letter or event")),
     ("prefecture", N_("My prefecture")),
+    ("ask", N_("Ask my association")),
     ("associations", N_("Associations I follow")),
     ("language", N_("Change language")),
     ("help", N_("Help: words and contacts")),

@@ -100,6 +100,9 @@ def staff_menu(t: Translator, memberships: list[Membership], *, operator: bool =
         rows.append([(t.gettext("📣 Everyone (operator)"), everyone)])
     lines.append(t.gettext("📣 starts a message to the followers of that association."))
     lines.append(t.gettext("/broadcasts shows the messages sent and scheduled."))
+    if memberships:
+        lines.append(t.gettext("/inbox shows the people who wrote to you, and lets you answer."))
+        rows.append([(t.gettext("💬 Inbox"), cb.encode(cb.MENU, "inbox"))])
     return Screen(rtl(t, "\n".join(lines)), keyboard(rows))
 
 

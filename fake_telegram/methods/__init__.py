@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from fake_telegram.methods import chats, files, messages, photo, polling, settings, voice
+from fake_telegram.methods import chats, copy, files, messages, photo, polling, settings, voice
 
 if TYPE_CHECKING:
     from fake_telegram.server import FakeTelegram
@@ -14,6 +14,7 @@ Handler = Callable[["FakeTelegram", dict[str, Any]], Awaitable[Any]]
 
 HANDLERS: dict[str, Handler] = {
     **chats.HANDLERS,
+    **copy.HANDLERS,
     **files.HANDLERS,
     **messages.HANDLERS,
     **polling.HANDLERS,

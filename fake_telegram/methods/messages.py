@@ -1,4 +1,5 @@
-"""sendMessage, editMessageText, editMessageReplyMarkup, deleteMessage, sendChatAction."""
+"""sendMessage, editMessageText, editMessageReplyMarkup, deleteMessage, sendChatAction,
+setMessageReaction."""
 
 from __future__ import annotations
 
@@ -116,7 +117,33 @@ async def send_chat_action(server: FakeTelegram, p: dict[str, Any]) -> bool:
     return True
 
 
+# The emoji a bot may react with (ReactionTypeEmoji in the Bot API documentation).
+REACTIONS = frozenset(
+    "👍 👎 ❤ 🔥 🥰 👏 😁 🤔 🤯 😱 🤬 😢 🎉 🤩 🤮 💩 🙏 👌 🕊 🤡 🥱 🥴 😍 🐳 ❤‍🔥 🌚 🌭 💯 🤣 ⚡ 🍌 "
+    "🏆 💔 🤨 😐 🍓 🍾 💋 🖕 😈 😴 😭 🤓 👻 👨‍💻 👀 🎃 🙈 😇 😨 🤝 ✍ 🤗 🫡 🎅 🎄 ☃ 💅 🤪 🗿 🆒 💘 "
+    "🙉 🦄 😘 💊 🙊 😎 👾 🤷‍♂ 🤷 🤷‍♀ 😡".split()
+)
+
+
+async def set_message_reaction(server: FakeTelegram, p: dict[str, Any]) -> bool:
+    """Set the bot's reaction on a message (one emoji at most; none removes it)."""
+    chat = writable_chat(server.state, p["chat_id"])
+    message = chat.messages.get(p["message_id"])
+    if message is None or message.deleted:
+        raise bad_request("message to react not found")
+    reactions = p.get("reaction") or []
+    if len(reactions) > 1:
+        raise bad_request("REACTIONS_TOO_MANY")
+    emoji = [reaction.get("emoji") for reaction in reactions]
+    if any(e not in REACTIONS for e in emoji):
+        raise bad_request("REACTION_INVALID")
+    message.bot_reaction = emoji[0] if emoji else None
+    server.state.changed.fire()
+    return True
+
+
 HANDLERS = {
+    "setMessageReaction": set_message_reaction,
     "sendMessage": send_message,
     "editMessageText": edit_message_text,
     "editMessageReplyMarkup": edit_message_reply_markup,

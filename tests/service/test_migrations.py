@@ -26,6 +26,9 @@ TABLES = {
     "broadcasts",
     "deliveries",
     "audit_log",
+    "threads",
+    "thread_messages",
+    "inbox_blocks",
     "alembic_version",
 }
 

@@ -133,7 +133,7 @@ async def test_lanes_and_arrival_order_decide_who_starts() -> None:
     tasks += [asyncio.create_task(call(f"r{i}", "reply")) for i in range(3)]
     tasks += [asyncio.create_task(call("m0", "reminder"))]
     await asyncio.sleep(0)
-    assert window.waiting() == {"reply": 3, "reminder": 1, "alert": 0, "broadcast": 3}
+    assert window.waiting() == {"reply": 3, "reminder": 1, "alert": 0, "relay": 0, "broadcast": 3}
     blocker.set()
     await asyncio.gather(first, *tasks)
     assert order == ["first", "r0", "r1", "r2", "m0", "b0", "b1", "b2"]

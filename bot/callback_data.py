@@ -43,6 +43,8 @@ LISTEN = "ls"  # ls               "Listen": the message it is under, read aloud
 VOICE = "vo"  # vo:on | vo:off     reminders also as voice notes, or text only
 ASK = "ak"  # ak:<AskStep>.<association>  write to a followed association (the presser's own)
 INBOX = "ib"  # ib:<InboxAction>.<thread>  a staff member acts on a conversation (checked again)
+PLACE = "pl"  # pl:<PlaceAction>.<association>[.<argument>]  an admin edits its directory entry
+NEAR = "hn"  # hn:<association>   "Help near you": a place's details and map
 
 MAX_BYTES = 64
 _PATTERN = re.compile(r"^(?P<kind>[a-z]{2})(?::(?P<value>[A-Za-z0-9_.-]{1,48}))?$")
@@ -73,6 +75,8 @@ _NEEDS_VALUE = {
     VOICE,
     ASK,
     INBOX,
+    PLACE,
+    NEAR,
 }
 _NO_VALUE = {CANCEL, KEEP, LISTEN}
 
@@ -159,6 +163,7 @@ class StaffAction(StrEnum):
     INVITE_STAFF = "is"
     INVITE_ADMIN = "ia"
     STAFF_LIST = "sl"  # the staff, with a button to remove each
+    DIRECTORY = "dr"  # the association's own entry in the directory of help (admins)
 
 
 class ShareStep(StrEnum):
@@ -194,6 +199,17 @@ class InboxAction(StrEnum):
     UNBLOCK = "u"
 
 
+class PlaceAction(StrEnum):
+    """An admin's button on their association's directory entry: `pl:<action>.<association>`."""
+
+    SHOW = "s"  # the entry (also "Cancel" under a question)
+    EDIT = "e"  # .<field>: the next message fills it in
+    KINDS = "k"  # choose the kind of help
+    KIND = "ks"  # .<kind>
+    VERIFY = "v"  # everything is still correct
+    REMOVE = "x"
+
+
 def encode_draft(action: DraftAction, argument: str = "") -> str:
     """Return the callback data of a composer button."""
     return encode(DRAFT, f"{action}.{argument}" if argument else action)
@@ -214,12 +230,18 @@ def encode_ask(step: AskStep, association_id: int = 0) -> str:
     return encode(ASK, f"{step}.{association_id}")
 
 
+def encode_place(action: PlaceAction, association_id: int, argument: str = "") -> str:
+    """Return the callback data of a button on a directory entry."""
+    tail = f".{argument}" if argument else ""
+    return encode(PLACE, f"{action}.{association_id}{tail}")
+
+
 def encode_inbox(action: InboxAction, thread_id: int) -> str:
     """Return the callback data of a staff member's button on a conversation."""
     return encode(INBOX, f"{action}.{thread_id}")
 
 
-Action = TypeVar("Action", DraftAction, StaffAction, ShareStep, AskStep, InboxAction)
+Action = TypeVar("Action", DraftAction, StaffAction, ShareStep, AskStep, InboxAction, PlaceAction)
 
 
 def split_action(kind: type[Action], value: str) -> tuple[Action, str] | None:

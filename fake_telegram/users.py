@@ -98,6 +98,10 @@ class FakeUser:
         document = {**stored, "file_name": filename, "mime_type": mime_type}
         return self._post(media={"document": document}, caption=caption, reply_to=reply_to)
 
+    async def send_location(self, latitude: float, longitude: float) -> ChatMessage:
+        """Share a location (📎, Location: a pin on the map)."""
+        return self._post(media={"location": {"latitude": latitude, "longitude": longitude}})
+
     async def edit_text(self, message_id: int, text: str) -> ChatMessage:
         """Edit one of the person's own texts: the bot gets an edited_message update."""
         message = self.chat.messages.get(message_id)

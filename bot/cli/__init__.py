@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
+from bot.cli.operator_parsers import add_association, add_places
 from bot.config import ConfigError, Settings, load_settings
 from bot.domain.calendar import PARIS
 from bot.domain.events import Detained, Outcome, Permit, Procedure, Received
@@ -109,41 +110,14 @@ def build_parser() -> argparse.ArgumentParser:
     replan.add_argument("--batch", type=int, default=50, help="people per transaction (default 50)")
     replan.set_defaults(command=_lazy("bot.cli.replan", "replan"))
     _add_deadlines(commands)
-    _add_association(commands)
+    add_association(commands, _lazy, bot_username)
+    add_places(commands, _lazy)
     prefecture = commands.add_parser(
         "prefecture", help="the prefecture competent for asylum in a department"
     )
     prefecture.add_argument("department", help="department number (01..95, 2A, 2B) or name")
     prefecture.set_defaults(command=_lazy("bot.cli.commands", "prefecture"))
     return parser
-
-
-def _add_association(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Declare `association create NAME`, `association invite ID`, `association hours ID HOURS`
-    and `association retention ID DAYS` (the operator's tools)."""
-    parser = commands.add_parser("association", help="create associations, invite their admins")
-    actions = parser.add_subparsers(title="actions", required=True, metavar="ACTION")
-    create = actions.add_parser("create", help="create an association; print its admin's link")
-    create.add_argument("name", help="the association's name, as its followers will see it")
-    create.set_defaults(command=_lazy("bot.cli.commands", "association_create"))
-    invite = actions.add_parser("invite", help="print a new one-time admin link")
-    invite.add_argument("association_id", type=int, help="the number printed by create")
-    invite.set_defaults(command=_lazy("bot.cli.commands", "association_invite"))
-    hours = actions.add_parser("hours", help="when its staff read messages (people are told)")
-    hours.add_argument("association_id", type=int, help="the number printed by create")
-    hours.add_argument("hours", help='days and times, e.g. "mon-fri 9:00-17:00", or off')
-    hours.set_defaults(command=_lazy("bot.cli.commands", "association_hours"))
-    keep = actions.add_parser("retention", help="days closed conversations are kept")
-    keep.add_argument("association_id", type=int, help="the number printed by create")
-    keep.add_argument("days", help="1 to 3650, or default (THREAD_RETENTION_DAYS)")
-    keep.set_defaults(command=_lazy("bot.cli.commands", "association_retention"))
-    for action in (create, invite):
-        action.add_argument(
-            "--username",
-            type=bot_username,
-            help="the bot's username for the t.me link, e.g. @my_asylum_bot "
-            "(offline: Telegram is not asked, no token needed)",
-        )
 
 
 def bot_username(text: str) -> str:

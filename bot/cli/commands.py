@@ -195,6 +195,24 @@ def association_retention(args: argparse.Namespace) -> int:
     return association_settings.retention(args, settings)
 
 
+def places_import(args: argparse.Namespace) -> int:
+    """Make the operator's directory entries those of a file."""
+    from bot.cli import places
+
+    settings = settings_from_environment()
+    _migrate(settings.database_url)
+    return places.import_file(args, settings)
+
+
+def places_list(args: argparse.Namespace) -> int:
+    """List the operator's directory entries."""
+    from bot.cli import places
+
+    settings = settings_from_environment()
+    _migrate(settings.database_url)
+    return places.list_entries(args, settings)
+
+
 def require_catalogs() -> None:
     """Refuse to start when a language's catalog is missing or broken (rather than fall back to
     English without a word)."""

@@ -223,9 +223,11 @@ class StaffMember(SQLModel, table=True):
     # The language they read the bot in when they joined: alerts about deadlines use it.
     language: str | None = Field(default=None, max_length=16)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    # The conversation their next message answers ("Reply" pressed), and when they pressed it.
+    # The conversation their next message answers ("Reply" pressed), and when they pressed it;
+    # or the field of their association's directory entry their next message fills in.
     replying_to: int | None = None
     replying_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    editing: str | None = Field(default=None, max_length=16)
 
 
 class Invite(SQLModel, table=True):

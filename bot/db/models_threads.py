@@ -1,4 +1,5 @@
-"""Tables of "Ask my association": conversations between a person and an association's staff.
+"""Tables of "Ask my association" (conversations between a person and an association's staff)
+and of "Help near you" (associations' own entries in the directory).
 
 What a person writes is never stored: a relayed message is a row naming the message in the
 person's own chat (chat id, message id), and the bot copies it to the staff with Telegram's
@@ -9,7 +10,7 @@ is erased. Rows go through the outbox like reminders and broadcasts (bot/db/outb
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -71,6 +72,11 @@ class ThreadMessage(SQLModel, table=True):
     # "out" only: the staff member's text (HTML) or caption, and the file_id of a voice or photo.
     body: str | None = Field(default=None, sa_type=sa.Text)
     file_id: str | None = Field(default=None, max_length=256)
+    # "in": the staff (Telegram user ids, JSON) who already got it, when a passing fault kept it
+    # from the others: the row is retried for those only.
+    delivered_to: str = Field(
+        default="[]", sa_type=sa.Text, sa_column_kwargs={"server_default": "[]"}
+    )
     status: OutboxStatus = Field(
         default=OutboxStatus.PENDING, sa_type=StrEnumType(OutboxStatus, 16)
     )
@@ -93,3 +99,33 @@ class InboxBlock(SQLModel, table=True):
     thread_id: int  # the conversation it was decided in, to show staff (not a reference)
     blocked_by: int = Field(sa_type=sa.BigInteger)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Place(SQLModel, table=True):
+    """An entry of the directory of help ("Help near you"): where a place is, when it is open,
+    what it does. Either an association's own (written by its admins: it is the source), or the
+    operator's (imported from their data file, each with its source). Shown to people of its
+    department while verified within the last 12 months."""
+
+    __tablename__ = "places"
+
+    id: int | None = Field(default=None, primary_key=True)
+    association_id: int | None = Field(
+        default=None, foreign_key="associations.id", ondelete="CASCADE", unique=True
+    )
+    key: str | None = Field(default=None, max_length=64, unique=True)  # the operator's file
+    name: str | None = Field(
+        default=None, max_length=120
+    )  # the operator's (else the association's)
+    source: str | None = Field(default=None, sa_type=sa.Text)  # the operator's entries
+    department: str | None = Field(default=None, max_length=3, index=True)
+    kind: str | None = Field(default=None, max_length=16)  # bot.domain.directory.KINDS
+    address: str | None = Field(default=None, sa_type=sa.Text)
+    hours: str | None = Field(default=None, sa_type=sa.Text)
+    languages: str | None = Field(default=None, sa_type=sa.Text)
+    services: str | None = Field(default=None, sa_type=sa.Text)
+    contact: str | None = Field(default=None, sa_type=sa.Text)
+    latitude: float | None = None
+    longitude: float | None = None
+    verified_on: date | None = None
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -9,6 +9,7 @@ staff member removed meanwhile is never sent a person's message.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -51,6 +52,7 @@ class ClaimedRelay:
     first: bool  # the conversation's first message from the person: staff get its header
     department: str | None = None  # the person's (shown to staff only if shares_profile)
     stage: str | None = None
+    delivered: frozenset[int] = frozenset()  # "in": staff who got it before a retry
 
 
 @dataclass(frozen=True)
@@ -62,10 +64,16 @@ class StaffRecipient:
 
 
 async def claim(
-    session: AsyncSession, now: datetime, *, lease: timedelta, limit: int
+    session: AsyncSession, now: datetime, direction: str, *, lease: timedelta, limit: int
 ) -> list[ClaimedRelay]:
-    """Take up to `limit` relayed messages due now (or whose lease expired), oldest first."""
-    chosen = sa.select(M.c.id).where(due_now(RELAYS, now)).order_by(M.c.id).limit(limit)
+    """Take up to `limit` relayed messages going `direction` ("in": to staff, "out": to the
+    person) due now (or whose lease expired), oldest first."""
+    chosen = (
+        sa.select(M.c.id)
+        .where(due_now(RELAYS, now), M.c.direction == direction)
+        .order_by(M.c.id)
+        .limit(limit)
+    )
     ids = await take(session, RELAYS, chosen, now, now + lease)
     if not ids:
         return []
@@ -117,9 +125,19 @@ async def claim(
             bool(row.first),
             row.department,
             row.stage,
+            frozenset(json.loads(row.delivered_to or "[]")),
         )
         for row in (await run(session, query)).all()
     ]
+
+
+async def remember_delivered(session: AsyncSession, row_id: int, user_ids: list[int]) -> None:
+    """Add staff who got a person's message, before the row is retried for the others."""
+    current = (await run(session, sa.select(M.c.delivered_to).where(M.c.id == row_id))).scalar()
+    known = set(json.loads(current or "[]")) | set(user_ids)
+    await run(
+        session, sa.update(M).where(M.c.id == row_id).values(delivered_to=json.dumps(sorted(known)))
+    )
 
 
 async def recipients(

@@ -31,6 +31,7 @@ class Action(StrEnum):
     REMOVE_STAFF = "remove_staff"
     CREATE_ASSOCIATION = "create_association"
     BROADCAST_TO_EVERYONE = "broadcast_to_everyone"
+    EDIT_PLACE = "edit_place"  # the association's own entry in the directory of help
 
 
 _EVERY_STAFF = frozenset({Role.ADMIN, Role.STAFF})
@@ -50,6 +51,7 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.REMOVE_STAFF: _ADMINS,
     Action.CREATE_ASSOCIATION: _OPERATORS_ONLY,
     Action.BROADCAST_TO_EVERYONE: _OPERATORS_ONLY,
+    Action.EDIT_PLACE: _ADMINS,
 }
 
 

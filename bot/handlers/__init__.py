@@ -25,6 +25,7 @@ from bot.handlers import (
     card,
     composer,
     conversation,
+    directory,
     follow,
     inbox,
     listen,
@@ -93,6 +94,8 @@ BUTTON_HANDLERS: dict[str, ButtonHandler] = {
     cb.DEPARTMENT: conversation.department_pressed,
     cb.ASK: ask.ask_pressed,
     cb.INBOX: inbox.inbox_pressed,
+    cb.PLACE: directory.place_pressed,
+    cb.NEAR: directory.near_pressed,
 }
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -152,6 +155,8 @@ async def on_text(update: Update, context: BotContext) -> None:
     for it, a person's message to an association they write to, else an answer to the bot."""
     if await inbox.relay_from_staff(update, context):
         return
+    if await directory.typed_for_entry(update, context):
+        return
     if await composer.draft_text(update, context):
         return
     if await ask.relay_from_person(update, context):
@@ -193,6 +198,8 @@ async def on_other(update: Update, context: BotContext) -> None:
     while composing a broadcast goes with it; a photo, voice note or document for a conversation
     with an association is relayed)."""
     if await inbox.relay_from_staff(update, context):
+        return
+    if await directory.typed_for_entry(update, context):  # a location for the map
         return
     if await recorded_voice.draft_voice(update, context):
         return

@@ -6,6 +6,7 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.handlers.base import close_question, send, send_all, send_file, who
+from bot.handlers.directory import near_screen
 from bot.i18n import is_reviewed
 from bot.views import account as views
 from bot.views import errors
@@ -88,8 +89,11 @@ async def resume_command(update: Update, context: BotContext) -> None:
 
 async def help_command(update: Update, context: BotContext) -> None:
     """Explain the words of the procedure and give the contacts."""
-    chat_id, _, t = await who(update, context)
-    await send_all(context, chat_id, help_messages(t), main_menu(t).keyboard)
+    chat_id, profile, t = await who(update, context)
+    near = await near_screen(context, t, profile.department if profile else None)
+    await send_all(context, chat_id, help_messages(t), None if near else main_menu(t).keyboard)
+    if near is not None:  # "Help near you" last, its places' buttons under it
+        await send(context, chat_id, near)
 
 
 async def privacy_command(update: Update, context: BotContext) -> None:

@@ -13,6 +13,7 @@ from bot import callback_data as cb
 from bot.callback_data import AskStep
 from bot.context import BotApplication, BotContext
 from bot.handlers.base import replace_screen, replied_button, send, who
+from bot.handlers.directory import near_screen
 from bot.i18n import Translator
 from bot.scheduling.jobs import wake_relays
 from bot.services.asking import AskTarget, Relayed
@@ -34,6 +35,9 @@ async def ask_command(update: Update, context: BotContext) -> None:
     targets = await context.services.asking.targets(chat_id)
     if not targets:
         await send(context, chat_id, views.nobody_to_ask(t))
+        near = await near_screen(context, t, profile.department)
+        if near is not None:  # the associations of the directory near them
+            await send(context, chat_id, near)
     elif len(targets) == 1:
         await send(context, chat_id, await _write_screen(context, chat_id, t, targets[0]))
     else:

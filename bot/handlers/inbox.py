@@ -8,7 +8,7 @@ from telegram import Message, Update
 from bot import callback_data as cb
 from bot.callback_data import InboxAction
 from bot.context import BotApplication, BotContext
-from bot.handlers.ask import message_kind
+from bot.handlers.ask import SENT_REACTION, message_kind
 from bot.handlers.base import replace_screen, replied_button, send, who
 from bot.i18n import Translator
 from bot.scheduling.jobs import wake_relays
@@ -173,7 +173,9 @@ async def relay_from_staff(update: Update, context: BotContext) -> bool:
         await send(context, chat_id, note or errors.stale_button(t))
         return True
     wake_relays(_application(context))
-    await send(context, chat_id, views.reply_queued(t, view))
+    # A 👌 on the staff member's message, not a new message: their chat's allowance (a short
+    # burst, then one message a second) is kept for the people's messages coming in.
+    await context.sender.react(chat_id, message.message_id, SENT_REACTION)
     return True
 
 

@@ -17,6 +17,7 @@ from bot.context import BotContext
 from bot.domain.permissions import Role
 from bot.handlers import broadcasts
 from bot.handlers.base import replace_screen, send, send_file, who
+from bot.handlers.directory import show_entry
 from bot.i18n import Translator, translator
 from bot.sending import Lane
 from bot.services.associations import FOLLOW_PREFIX, INVITE_PREFIX, Refused
@@ -199,7 +200,14 @@ async def invite_cancel_pressed(update: Update, context: BotContext, value: str)
     await replace_screen(context, query.message, screen)
 
 
+async def _directory(p: StaffPress) -> None:
+    """The association's own entry in the directory of help (admins)."""
+    await show_entry(p.context, p.chat_id, p.user_id, p.t, p.association_id)
+    await p.query.answer()
+
+
 STAFF_ACTIONS: dict[StaffAction, Callable[[StaffPress], Awaitable[None]]] = {
+    StaffAction.DIRECTORY: _directory,
     StaffAction.BROADCAST: _write,
     StaffAction.EVERYONE: _write_to_everyone,
     StaffAction.FOLLOW_LINK: _follow_link,

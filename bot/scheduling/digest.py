@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.context import BotApplication, BotContext
 from bot.i18n import translator
 from bot.sending import Lane
+from bot.views.directory import check_reminder
 from bot.views.inbox import digest
 
 log = logging.getLogger(__name__)
@@ -28,9 +29,17 @@ def schedule_digest(application: BotApplication, zone: ZoneInfo) -> None:
 
 
 async def digest_job(context: BotContext) -> None:
-    """Tell each staff member how many people wait for an answer from their association."""
-    now = context.services.clock.now()
-    lines = await context.services.inbox_upkeep.claim_digest()
+    """Tell each staff member how many people wait for an answer from their association; on
+    the first of the month, tell admins whose directory entry was not checked for 6 months."""
+    services = context.services
+    now = services.clock.now()
+    lines = await services.inbox_upkeep.claim_digest()
+    if lines is None:
+        return  # another instance sends today's digest
+    if now.astimezone(services.zone).day == 1:
+        for user_id, language, name, verified_on in await services.directory.to_check():
+            screen = check_reminder(translator(language), name, verified_on)
+            await context.sender.deliver(user_id, screen, Lane.ALERT)
     failed = 0
     for line in lines:
         screen = digest(translator(line.language), line.association, line.waiting, line.oldest, now)

@@ -198,16 +198,23 @@ class Dispatcher:
                 report.skipped += 1
             return
         errors: list[TelegramError] = []
-        taken = 0
+        reached: list[int] = []  # chats that got their decisive message
         for chat_id, screen in letter.messages:
             error = await self.sender.deliver(chat_id, screen, letter.lane)
             if error is None:
-                taken += letter.counts(screen)
+                if letter.counts(screen):
+                    reached.append(chat_id)
             else:
                 errors.append(error)
                 if not letter.one_suffices:
                     break
-        if not errors or (letter.one_suffices and taken):
+        passing = [e for e in errors if not isinstance(e, Forbidden)]
+        if reached and passing and letter.remember is not None:
+            # Some got it, a passing fault kept it from others: retried for those only.
+            await letter.remember(reached)
+            await self._settle_fault(queue, claim, passing[0], letter.refused, report)
+            return
+        if not errors or (letter.one_suffices and reached):
             report.sent += 1
             await self._sent_now(queue, claim)
             if self.voice is not None and (letter.voice or letter.recorded):

@@ -11,7 +11,7 @@ from bot.context import BotApplication, BotContext
 from bot.scheduling.dispatcher import DispatchReport
 
 log = logging.getLogger(__name__)
-DISPATCH, WAKE, RELAY = "dispatch", "dispatch:wake", "relay:wake"
+DISPATCH, WAKE, RELAY, RELAY_RETRY = "dispatch", "dispatch:wake", "relay:wake", "relay:retry"
 
 
 def schedule_dispatch(application: BotApplication, interval: float) -> None:
@@ -83,8 +83,22 @@ def wake_relays(application: BotApplication) -> None:
 
 
 async def relay_job(context: BotContext) -> None:
-    """One pass of the relays (bot/scheduling/relaying.py)."""
-    await context.dispatcher.relays.run_once(DispatchReport())
+    """One pass of the relays (bot/scheduling/relaying.py); then, if a message was put back
+    for a retry (Telegram's 429 or 5xx), another pass when it is due, not at the next sweep."""
+    relays = context.dispatcher.relays
+    await relays.run_once(DispatchReport())
+    next_due = await relays.next_due()
+    application: BotApplication = context.application  # type: ignore[assignment]
+    queue = application.job_queue
+    if next_due is None or queue is None:
+        return
+    delay = (next_due - context.services.clock.now()).total_seconds()
+    if 0 < delay < context.dispatch_interval:
+        for job in queue.get_jobs_by_name(RELAY_RETRY):
+            job.schedule_removal()
+        queue.run_once(
+            relay_job, when=delay, name=RELAY_RETRY, job_kwargs={"misfire_grace_time": None}
+        )
 
 
 def _wake_at_next_due(context: BotContext, next_due: datetime | None) -> None:

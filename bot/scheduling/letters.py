@@ -6,7 +6,7 @@ the kind, the person's language and department. No plan is computed per message.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -53,6 +53,9 @@ class Letter:
     # With one_suffices: the kinds of message that make the row sent (empty: any). A person's
     # message relayed to staff is sent when one of them got its copy, not only its header.
     decisive: tuple[type, ...] = ()
+    # With one_suffices: records which chats got their decisive message when a passing fault
+    # kept it from others; the row is then retried, for those others only.
+    remember: Callable[[list[int]], Awaitable[None]] | None = None
 
     def counts(self, message: Outgoing) -> bool:
         """Tell whether this message, once taken, counts towards the row being sent."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from bot.db import outbox_relays
@@ -55,30 +56,42 @@ class RelaySender:
 
     def __init__(self, dispatcher: Dispatcher) -> None:
         self.dispatcher = dispatcher
-        self._running = asyncio.Lock()
-        self._again = False  # woken while a pass ran: that pass looks once more before it ends
+        # One pass per direction: answers to people never wait behind copies to a staff chat
+        # that already receives a message a second (Telegram's limit per chat).
+        self._running = {direction: asyncio.Lock() for direction in Direction}
+        # Woken while a pass ran: that pass looks once more before it ends.
+        self._again = dict.fromkeys(Direction, False)
 
     async def run_once(self, report: DispatchReport) -> None:
-        """Send every relayed message due now, batch after batch."""
+        """Send every relayed message due now, both ways at once, batch after batch."""
+        await asyncio.gather(*(self._pass(direction, report) for direction in Direction))
+
+    async def next_due(self) -> datetime | None:
+        """Return when the next relayed message is due (a retry after Telegram's fault)."""
+        async with self.dispatcher.sessions.begin() as session:
+            return await outbox_relays.next_due(session)
+
+    async def _pass(self, direction: Direction, report: DispatchReport) -> None:
+        """Send the messages due one way (to staff, or to people)."""
         d = self.dispatcher
-        if self._running.locked():
-            self._again = True  # a pass is running: it takes the new rows too
+        if self._running[direction].locked():
+            self._again[direction] = True  # the running pass takes the new rows too
             return
-        async with self._running:
+        async with self._running[direction]:
             await d.flush_sent(RELAYS)
             while d.keep_going():
-                self._again = False
+                self._again[direction] = False
                 now = d.clock.now()
                 async with d.sessions.begin() as session:
                     batch = await outbox_relays.claim(
-                        session, now, lease=d.settings.lease, limit=BATCH
+                        session, now, direction, lease=d.settings.lease, limit=BATCH
                     )
                     contexts = {c.id: await self._context(session, c, now) for c in batch}
                 if not batch:
-                    if self._again:
+                    if self._again[direction]:
                         continue
                     return
-                await d.send_batch(RELAYS, batch, _composer(contexts), report)
+                await d.send_batch(RELAYS, batch, _composer(d, contexts), report)
 
     async def _context(self, session: AsyncSession, claim: ClaimedRelay, now: datetime) -> Context:
         """Read who receives a person's message, and the deadlines its header shows."""
@@ -103,23 +116,31 @@ class RelaySender:
 
 
 def _composer(
-    contexts: dict[int, Context],
+    dispatcher: Dispatcher, contexts: dict[int, Context]
 ) -> Callable[[ClaimedRelay], Awaitable[Letter | Skip]]:
     """Return what writes each claimed row of a batch, with its context."""
 
     async def compose(claim: ClaimedRelay) -> Letter | Skip:
-        return relay_letter(claim, contexts[claim.id])
+        remember = partial(dispatcher.in_session, outbox_relays.remember_delivered, claim.id)
+        return relay_letter(claim, contexts[claim.id], remember)
 
     return compose
 
 
-def relay_letter(claim: ClaimedRelay, context: Context) -> Letter | Skip:
-    """Write a relayed message: a person's to the staff, or a staff member's to the person."""
+def relay_letter(
+    claim: ClaimedRelay,
+    context: Context,
+    remember: Callable[[list[int]], Awaitable[None]] | None = None,
+) -> Letter | Skip:
+    """Write a relayed message: a person's to the staff (those who did not get it yet, after a
+    passing fault), or a staff member's to the person."""
     if claim.direction == Direction.IN:
         if not context.recipients:
             return NO_STAFF
         messages: list[tuple[int, Outgoing]] = []
         for member in context.recipients:
+            if member.user_id in claim.delivered:
+                continue
             t = translator(member.language)
             if claim.first:
                 profile = (claim.department, claim.stage) if claim.shares_profile else None
@@ -132,7 +153,12 @@ def relay_letter(claim: ClaimedRelay, context: Context) -> Letter | Skip:
                 (member.user_id, Copy(claim.source_chat_id, claim.source_message_id, keyboard))
             )
         return Letter(
-            messages, Lane.RELAY, one_suffices=True, refused=STAFF_UNREACHABLE, decisive=(Copy,)
+            messages,
+            Lane.RELAY,
+            one_suffices=True,
+            refused=STAFF_UNREACHABLE,
+            decisive=(Copy,),
+            remember=remember,
         )
     t = translator(claim.language)
     name = claim.association

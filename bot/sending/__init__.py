@@ -39,8 +39,11 @@ class Lane(StrEnum):
 
     @property
     def per_chat(self) -> bool:
-        """Tell whether the message waits for its chat's turn (one per second per chat)."""
-        return self is not Lane.REPLY
+        """Tell whether the message waits for its chat's turn (one per second per chat).
+
+        Relayed messages are a conversation, like answers: they share the answers' allowance of
+        each chat (a short burst, then one a second) instead of waiting a second each."""
+        return self not in (Lane.REPLY, Lane.RELAY)
 
 
 class Sender:
@@ -129,6 +132,20 @@ class Sender:
             if "not modified" not in str(error).lower():
                 raise
         self._remember(key, shown)
+
+    async def send_venue(
+        self, chat_id: int, latitude: float, longitude: float, title: str, address: str
+    ) -> None:
+        """Send a place on the map, with its name and address (the phone opens a map on it)."""
+        await self._call(
+            "sendVenue",
+            Lane.REPLY,
+            chat_id=chat_id,
+            latitude=latitude,
+            longitude=longitude,
+            title=title,
+            address=address,
+        )
 
     async def react(self, chat_id: int, message_id: int, emoji: str) -> None:
         """React to a person's message with an emoji (an acknowledgement that adds no message)."""

@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 # The lanes, in the order they are served (the values of bot.sending.Lane).
 LANES = ("reply", "reminder", "alert", "relay", "broadcast")
 REPLY, BULK = LANES[0], LANES[1:]
+# The lanes of a conversation: a chat's answers and relayed messages share its short burst.
+CONVERSATION = (REPLY, "relay")
 # An answer refused by a 5xx or a broken connection is tried again this many times, after 0.5 s,
 # then 1 s, then 2 s (the outbox lanes have their own retries, bot/db/outbox.py).
 REPLY_NETWORK_RETRIES = 3
@@ -254,7 +256,8 @@ class SendRateLimiter(BaseRateLimiter[dict[str, Any]]):
         waited, failures = 0.0, 0
         while True:
             try:
-                sends = endpoint.startswith("send")  # a new message (edits are not counted)
+                # A new message (edits and reactions are not counted; a copy is one).
+                sends = endpoint.startswith("send") or endpoint == "copyMessage"
                 return await self._once(callback, args, kwargs, data, lane, options, sends)
             except RetryAfter as error:
                 pause = retry_after(error.retry_after).total_seconds()
@@ -298,7 +301,7 @@ class SendRateLimiter(BaseRateLimiter[dict[str, Any]]):
             if chat_id is not None:
                 if self.per_chat is not None and options.get("per_chat"):
                     await places.enter_async_context(self.per_chat.slot(chat_id))
-                elif self.reply_chats is not None and lane == REPLY and sends:
+                elif self.reply_chats is not None and lane in CONVERSATION and sends:
                     await places.enter_async_context(self.reply_chats.slot(chat_id))
                 if self.overall is not None:
                     await places.enter_async_context(self.overall.slot(lane))

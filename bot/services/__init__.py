@@ -16,6 +16,7 @@ from bot.services.asking import AskingService
 from bot.services.associations import AssociationService
 from bot.services.broadcasts import BroadcastService
 from bot.services.conversation_store import ConversationStore
+from bot.services.directory import DirectoryService
 from bot.services.follows import FollowService
 from bot.services.inbox import InboxService
 from bot.services.inbox_upkeep import DEFAULT_RETENTION_DAYS, InboxUpkeep
@@ -39,6 +40,7 @@ class Services:
     asking: AskingService
     inbox: InboxService
     inbox_upkeep: InboxUpkeep
+    directory: DirectoryService
     clock: Clock
     zone: ZoneInfo
 
@@ -73,6 +75,7 @@ def build_services(
         asking=AskingService(sessions, clock),
         inbox=InboxService(sessions, clock),
         inbox_upkeep=InboxUpkeep(sessions, clock, thread_retention_days),
+        directory=DirectoryService(sessions, clock, zone),
         clock=clock,
         zone=zone,
     )

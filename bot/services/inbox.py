@@ -123,6 +123,7 @@ class InboxService:
             )
             assert member is not None  # checked by _open_thread_of_staff
             member.replying_to, member.replying_at = thread_id, self.clock.now()
+            member.editing = None  # the latest press wins: an answer, not a directory field
             session.add(member)
             return Acted.DONE, await _view(session, user_id, thread_id)
 

@@ -39,14 +39,14 @@ class InboxUpkeep:
     clock: Clock
     retention_days: int = DEFAULT_RETENTION_DAYS  # THREAD_RETENTION_DAYS
 
-    async def claim_digest(self) -> list[DigestLine]:
+    async def claim_digest(self) -> list[DigestLine] | None:
         """Return today's digest of waiting conversations, one line per staff member, if this
-        instance is the first to ask today (else nothing: one digest a day, whatever the number
+        instance is the first to ask today (else None: one digest a day, whatever the number
         of instances)."""
         now = self.clock.now()
         async with self.sessions.begin() as session:
             if not await app_state.take_lease(session, DIGEST_LEASE, now, now + DIGEST_EVERY):
-                return []
+                return None
             lines = []
             for association_id, name, count, oldest in await db.waiting_by_association(
                 session=session

@@ -227,20 +227,6 @@ def reply_prompt(t: Translator, view: ThreadView) -> Screen:
     return Screen(rtl(t, text), keyboard)
 
 
-def reply_queued(t: Translator, view: ThreadView) -> Screen:
-    """A staff member's answer was queued for the person."""
-    text = t.gettext("✔️ Sent to #{n}.").format(n=view.id)
-    keyboard = Keyboard(
-        (
-            (
-                _button(t, t.gettext("↩️ Write more"), InboxAction.REPLY, view.id),
-                _button(t, t.gettext("✅ Close #{n}"), InboxAction.CLOSE, view.id),
-            ),
-        )
-    )
-    return Screen(rtl(t, text), keyboard)
-
-
 def block_question(t: Translator, view: ThreadView) -> Screen:
     """Ask before blocking the person of a conversation."""
     text = t.gettext(

@@ -94,6 +94,7 @@ def staff_menu(t: Translator, memberships: list[Membership], *, operator: bool =
                     (t.gettext("Staff"), cb.encode_staff(StaffAction.STAFF_LIST, a)),
                 ]
             )
+            rows.append([(t.gettext("📍 Directory"), cb.encode_staff(StaffAction.DIRECTORY, a))])
     if operator:
         lines.append(t.gettext("You are an operator: you can write to everyone who uses the bot."))
         everyone = cb.encode_staff(StaffAction.EVERYONE, 0)

@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from fake_telegram.methods import chats, copy, files, messages, photo, polling, settings, voice
+from fake_telegram.methods import (
+    chats,
+    copy,
+    files,
+    messages,
+    photo,
+    polling,
+    settings,
+    venue,
+    voice,
+)
 
 if TYPE_CHECKING:
     from fake_telegram.server import FakeTelegram
@@ -21,4 +31,5 @@ HANDLERS: dict[str, Handler] = {
     **settings.HANDLERS,
     **voice.HANDLERS,
     **photo.HANDLERS,
+    **venue.HANDLERS,
 }

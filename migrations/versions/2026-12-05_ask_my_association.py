@@ -97,6 +97,7 @@ def upgrade() -> None:
         sa.Column("author_id", sa.BigInteger(), nullable=True),
         sa.Column("body", sa.Text(), nullable=True),
         sa.Column("file_id", sa.String(length=256), nullable=True),
+        sa.Column("delivered_to", sa.Text(), server_default="[]", nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("send_at", UTCDateTime(), nullable=False),
         sa.Column("attempts", sa.Integer(), server_default=sa.text("0"), nullable=False),

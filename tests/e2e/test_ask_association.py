@@ -105,8 +105,8 @@ async def test_a_person_asks_staff_take_answer_and_close(
     # The admin takes it and answers by replying to the copy (Telegram's "reply").
     taken = await admin.press(inbox_data(InboxAction.TAKE, copy))
     assert "You handle #" in await answer_of(bot.telegram, taken)
-    await admin.send_text("Envoyez-nous une photo de la lettre.", reply_to=copy.message_id)
-    await admin.wait_for(lambda m: "Sent to #" in (m.text or ""))
+    reply = await admin.send_text("Envoyez-nous une photo de la lettre.", reply_to=copy.message_id)
+    await bot.telegram.wait_until(lambda: reply.bot_reaction == "👌")  # queued: no new message
     answer = await person.wait_for(lambda m: "Entraide 93 answered you" in (m.text or ""))
     assert "Envoyez-nous une photo de la lettre." in answer.text
     assert str(ADMIN) not in answer.text  # the person never sees the staff member's account
@@ -453,3 +453,51 @@ async def test_a_relayed_message_survives_a_restart(
         await admin.wait_for(lambda m: m.text == "Avant le redémarrage", timeout=10)
         await telegram.wait_until(lambda: relay_statuses(bot) == {"sent": 1})
     assert sum(m.text == "Avant le redémarrage" for m in admin.messages) == 1
+
+
+async def test_answering_the_bots_questions_ends_writing_and_an_hour_ends_it_too(
+    bot: Harness, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Mid-onboarding, "Ask" then a message: relayed. Pressing the next answer of the
+    onboarding makes the next text an answer again (the department), not a message."""
+    admin, association_id = await association(bot, "Entraide 93", capsys)
+    person = await follower(bot, association_id)
+    await agree_and_write(person)
+    await person.send_text("Une question avant de continuer")
+    await admin.wait_for(lambda m: m.text == "Une question avant de continuer")
+    await press(person, "I received my asylum certificate")  # the onboarding goes on
+    await say(person, "93")
+    await person.wait_for(lambda m: "Which procedure" in (m.text or ""))
+    await asyncio.sleep(0.3)
+    assert not any(m.text == "93" for m in admin.messages)
+
+    # Writing again, then silence for more than an hour: the next text is for the bot.
+    await say(person, "/ask")
+    bot.clock.advance(timedelta(hours=1, minutes=1))
+    await say(person, "bonjour ?")
+    await asyncio.sleep(0.3)
+    assert not any(m.text == "bonjour ?" for m in admin.messages)
+
+
+async def test_a_staff_member_missed_by_a_passing_fault_gets_the_message_later_once(
+    bot: Harness, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The copy reaches the admin but a 500 keeps it from the colleague: the row is retried for
+    the colleague only (the admin does not get it twice)."""
+    admin, association_id = await association(bot, "Entraide 93", capsys)
+    colleague = await add_staff(bot, association_id, COLLEAGUE)
+    person = await follower(bot, association_id)
+    await agree_and_write(person)
+    bot.telegram.fail("copyMessage", status=500, times=1, chat_id=COLLEAGUE)
+    await person.send_text("Pour vous deux")
+    await admin.wait_for(lambda m: m.text == "Pour vous deux")
+    await bot.telegram.wait_until(lambda: relay_statuses(bot) == {"pending:network": 1})
+    with sa.create_engine(bot.database_url).connect() as connection:
+        delivered = connection.execute(sa.text("SELECT delivered_to FROM thread_messages"))
+        assert delivered.scalar_one() == f"[{ADMIN}]"
+    bot.clock.advance(timedelta(seconds=31))
+    await colleague.wait_for(lambda m: m.text == "Pour vous deux", timeout=10)
+    await bot.telegram.wait_until(lambda: relay_statuses(bot) == {"sent": 1})
+    assert sum(m.text == "Pour vous deux" for m in admin.messages) == 1
+    assert sum("new conversation" in (m.text or "") for m in admin.messages) == 1
+    assert sum(m.text == "Pour vous deux" for m in colleague.messages) == 1

@@ -165,3 +165,22 @@ async def test_a_reply_shows_the_replied_message_and_its_keyboard(
     await bot.delete_message(CHAT_ID, question.message_id)
     with pytest.raises(AssertionError, match="to reply to"):
         await user.send_photo(reply_to=question.message_id)
+
+
+async def test_a_reaction_on_a_persons_message_as_telegram_checks_it(
+    server: FakeTelegram, bot: telegram.Bot, user: FakeUser
+) -> None:
+    """One emoji of Telegram's list on an existing message; anything else is refused."""
+    said = await user.send_text("merci")
+    assert await bot.set_message_reaction(CHAT_ID, said.message_id, "👌")
+    assert said.bot_reaction == "👌"
+    for wrong in ("🦖", "ok"):
+        with pytest.raises(BadRequest, match="(?i)reaction_invalid"):
+            await bot.set_message_reaction(CHAT_ID, said.message_id, wrong)
+    with pytest.raises(BadRequest, match="(?i)reactions_too_many"):
+        await bot.set_message_reaction(CHAT_ID, said.message_id, ["👌", "👍"])
+    with pytest.raises(BadRequest, match="(?i)message to react not found"):
+        await bot.set_message_reaction(CHAT_ID, 999, "👌")
+    assert await bot.set_message_reaction(CHAT_ID, said.message_id, [])
+    assert said.bot_reaction is None
+    server.protocol_errors.clear()  # the refusals above were on purpose

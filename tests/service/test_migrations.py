@@ -29,6 +29,7 @@ TABLES = {
     "threads",
     "thread_messages",
     "inbox_blocks",
+    "places",
     "alembic_version",
 }
 

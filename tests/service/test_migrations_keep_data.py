@@ -143,6 +143,8 @@ def generated(column: sa.Column[Any], i: int, choices: Sequence[str] | None) -> 
         return BIG[i] if i < len(BIG) else BIG[0] + i
     if isinstance(kind, sa.Integer):
         return INT[i] if i < len(INT) else INT[0] + i
+    if isinstance(kind, sa.Float):  # a point on the map: a latitude or longitude, exact in binary
+        return 45.5 + i / 4
     if isinstance(kind, sa.DateTime):
         return MOMENTS[i % len(MOMENTS)] + timedelta(days=i // len(MOMENTS))
     if isinstance(kind, sa.Date):

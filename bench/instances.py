@@ -80,6 +80,8 @@ async def bot_instances(count: int, **settings: Any) -> AsyncIterator[None]:
             instance = load_settings(
                 env_file=None,
                 bot_instances=count,
+                bot_peer_urls=peers,
+                bot_instance_index=index,
                 webhook_url=url,
                 webhook_secret=secret,
                 health_port=0,

@@ -215,6 +215,10 @@ async def measure(args: argparse.Namespace) -> None:
             f"\nthe broadcast: {len(sends):,} messages in {span:.1f} s = "
             f"{len(sends) / span:.1f} msg/s (confirmation to done: {seconds:.1f} s)"
         )
+        slices = [0] * (int(span // 10) + 1)
+        for at in sends:
+            slices[int((at - sends[0]) // 10)] += 1
+        print("its messages per 10 s:", " ".join(str(n) for n in slices))
     print(f"answers 429 at the server: {stats['refused']}")
     print(f"relayed messages by state: {relay_states}")
 

@@ -26,7 +26,7 @@ from bot.health import HealthCheck, HealthServer
 from bot.i18n import supported_languages, translator
 from bot.scheduling.digest import schedule_digest
 from bot.scheduling.dispatcher import Dispatcher, DispatchSettings
-from bot.scheduling.jobs import keep_dispatching, schedule_dispatch
+from bot.scheduling.jobs import keep_dispatching, schedule_dispatch, schedule_relay_poll
 from bot.scheduling.replanning import schedule_replan
 from bot.scheduling.retention import schedule_retention
 from bot.scheduling.voice import VoiceFollowUps
@@ -163,6 +163,7 @@ async def _post_init(application: BotApplication, runtime: Runtime) -> None:
             quiet=settings.quiet_hours,
             daily_cap=settings.broadcast_daily_cap,
             spoken=frozenset(data.speaker.languages() if data.speaker else ()),
+            instance=(settings.bot_instance_index, max(1, len(settings.bot_peer_urls))),
         ),
         keep_going=lambda: application.running,
         broadcast_service=services.broadcasts,
@@ -180,6 +181,8 @@ async def _post_init(application: BotApplication, runtime: Runtime) -> None:
     )
     schedule_retention(application, settings.retention_interval)
     schedule_digest(application, settings.timezone)
+    if len(settings.bot_peer_urls) > 1:  # another instance may queue messages this one sends
+        schedule_relay_poll(application)
     if runtime.replan:
         schedule_replan(application)
     if runtime.serve_health and settings.health_port:

@@ -23,6 +23,8 @@ from bot.db.outbox_reminders import STAFF_DEFAULT_LANGUAGE
 from bot.db.statuses import OutboxStatus, ReminderKind
 
 M, T = RELAYS.table, Thread.__table__  # type: ignore[attr-defined]
+# A row of a chat another instance owns is taken here once it has waited this long.
+OWNER_GRACE = timedelta(seconds=3)
 P, A = Person.__table__, Association.__table__  # type: ignore[attr-defined]
 S, R = StaffMember.__table__, Reminder.__table__  # type: ignore[attr-defined]
 DONE = CompletedStep.__table__  # type: ignore[attr-defined]
@@ -64,16 +66,32 @@ class StaffRecipient:
 
 
 async def claim(
-    session: AsyncSession, now: datetime, direction: str, *, lease: timedelta, limit: int
+    session: AsyncSession,
+    now: datetime,
+    direction: str,
+    *,
+    lease: timedelta,
+    limit: int,
+    instance: tuple[int, int] = (0, 1),
 ) -> list[ClaimedRelay]:
     """Take up to `limit` relayed messages going `direction` ("in": to staff, "out": to the
-    person) due now (or whose lease expired), oldest first."""
-    chosen = (
-        sa.select(M.c.id)
-        .where(due_now(RELAYS, now), M.c.direction == direction)
-        .order_by(M.c.id)
-        .limit(limit)
-    )
+    person) due now (or whose lease expired), oldest first.
+
+    With several instances (`instance`: this one's index and their number), each takes the rows
+    of the chats it owns (a person's chat, as for updates; an association's staff chats for
+    "in"), so that one instance paces each chat; another instance's rows are taken once they
+    have waited OWNER_GRACE (their owner may be down).
+    """
+    chosen = sa.select(M.c.id).where(due_now(RELAYS, now), M.c.direction == direction)
+    index, count = instance
+    if count > 1:
+        owner = T.c.association_id if direction == "in" else P.c.chat_id
+        chosen = (
+            chosen.join(T, T.c.id == M.c.thread_id)
+            .join(P, P.c.id == T.c.person_id)
+            .where(sa.or_(owner % count == index, M.c.send_at <= now - OWNER_GRACE))
+        )
+    chosen = chosen.order_by(M.c.id).limit(limit)
     ids = await take(session, RELAYS, chosen, now, now + lease)
     if not ids:
         return []

@@ -61,6 +61,9 @@ class DispatchSettings:
     daily_cap: int = 0
     # The languages a voice reads aloud here: their reminders carry a "Listen" button.
     spoken: frozenset[str] = frozenset()
+    # This instance's index and the number of instances (BOT_INSTANCE_INDEX, BOT_PEER_URLS):
+    # relayed messages are sent by the instance that owns their chat (bot/db/outbox_relays.py).
+    instance: tuple[int, int] = (0, 1)
 
 
 @dataclass
@@ -100,7 +103,9 @@ class Dispatcher:
         self._running = asyncio.Lock()
         self._sent: dict[str, list[Held]] = {}  # per queue, sent and not yet recorded
         self.broadcasts = BroadcastSender(self, broadcast_service)
-        self.relays = RelaySender(self)  # "Ask my association": its own pass, woken at once
+        # "Ask my association": its own passes, run by their own jobs (jobs.relay_job) so that a
+        # relay waiting for a busy staff chat never holds up reminders and broadcasts.
+        self.relays = RelaySender(self)
         self.voice = voice  # voice notes after the reminders of people who asked to hear them
 
     @property
@@ -130,7 +135,6 @@ class Dispatcher:
                 if batch:
                     await self.send_batch(REMINDERS, batch, self._reminder_letter, report)
                     continue
-                await self.relays.run_once(report)
                 if not await self.broadcasts.run_batch(report):
                     break
             async with self.sessions.begin() as session:

@@ -11,7 +11,8 @@ from bot.context import BotApplication, BotContext
 from bot.scheduling.dispatcher import DispatchReport
 
 log = logging.getLogger(__name__)
-DISPATCH, WAKE, RELAY, RELAY_RETRY = "dispatch", "dispatch:wake", "relay:wake", "relay:retry"
+DISPATCH, WAKE = "dispatch", "dispatch:wake"
+RELAY, RELAY_RETRY, RELAY_POLL = "relay:wake", "relay:retry", "relay:poll"
 
 
 def schedule_dispatch(application: BotApplication, interval: float) -> None:
@@ -28,7 +29,12 @@ def schedule_dispatch(application: BotApplication, interval: float) -> None:
 
 
 async def dispatch_job(context: BotContext) -> None:
-    """Send what is due, then wake again at the next due moment if it comes before the interval."""
+    """Send what is due, then wake again at the next due moment if it comes before the interval.
+
+    Relayed messages have their own job, started here too (beside, not inside, this pass):
+    rows left by a stopped instance or put back after a fault are swept with the rest."""
+    application: BotApplication = context.application  # type: ignore[assignment]
+    wake_relays(application)
     report = await context.dispatcher.run_once()
     context.bot_data.liveness.dispatched()
     if report.sent or report.failed or report.blocked:
@@ -72,6 +78,23 @@ def wake_dispatcher(application: BotApplication) -> None:
         application.job_queue.run_once(
             dispatch_job, when=0.05, name=WAKE, job_kwargs={"misfire_grace_time": None}
         )
+
+
+RELAY_POLL_SECONDS = 1.0
+
+
+def schedule_relay_poll(application: BotApplication) -> None:
+    """With several instances, look for relayed messages every second: one queued by another
+    instance for a chat this one owns is sent within a second (the handler that queued it woke
+    its own instance, which leaves it to the owner)."""
+    assert application.job_queue is not None, "python-telegram-bot[job-queue] is required"
+    application.job_queue.run_repeating(
+        relay_job,
+        interval=RELAY_POLL_SECONDS,
+        first=RELAY_POLL_SECONDS,
+        name=RELAY_POLL,
+        job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
+    )
 
 
 def wake_relays(application: BotApplication) -> None:

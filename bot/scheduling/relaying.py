@@ -1,9 +1,11 @@
 """Relayed messages of "Ask my association": a person's message to the staff, an answer back.
 
 Rows go through the dispatcher's one path (claimed with a lease, sent, recorded, retried on
-Telegram's faults, never lost), in their own lane, with their own pass (`run_once`) so that a
-person's message does not wait behind a batch of a broadcast: handlers wake it at once
-(jobs.wake_relays), and the dispatcher's sweep runs it too.
+Telegram's faults, never lost), in their own lane, with their own passes (`run_once`, one per
+direction) run by their own job (jobs.relay_job), so that a person's message does not wait
+behind a broadcast's batch, nor a broadcast behind a staff chat that takes a message a second:
+handlers wake it at once (jobs.wake_relays), the dispatch job at each sweep, and a row put back
+after a fault when it is due.
 
 A person's message is copied (copyMessage) from their chat: the staff see it as the person sent
 it, without "forwarded from" and so without their name; it is sent when at least one staff
@@ -84,7 +86,12 @@ class RelaySender:
                 now = d.clock.now()
                 async with d.sessions.begin() as session:
                     batch = await outbox_relays.claim(
-                        session, now, direction, lease=d.settings.lease, limit=BATCH
+                        session,
+                        now,
+                        direction,
+                        lease=d.settings.lease,
+                        limit=BATCH,
+                        instance=d.settings.instance,
                     )
                     contexts = {c.id: await self._context(session, c, now) for c in batch}
                 if not batch:

@@ -16,6 +16,7 @@ from bot.views.cards import (
     DETAILS_LABEL,
     DONE_LABEL,
     WHY_LABEL,
+    ask_row,
     ended_card,
     undated_card,
     when_lines,
@@ -95,6 +96,8 @@ def changed_message(
         [(t.gettext(WHY_LABEL), cb.encode(cb.WHY, rule.id))],
         [(t.gettext(DONE_LABEL), cb.encode(cb.DONE, rule.id))],
     ]
+    if due <= now:  # "go to an association": the button to write to one
+        rows.append(ask_row(t))
     return Screen(rtl(t, "\n".join(lines)), keyboard(rows))
 
 

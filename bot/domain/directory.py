@@ -17,8 +17,10 @@ from dateutil.relativedelta import relativedelta
 
 from bot.domain.prefectures import DepartmentError, find_department
 
-# What kind of help a place gives (the values are stored).
-KINDS = ("spada", "legal", "association", "domiciliation", "health")
+# What kind of help a place gives (the values are stored). A GUDA (the prefecture's asylum
+# desk) comes only from the operator's file: /prefecture shows the competent prefecture's.
+ASSOCIATION_KINDS = ("spada", "legal", "association", "domiciliation", "health")
+KINDS = (*ASSOCIATION_KINDS, "guda")
 # The fields an admin types, with their longest length (characters).
 TEXT_FIELDS = {
     "address": 300,

@@ -57,9 +57,12 @@ async def ask_pressed(update: Update, context: BotContext, value: str) -> None:
     step = pressed[0]
     asking = context.services.asking
     if step is AskStep.STOP:
+        # The screen pressed stays readable ("Sent to ..." says what left): only its button goes.
         await asking.stop_writing(chat_id)
         await query.answer()
-        await replace_screen(context, query.message, Screen(views.stopped(t)))
+        if isinstance(query.message, Message):
+            await context.sender.remove_buttons(chat_id, query.message.message_id)
+        await send(context, chat_id, views.stopped(t))
         return
     if step is AskStep.PICK:
         await query.answer()

@@ -11,7 +11,7 @@ from bot.context import BotContext
 from bot.handlers.base import replace_screen, send, who
 from bot.i18n import Translator
 from bot.services.associations import Refused
-from bot.services.directory import DEPARTMENT, LOCATION, Invalid
+from bot.services.directory import DEPARTMENT, LOCATION, Invalid, PlaceView
 from bot.views import directory as views
 from bot.views import errors
 from bot.views.common import Screen
@@ -119,6 +119,11 @@ async def near_pressed(update: Update, context: BotContext, value: str) -> None:
         await query.answer(errors.stale_button(t))
         return
     await query.answer()
+    await send_place(context, chat_id, t, place)
+
+
+async def send_place(context: BotContext, chat_id: int, t: Translator, place: PlaceView) -> None:
+    """Send a place's details, then the place on the map when it has one."""
     await send(context, chat_id, views.details(t, place))
     if place.latitude is not None and place.longitude is not None:
         await context.sender.send_venue(

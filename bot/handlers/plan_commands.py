@@ -10,6 +10,7 @@ from bot.domain.prefectures import prefecture_for
 from bot.domain.questions import ADD_FLOWS
 from bot.handlers.base import close_question, plan_of, send, send_file, send_screens, who
 from bot.handlers.conversation import ask
+from bot.handlers.directory import send_place
 from bot.views import dates as date_views
 from bot.views import errors
 from bot.views.ics import plan_calendar
@@ -57,7 +58,11 @@ async def prefecture_command(update: Update, context: BotContext) -> None:
     if profile is None or profile.department is None:
         await send(context, chat_id, errors.department_needed(t))
         return
-    await send(context, chat_id, department_saved(t, prefecture_for(profile.department)))
+    prefecture = prefecture_for(profile.department)
+    await send(context, chat_id, department_saved(t, prefecture))
+    guda = await context.services.directory.guda(prefecture.competent_code)
+    if guda is not None:  # the operator listed its GUDA, with its source: address and map
+        await send_place(context, chat_id, t, guda)
 
 
 async def edit_pressed(update: Update, context: BotContext, value: str) -> None:

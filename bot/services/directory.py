@@ -21,7 +21,7 @@ from bot.db import associations as associations_db
 from bot.db.models import Association, StaffMember
 from bot.db.models_threads import Place
 from bot.domain.directory import (
-    KINDS,
+    ASSOCIATION_KINDS,
     SHOWN_AT_MOST,
     TEXT_FIELDS,
     OperatorEntry,
@@ -152,7 +152,7 @@ class DirectoryService:
 
     async def set_kind(self, user_id: int, association_id: int, kind: str) -> None:
         """Set what kind of help the place gives."""
-        if kind not in KINDS:
+        if kind not in ASSOCIATION_KINDS:
             raise Refused(kind)
         await self._change(user_id, association_id, "kind", {"kind": kind})
 
@@ -180,6 +180,14 @@ class DirectoryService:
             views = [await _view(session, place) for place in (await session.exec(query)).all()]
         shown = [v for v in views if v.complete and is_shown(v.verified_on, today)]
         return sorted(shown, key=lambda v: v.name.casefold())[:SHOWN_AT_MOST]
+
+    async def guda(self, department: str) -> PlaceView | None:
+        """Return the GUDA listed for a department (the operator's entry), if people may see it."""
+        today = self._today()
+        async with self.sessions.begin() as session:
+            query = select(Place).where(Place.department == department, Place.kind == "guda")
+            views = [await _view(session, place) for place in (await session.exec(query)).all()]
+        return next((v for v in views if v.complete and is_shown(v.verified_on, today)), None)
 
     async def shown(self, place_id: int) -> PlaceView | None:
         """Return one entry if people may see it (a forged button names another)."""

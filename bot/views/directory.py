@@ -7,7 +7,7 @@ from datetime import date
 
 from bot import callback_data as cb
 from bot.callback_data import PlaceAction
-from bot.domain.directory import HIDE_AFTER, KINDS, is_shown
+from bot.domain.directory import ASSOCIATION_KINDS, HIDE_AFTER, is_shown
 from bot.i18n import N_, Translator
 from bot.services.directory import DEPARTMENT, LOCATION, PlaceView
 from bot.views.common import Button, Keyboard, Screen, day, esc, rtl
@@ -18,6 +18,7 @@ KIND_LABELS = {
     "association": N_("Association: support and information"),
     "domiciliation": N_("Domiciliation (a postal address)"),
     "health": N_("Health care (PASS, free care)"),
+    "guda": N_("GUDA: the prefecture's asylum desk"),
 }
 FIELD_LABELS = {
     DEPARTMENT: N_("Department"),
@@ -154,7 +155,8 @@ def prompt(t: Translator, field: str, association_id: int) -> Screen:
 def kinds(t: Translator, association_id: int) -> Screen:
     """Ask what kind of help the place gives."""
     rows = tuple(
-        (_button(kind_label(t, kind), PlaceAction.KIND, association_id, kind),) for kind in KINDS
+        (_button(kind_label(t, kind), PlaceAction.KIND, association_id, kind),)
+        for kind in ASSOCIATION_KINDS
     )
     return Screen(rtl(t, t.gettext("What kind of help do you give?")), Keyboard(rows))
 

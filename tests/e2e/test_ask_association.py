@@ -501,3 +501,20 @@ async def test_a_staff_member_missed_by_a_passing_fault_gets_the_message_later_o
     assert sum(m.text == "Pour vous deux" for m in admin.messages) == 1
     assert sum("new conversation" in (m.text or "") for m in admin.messages) == 1
     assert sum(m.text == "Pour vous deux" for m in colleague.messages) == 1
+
+
+async def test_stop_writing_keeps_what_was_said_and_ends_the_relay(
+    bot: Harness, capsys: pytest.CaptureFixture[str]
+) -> None:
+    admin, association_id = await association(bot, "Entraide 93", capsys)
+    person = await follower(bot, association_id)
+    await agree_and_write(person)
+    await person.send_text("Une seule question")
+    ack = await person.wait_for(lambda m: "Sent to Entraide 93" in (m.text or ""))
+    await press(person, "✖️ Stop writing")
+    await person.wait_for(lambda m: "no longer sent to the association" in (m.text or ""))
+    assert "Sent to Entraide 93" in (ack.text or "") and ack.buttons == []
+    await person.send_text("pas pour eux")
+    await asyncio.sleep(0.3)
+    assert not any(m.text == "pas pour eux" for m in admin.messages)
+    assert any(m.text == "Une seule question" for m in admin.messages)

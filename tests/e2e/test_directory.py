@@ -11,7 +11,9 @@ import pytest
 
 from bot import callback_data as cb
 from bot.callback_data import PlaceAction, StaffAction
+from bot.domain.directory import read_entries
 from bot.scheduling.digest import digest_job
+from bot.services.associations import Refused
 from fake_telegram.users import FakeUser
 from tests.e2e.conftest import PARIS, Harness
 from tests.e2e.journeys import press, say
@@ -137,3 +139,38 @@ async def test_an_unchecked_entry_is_flagged_at_six_months_and_hidden_at_twelve(
     await press(admin, cb.encode_place(PlaceAction.VERIFY, association_id))
     await admin.wait_for(lambda m: "Shown to people of the department" in (m.text or ""))
     assert [p.name for p in await services.directory.near("93")] == ["Droits Devant 93"]
+
+
+GUDA = """
+[places.guda-93]
+name = "GUDA de Bobigny"
+kind = "guda"
+department = "93"
+address = "Préfecture de la Seine-Saint-Denis, 1 esplanade Jean Moulin, 93000 Bobigny"
+source = "the operator's local list, checked with the SPADA, December 2026"
+verified_on = 2026-03-01
+services = "Only with the appointment given by the SPADA (platform of first reception)."
+latitude = 48.9076
+longitude = 2.4397
+"""
+
+
+async def test_prefecture_shows_the_gudas_address_and_map_when_the_operator_listed_it(
+    bot: Harness, capsys: pytest.CaptureFixture[str]
+) -> None:
+    person = await person_in(bot, 9403, "93")
+    await say(person, "/prefecture")
+    assert not any("venue" in m.media for m in person.messages)  # nothing listed: text only
+    services = bot.application.bot_data.services
+    assert services is not None
+    assert await services.directory.import_entries(read_entries(GUDA)) == (1, 0, 0)
+    await say(person, "/prefecture")
+    details = await person.wait_for(lambda m: "GUDA de Bobigny" in (m.text or ""))
+    assert "Source: the operator's local list" in details.text
+    assert "appointment given by the SPADA" in details.text
+    venue = await person.wait_for(lambda m: "venue" in m.media)
+    assert venue.media["venue"]["title"] == "GUDA de Bobigny"
+    # An association cannot call itself a GUDA: only the operator's file lists them.
+    _, association_id = await association(bot, "Droits Devant 93", capsys)
+    with pytest.raises(Refused):
+        await services.directory.set_kind(ADMIN, association_id, "guda")

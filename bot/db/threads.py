@@ -106,15 +106,18 @@ async def person_messages(
     return list(reversed((await session.exec(query)).all()))
 
 
-async def replying_member(
+async def pressed_member(
     *, session: AsyncSession, user_id: int, since: datetime
 ) -> StaffMember | None:
-    """Return the staff row of the user that pressed "Reply" most recently after `since`."""
+    """Return the staff row of the user that pressed "Reply" or a directory field most recently
+    after `since` (both stamp `replying_at`)."""
     query = (
         select(StaffMember)
         .where(
             StaffMember.user_id == user_id,
-            col(StaffMember.replying_to).is_not(None),
+            sa.or_(
+                col(StaffMember.replying_to).is_not(None), col(StaffMember.editing).is_not(None)
+            ),
             col(StaffMember.replying_at) >= since,
         )
         .order_by(col(StaffMember.replying_at).desc())
@@ -191,13 +194,3 @@ async def person_threads(*, session: AsyncSession, person_id: int) -> list[dict[
         }
         for row in (await run(session, query)).all()
     ]
-
-
-async def count_open_threads(*, session: AsyncSession, person_id: int) -> int:
-    """Count a person's open conversations."""
-    query = (
-        select(sa.func.count())
-        .select_from(Thread)
-        .where(Thread.person_id == person_id, Thread.status == ThreadStatus.OPEN)
-    )
-    return int((await session.exec(query)).one())

@@ -32,6 +32,9 @@ class Action(StrEnum):
     CREATE_ASSOCIATION = "create_association"
     BROADCAST_TO_EVERYONE = "broadcast_to_everyone"
     EDIT_PLACE = "edit_place"  # the association's own entry in the directory of help
+    # Read and answer the people who write to the association (operators are not let in: the
+    # inbox asks without operator=True; only the association's own staff read its people).
+    ANSWER_PEOPLE = "answer_people"
 
 
 _EVERY_STAFF = frozenset({Role.ADMIN, Role.STAFF})
@@ -52,6 +55,7 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.CREATE_ASSOCIATION: _OPERATORS_ONLY,
     Action.BROADCAST_TO_EVERYONE: _OPERATORS_ONLY,
     Action.EDIT_PLACE: _ADMINS,
+    Action.ANSWER_PEOPLE: _EVERY_STAFF,
 }
 
 

@@ -36,6 +36,7 @@ from bot.handlers import (
     start,
 )
 from bot.handlers.base import is_private, send, who
+from bot.services.routes import Route
 from bot.views import errors
 from bot.views.menu import main_menu
 
@@ -151,17 +152,25 @@ async def on_any_update(update: Update, context: BotContext) -> None:
 
 
 async def on_text(update: Update, context: BotContext) -> None:
-    """A typed message: a staff member's answer to a conversation or broadcast text if one waits
-    for it, a person's message to an association they write to, else an answer to the bot."""
-    if await inbox.relay_from_staff(update, context):
+    """A typed message: a staff member's answer to a conversation, a directory field or a
+    broadcast text if one waits for it, a person's message to an association they write to,
+    else an answer to the bot."""
+    route = await _route(update, context)
+    if await inbox.relay_from_staff(update, context, route.reply_thread):
         return
-    if await directory.typed_for_entry(update, context):
+    if await directory.typed_for_entry(update, context, route.editing):
         return
     if await composer.draft_text(update, context):
         return
-    if await ask.relay_from_person(update, context):
+    if await ask.relay_from_person(update, context, route.writing_to):
         return
     await conversation.on_text(update, context)
+
+
+async def _route(update: Update, context: BotContext) -> Route:
+    """Read once what the sender pressed that their message may be for."""
+    chat = update.effective_chat
+    return await context.services.routes.of(chat.id) if chat is not None else Route()
 
 
 async def on_menu_button(update: Update, context: BotContext, command: str) -> None:
@@ -197,13 +206,14 @@ async def on_other(update: Update, context: BotContext) -> None:
     """Stickers, photos, voice notes, documents: point to the menu (a staff member's voice note
     while composing a broadcast goes with it; a photo, voice note or document for a conversation
     with an association is relayed)."""
-    if await inbox.relay_from_staff(update, context):
+    route = await _route(update, context)
+    if await inbox.relay_from_staff(update, context, route.reply_thread):
         return
-    if await directory.typed_for_entry(update, context):  # a location for the map
+    if await directory.typed_for_entry(update, context, route.editing):  # a location
         return
     if await recorded_voice.draft_voice(update, context):
         return
-    if await ask.relay_from_person(update, context):
+    if await ask.relay_from_person(update, context, route.writing_to):
         return
     chat_id, _, t = await who(update, context)
     await send(context, chat_id, errors.not_understood(t))

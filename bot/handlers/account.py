@@ -90,8 +90,8 @@ async def resume_command(update: Update, context: BotContext) -> None:
 async def help_command(update: Update, context: BotContext) -> None:
     """Explain the words of the procedure and give the contacts."""
     chat_id, profile, t = await who(update, context)
+    await send_all(context, chat_id, help_messages(t), main_menu(t).keyboard)
     near = await near_screen(context, t, profile.department if profile else None)
-    await send_all(context, chat_id, help_messages(t), None if near else main_menu(t).keyboard)
     if near is not None:  # "Help near you" last, its places' buttons under it
         await send(context, chat_id, near)
 

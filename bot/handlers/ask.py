@@ -92,33 +92,31 @@ async def _write_screen(
     return views.write_now(t, started or target, local_now)
 
 
-async def relay_from_person(update: Update, context: BotContext) -> bool:
-    """Relay a person's message to the association they write to; True if it was for one.
+async def relay_from_person(update: Update, context: BotContext, writing_to: int | None) -> bool:
+    """Relay a person's message to an association; True if it was for one.
 
-    It is for an association when it replies to one of its answers, or when the person pressed
-    "Ask" (and has not started answering the bot's questions since).
+    It is for an association when it replies to one of its answers, or when the person is
+    writing to it (`writing_to`: "Ask" pressed, bot.services.routes).
     """
     message = update.effective_message
-    chat = update.effective_chat
-    if message is None or chat is None:
+    if message is None:
         return False
-    asking = context.services.asking
-    association_id = _replied_association(message)
-    if association_id is None:
-        association_id = await asking.writing_to(chat.id)
+    association_id = _replied_association(message) or writing_to
     if association_id is None:
         return False
     chat_id, _, t = await who(update, context)
-    target = await asking.target(chat_id, association_id)
-    if target is None:
-        await send(context, chat_id, views.not_followed(t))
-        return True
+    asking = context.services.asking
     kind = message_kind(message)
     if kind is None:
-        await send(context, chat_id, views.not_relayed(t, target.name))
+        target = await asking.target(chat_id, association_id)
+        refusal = views.not_relayed(t, target.name) if target else views.not_followed(t)
+        await send(context, chat_id, refusal)
         return True
     result = await asking.relay(chat_id, association_id, message.message_id, kind)
-    if result.outcome is Relayed.QUEUED:
+    target = result.target
+    if target is None:  # no longer followed (left, or a reply to an old answer)
+        await send(context, chat_id, views.not_followed(t))
+    elif result.outcome is Relayed.QUEUED:
         wake_relays(_application(context))
         if not result.first_of_turn:  # told already: a 👌 on the message, no new message
             await context.sender.react(chat_id, message.message_id, SENT_REACTION)
@@ -129,10 +127,8 @@ async def relay_from_person(update: Update, context: BotContext) -> bool:
         await send(context, chat_id, views.blocked(t, target.name))
     elif result.outcome is Relayed.TOO_MANY:
         await send(context, chat_id, views.too_many(t, target.name))
-    elif result.outcome is Relayed.NO_CONSENT:
+    else:  # NO_CONSENT: the agreement first
         await send(context, chat_id, views.agreement(t, target))
-    else:
-        await send(context, chat_id, views.not_followed(t))
     return True
 
 

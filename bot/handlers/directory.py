@@ -73,15 +73,15 @@ async def place_pressed(update: Update, context: BotContext, value: str) -> None
         await query.answer(not_allowed(t), show_alert=True)
 
 
-async def typed_for_entry(update: Update, context: BotContext) -> bool:
-    """Take an admin's message for the field of the entry they pressed; True if it was for one
-    (a text for a text field or the department, a location for the map)."""
+async def typed_for_entry(
+    update: Update, context: BotContext, editing: tuple[int, str] | None
+) -> bool:
+    """Take an admin's message for the field of the entry they pressed (`editing`: association
+    and field, bot.services.routes); True if it was for one (a text for a text field or the
+    department, a location for the map)."""
     message = update.effective_message
     user = update.effective_user
-    if message is None or user is None:
-        return False
-    editing = await context.services.directory.editing(user.id)
-    if editing is None:
+    if message is None or user is None or editing is None:
         return False
     association_id, field = editing
     chat_id, _, t = await who(update, context)

@@ -133,20 +133,18 @@ async def _show_messages(
         )
 
 
-async def relay_from_staff(update: Update, context: BotContext) -> bool:
+async def relay_from_staff(update: Update, context: BotContext, pressed: int | None) -> bool:
     """Send a staff member's message to the person of a conversation; True if it was for one.
 
     It is for a conversation when it replies to one of its messages (a copy, a header), or when
-    the staff member pressed "Reply" in the last minutes.
+    the staff member pressed "Reply" in the last minutes (`pressed`, bot.services.routes).
     """
     message = update.effective_message
     user = update.effective_user
     if message is None or user is None:
         return False
     inbox = context.services.inbox
-    thread_id = _replied_thread(message)
-    if thread_id is None:
-        thread_id = await inbox.replying_to(user.id)
+    thread_id = _replied_thread(message) or pressed
     if thread_id is None:
         return False
     chat_id, _, t = await who(update, context)

@@ -22,7 +22,7 @@ from sqlalchemy.exc import OperationalError
 from telegram.error import Forbidden, TelegramError
 
 from bot.clock import Clock
-from bot.db import outbox, outbox_deliveries, outbox_relays, outbox_reminders
+from bot.db import outbox, outbox_deliveries, outbox_reminders
 from bot.db.outbox import DELIVERIES, REMINDERS, Held, Outcome, Queue
 from bot.domain.quiet_hours import QuietHours
 from bot.domain.rules.model import RuleBook
@@ -140,7 +140,6 @@ class Dispatcher:
             async with self.sessions.begin() as session:
                 moments = [
                     await outbox_reminders.next_due(session),
-                    await outbox_relays.next_due(session),
                     self._after_quiet(await outbox_deliveries.next_due(session)),
                 ]
             report.next_due = min((m for m in moments if m is not None), default=None)

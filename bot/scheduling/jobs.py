@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
+from typing import Any
 
 from bot.context import BotApplication, BotContext
 from bot.scheduling.dispatcher import DispatchReport
@@ -110,28 +112,28 @@ async def relay_job(context: BotContext) -> None:
     for a retry (Telegram's 429 or 5xx), another pass when it is due, not at the next sweep."""
     relays = context.dispatcher.relays
     await relays.run_once(DispatchReport())
-    next_due = await relays.next_due()
-    application: BotApplication = context.application  # type: ignore[assignment]
-    queue = application.job_queue
-    if next_due is None or queue is None:
-        return
-    delay = (next_due - context.services.clock.now()).total_seconds()
-    if 0 < delay < context.dispatch_interval:
-        for job in queue.get_jobs_by_name(RELAY_RETRY):
-            job.schedule_removal()
-        queue.run_once(
-            relay_job, when=delay, name=RELAY_RETRY, job_kwargs={"misfire_grace_time": None}
-        )
+    _wake_at(context, await relays.next_due(), relay_job, RELAY_RETRY)
 
 
 def _wake_at_next_due(context: BotContext, next_due: datetime | None) -> None:
     """Replace the wake-up job so the next due reminder is not late by up to an interval."""
+    _wake_at(context, next_due, dispatch_job, WAKE)
+
+
+def _wake_at(
+    context: BotContext,
+    next_due: datetime | None,
+    job: Callable[[BotContext], Coroutine[Any, Any, None]],
+    name: str,
+) -> None:
+    """Replace the wake-up job `name` so that `job` runs at `next_due`, when that comes before
+    the next sweep (the sweep takes it otherwise)."""
     application: BotApplication = context.application  # type: ignore[assignment]
     queue = application.job_queue
     if queue is None or next_due is None:
         return
-    for job in queue.get_jobs_by_name(WAKE):
-        job.schedule_removal()
+    for planned in queue.get_jobs_by_name(name):
+        planned.schedule_removal()
     delay = (next_due - context.services.clock.now()).total_seconds()
     if 0 < delay < context.dispatch_interval:
-        queue.run_once(dispatch_job, when=delay, name=WAKE, job_kwargs={"misfire_grace_time": None})
+        queue.run_once(job, when=delay, name=name, job_kwargs={"misfire_grace_time": None})

@@ -23,6 +23,7 @@ from bot.services.inbox_upkeep import DEFAULT_RETENTION_DAYS, InboxUpkeep
 from bot.services.people import PeopleService
 from bot.services.plans import PlanService
 from bot.services.retention import RetentionService
+from bot.services.routes import RouteService
 from bot.services.unit import Sessions
 
 
@@ -41,6 +42,7 @@ class Services:
     inbox: InboxService
     inbox_upkeep: InboxUpkeep
     directory: DirectoryService
+    routes: RouteService
     clock: Clock
     zone: ZoneInfo
 
@@ -76,6 +78,7 @@ def build_services(
         inbox=InboxService(sessions, clock),
         inbox_upkeep=InboxUpkeep(sessions, clock, thread_retention_days),
         directory=DirectoryService(sessions, clock, zone),
+        routes=RouteService(sessions, clock),
         clock=clock,
         zone=zone,
     )

@@ -24,9 +24,6 @@ from bot.db.statuses import Direction
 from bot.domain.opening_hours import OpeningHours
 from bot.services.unit import Sessions
 
-# After this long without a message, the person's next text is read as an answer to the bot
-# again, not as a message to the association (they may have forgotten they were writing).
-WRITING_LASTS = timedelta(hours=1)
 # A person may give this many messages to relay in an hour, and in a day (every association).
 HOURLY_LIMIT = 20
 DAILY_LIMIT = 60
@@ -59,7 +56,6 @@ class RelayResult:
 
     outcome: Relayed
     target: AskTarget | None = None
-    thread_id: int | None = None
     # The first message since staff last answered (or of a new conversation): the person is
     # told when to expect an answer; later ones are only acknowledged.
     first_of_turn: bool = False
@@ -127,29 +123,6 @@ class AskingService:
                 person.writing_to, person.writing_at = None, None
                 session.add(person)
 
-    async def writing_to(self, chat_id: int) -> int | None:
-        """Return the association the person is writing to, if they pressed "Ask" less than
-        WRITING_LASTS ago (or last wrote to it then). Answering the bot's questions since ends
-        it (ConversationStore.put)."""
-        async with self.sessions.begin() as session:
-            person = await repo.person_by_chat(session=session, chat_id=chat_id)
-            if person is None or person.id is None or person.writing_to is None:
-                return None
-            since = person.writing_at
-            if since is None or since < self.clock.now() - WRITING_LASTS:
-                return None
-            return person.writing_to
-
-    async def thread_association(self, chat_id: int, thread_id: int) -> int | None:
-        """Return the association of one of the person's conversations (a reply to a staff
-        member's message names it); None when it is not theirs, or no longer exists."""
-        async with self.sessions.begin() as session:
-            person = await repo.person_by_chat(session=session, chat_id=chat_id)
-            found = await db.thread(session=session, thread_id=thread_id)
-            if person is None or found is None or found.person_id != person.id:
-                return None
-            return found.association_id
-
     async def relay(
         self, chat_id: int, association_id: int, message_id: int, kind: str
     ) -> RelayResult:
@@ -203,7 +176,7 @@ class AskingService:
             )
             person.writing_to, person.writing_at = association_id, now
             session.add(person)
-            return RelayResult(Relayed.QUEUED, target, thread.id, first)
+            return RelayResult(Relayed.QUEUED, target, first)
 
     async def _too_many(self, session: AsyncSession, person_id: int, now: datetime) -> bool:
         """Tell whether the person reached the hourly or the daily limit of messages to relay."""
@@ -216,14 +189,6 @@ class AskingService:
             session=session, person_id=person_id, since=now - timedelta(days=1)
         )
         return day >= self.daily_limit
-
-    async def open_threads(self, chat_id: int) -> int:
-        """Count the person's open conversations (shown by /mydata)."""
-        async with self.sessions.begin() as session:
-            person = await repo.person_by_chat(session=session, chat_id=chat_id)
-            if person is None or person.id is None:
-                return 0
-            return await db.count_open_threads(session=session, person_id=person.id)
 
 
 async def _person_follow(

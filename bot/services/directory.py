@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -49,8 +48,6 @@ OPERATOR_FIELDS = (
     "latitude",
     "longitude",
 )
-# A pressed "edit" applies to the admin's next message within this time.
-EDITING_LASTS = timedelta(minutes=30)
 DEPARTMENT, LOCATION = "department", "location"
 
 
@@ -102,7 +99,7 @@ class DirectoryService:
             return None if place is None else await _view(session, place)
 
     async def start_editing(self, user_id: int, association_id: int, field: str) -> None:
-        """The admin's next message (within EDITING_LASTS) fills in `field` of the entry."""
+        """The admin's next message (within routes.PRESS_LASTS) fills in `field` of the entry."""
         if field not in (*TEXT_FIELDS, DEPARTMENT, LOCATION):
             raise Refused(field)
         async with self.sessions.begin() as session:
@@ -110,14 +107,6 @@ class DirectoryService:
             member.editing, member.replying_to = field, None
             member.replying_at = self.clock.now()
             session.add(member)
-
-    async def editing(self, user_id: int) -> tuple[int, str] | None:
-        """Return (association, field) the user's next message fills in, if they pressed one."""
-        async with self.sessions.begin() as session:
-            member = await _editing_member(session, user_id, self.clock.now() - EDITING_LASTS)
-            if member is None or member.editing is None:
-                return None
-            return member.association_id, member.editing
 
     async def stop_editing(self, user_id: int) -> None:
         """Forget a pressed "edit" (every association of the user)."""
@@ -270,22 +259,6 @@ async def _admin(session: AsyncSession, user_id: int, association_id: int) -> St
     if member is None or not allowed(member.role, Action.EDIT_PLACE):
         raise Refused(Action.EDIT_PLACE.value)
     return member
-
-
-async def _editing_member(
-    session: AsyncSession, user_id: int, since: datetime
-) -> StaffMember | None:
-    """Return the user's staff row with an "edit" pressed since `since`."""
-    query = (
-        select(StaffMember)
-        .where(
-            StaffMember.user_id == user_id,
-            col(StaffMember.editing).is_not(None),
-            col(StaffMember.replying_at) >= since,
-        )
-        .order_by(sa.desc(col(StaffMember.replying_at)))
-    )
-    return (await session.exec(query)).first()
 
 
 async def _own_place(session: AsyncSession, association_id: int) -> Place | None:

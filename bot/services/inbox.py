@@ -1,16 +1,16 @@
 """Use cases of association staff answering the people who write to them ("Ask my association").
 
 Every call checks that the user is on the staff of the conversation's association, at the
-moment they act: a removed staff member loses the inbox at once, and a forged button names a
-conversation that is not theirs to see. Operators are not let in by their operator role: only
-an association's own staff read its conversations. Each action is written to the audit log
-(who, which conversation; never a message's text).
+moment they act (permissions.Action.ANSWER_PEOPLE): a removed staff member loses the inbox at
+once, and a forged button names a conversation that is not theirs to see. Operators are not let
+in by their operator role: only an association's own staff read its conversations. Each action
+is written to the audit log (who, which conversation; never a message's text).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -23,11 +23,10 @@ from bot.db.models_threads import InboxBlock, Thread, ThreadMessage
 from bot.db.statuses import Direction, ThreadStatus
 from bot.db.threads import ThreadRow
 from bot.domain.opening_hours import OpeningHours
+from bot.domain.permissions import Action, allowed
 from bot.services.associations import audit
 from bot.services.unit import Sessions
 
-# "Reply" applies to the staff member's next message within this time.
-REPLY_LASTS = timedelta(minutes=30)
 # "Show the messages" copies at most this many of the person's latest messages again.
 SHOWN_AGAIN = 10
 
@@ -113,7 +112,7 @@ class InboxService:
             return (Acted.TAKEN if colleague else Acted.DONE), view
 
     async def start_reply(self, user_id: int, thread_id: int) -> tuple[Acted, ThreadView | None]:
-        """ "Reply": the user's next message (within REPLY_LASTS) goes to the person."""
+        """ "Reply": the user's next message (within routes.PRESS_LASTS) goes to the person."""
         async with self.sessions.begin() as session:
             thread, refusal = await _open_thread_of_staff(session, user_id, thread_id)
             if thread is None:
@@ -126,14 +125,6 @@ class InboxService:
             member.editing = None  # the latest press wins: an answer, not a directory field
             session.add(member)
             return Acted.DONE, await _view(session, user_id, thread_id)
-
-    async def replying_to(self, user_id: int) -> int | None:
-        """Return the conversation the user's next message answers, if they pressed "Reply"."""
-        async with self.sessions.begin() as session:
-            member = await db.replying_member(
-                session=session, user_id=user_id, since=self.clock.now() - REPLY_LASTS
-            )
-            return None if member is None else member.replying_to
 
     async def cancel_reply(self, user_id: int) -> None:
         """Forget a pressed "Reply" (in every association of the user)."""
@@ -281,7 +272,9 @@ async def _thread_of_staff(
     role = await associations_db.role_of(
         session=session, user_id=user_id, association_id=thread.association_id
     )
-    return (thread, Acted.DONE) if role is not None else (None, Acted.REFUSED)
+    if not allowed(role, Action.ANSWER_PEOPLE):  # never as an operator: the staff's own only
+        return None, Acted.REFUSED
+    return thread, Acted.DONE
 
 
 async def _open_thread_of_staff(

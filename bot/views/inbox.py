@@ -56,7 +56,8 @@ class NewThread(Protocol):
 MAX_LISTED = 30  # conversations listed per association in /inbox (the oldest first)
 
 
-def _button(t: Translator, label: str, action: InboxAction, thread_id: int) -> Button:
+def _button(label: str, action: InboxAction, thread_id: int) -> Button:
+    """A button on conversation `thread_id` (its label may name it: "#{n}")."""
     return Button(label.format(n=thread_id), cb.encode_inbox(action, thread_id))
 
 
@@ -67,13 +68,13 @@ def waited(t: Translator, since: datetime, now: datetime) -> str:
 
 def relay_buttons(t: Translator, thread_id: int, handled_by_recipient: bool) -> Keyboard:
     """The buttons under a person's message copied to a staff member."""
-    first = [_button(t, t.gettext("↩️ Reply to #{n}"), InboxAction.REPLY, thread_id)]
+    first = [_button(t.gettext("↩️ Reply to #{n}"), InboxAction.REPLY, thread_id)]
     if not handled_by_recipient:
-        first.insert(0, _button(t, t.gettext("✋ I'm handling #{n}"), InboxAction.TAKE, thread_id))
+        first.insert(0, _button(t.gettext("✋ I'm handling #{n}"), InboxAction.TAKE, thread_id))
     return Keyboard(
         (
             tuple(first),
-            (_button(t, t.gettext("✅ Close #{n}"), InboxAction.CLOSE, thread_id),),
+            (_button(t.gettext("✅ Close #{n}"), InboxAction.CLOSE, thread_id),),
         )
     )
 
@@ -138,7 +139,7 @@ def inbox(t: Translator, sections: list[InboxSection], user_id: int, now: dateti
             lines.append(t.gettext("No open conversation."))
         lines += [_line(t, row, user_id, now) for row in section.threads[:MAX_LISTED]]
         buttons = [
-            _button(t, "#{n}", InboxAction.VIEW, row.id) for row in section.threads[:MAX_LISTED]
+            _button("#{n}", InboxAction.VIEW, row.id) for row in section.threads[:MAX_LISTED]
         ]
         rows += [tuple(buttons[i : i + 4]) for i in range(0, len(buttons), 4)]
         lines.append("")
@@ -199,20 +200,18 @@ def card(t: Translator, view: ThreadView, user_id: int, now: datetime) -> Screen
         lines.append(t.gettext("🚫 Blocked: their messages no longer reach you."))
     rows: list[tuple[Button, ...]] = []
     if view.open:
-        first = [_button(t, t.gettext("↩️ Reply"), InboxAction.REPLY, view.id)]
+        first = [_button(t.gettext("↩️ Reply"), InboxAction.REPLY, view.id)]
         if view.handler_id != user_id:
-            first.insert(
-                0, _button(t, t.gettext("✋ I'm handling this"), InboxAction.TAKE, view.id)
-            )
+            first.insert(0, _button(t.gettext("✋ I'm handling this"), InboxAction.TAKE, view.id))
         rows.append(tuple(first))
-    rows.append((_button(t, t.gettext("📜 Show their messages"), InboxAction.SHOW, view.id),))
+    rows.append((_button(t.gettext("📜 Show their messages"), InboxAction.SHOW, view.id),))
     last = []
     if view.open:
-        last.append(_button(t, t.gettext("✅ Close"), InboxAction.CLOSE, view.id))
+        last.append(_button(t.gettext("✅ Close"), InboxAction.CLOSE, view.id))
     if view.blocked:
-        last.append(_button(t, t.gettext("Unblock"), InboxAction.UNBLOCK, view.id))
+        last.append(_button(t.gettext("Unblock"), InboxAction.UNBLOCK, view.id))
     else:
-        last.append(_button(t, t.gettext("🚫 Block"), InboxAction.BLOCK, view.id))
+        last.append(_button(t.gettext("🚫 Block"), InboxAction.BLOCK, view.id))
     rows.append(tuple(last))
     return Screen(rtl(t, "\n".join(lines)), Keyboard(tuple(rows)))
 
@@ -223,7 +222,7 @@ def reply_prompt(t: Translator, view: ThreadView) -> Screen:
         "↩️ <b>Write your answer to #{n} now</b>: a text, a voice note, a photo or a document. "
         "It goes out under the name {name}; the person never sees your account."
     ).format(n=view.id, name=esc(view.association))
-    keyboard = Keyboard(((_button(t, t.gettext("✖️ Cancel"), InboxAction.CANCEL_REPLY, view.id),),))
+    keyboard = Keyboard(((_button(t.gettext("✖️ Cancel"), InboxAction.CANCEL_REPLY, view.id),),))
     return Screen(rtl(t, text), keyboard)
 
 
@@ -237,8 +236,8 @@ def block_question(t: Translator, view: ThreadView) -> Screen:
     keyboard = Keyboard(
         (
             (
-                _button(t, t.gettext("🚫 Block"), InboxAction.BLOCK_CONFIRMED, view.id),
-                _button(t, t.gettext("✖️ Cancel"), InboxAction.VIEW, view.id),
+                _button(t.gettext("🚫 Block"), InboxAction.BLOCK_CONFIRMED, view.id),
+                _button(t.gettext("✖️ Cancel"), InboxAction.VIEW, view.id),
             ),
         )
     )
